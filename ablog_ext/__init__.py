@@ -1,0 +1,37 @@
+"""ablog-ext: Jekyll-style MyST posts and more for ABlog blogs in Sphinx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from .config import setup_config
+    from .domain import BlogDomain
+    from .parallel import setup_parallel
+    from .posts import setup_posts
+    from .redirects import setup_redirects
+    from .theme import setup_theme
+
+    app.setup_extension("myst_parser")
+    app.setup_extension("ablog")
+    setup_parallel(app)
+    setup_config(app)
+    app.add_domain(BlogDomain)
+    setup_posts(app)
+    setup_redirects(app)
+    setup_theme(app)
+    return {
+        "version": __version__,
+        # Bumped whenever what ablog_ext stores in the environment changes shape.
+        "env_version": 1,
+        # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,62 @@
+"""Every ``ablog_ext_*`` configuration value, declared and validated in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    rebuild: Literal["env", "html", ""]
+    types: tuple[type, ...]
+    doc: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "ablog_ext_sidebars",
+        True,
+        "html",
+        (bool,),
+        "With pydata-sphinx-theme and no html_sidebars of your own, show ABlog's post card, "
+        "recent posts, archives, categories and tags beside posts and blog pages.",
+    ),
+)
+
+
+def _validate(app: Sphinx, config: Config) -> None:
+    """A value of the wrong type gets a warning and the default, once per build."""
+    for option in OPTIONS:
+        value = config[option.name]
+        if not isinstance(value, option.types):
+            logger.warning(
+                "%s should be %s, not %r; using the default %r",
+                option.name,
+                " or ".join(kind.__name__ for kind in option.types),
+                value,
+                option.default,
+                type="ablog_ext",
+                subtype="config",
+            )
+            config[option.name] = option.default
+
+
+def setup_config(app: Sphinx) -> None:
+    for option in OPTIONS:
+        app.add_config_value(
+            option.name,
+            option.default,
+            option.rebuild,
+            types=frozenset(option.types),
+            description=option.doc,
+        )
+    app.connect("config-inited", _validate, priority=100)

@@ -1,0 +1,401 @@
+"""Jekyll front matter to ABlog post metadata: pure functions, no Sphinx.
+
+Everything here takes the values MyST parsed from a post's YAML front matter and
+returns well-typed values plus a list of problems; it never raises on bad input,
+so the Sphinx side can turn each problem into a located warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from dateutil import parser as date_parser
+
+#: Jekyll's dated file name: ``2019-03-05-some-slug.md``.
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+#: Jekyll's default excerpt separator is the first blank line; ours is the
+#: explicit marker most Jekyll themes document.
+DEFAULT_EXCERPT_SEPARATOR = "<!--more-->"
+#: Dates outside this range are refused: ABlog, feeds and ``strftime`` all
+#: assume four-digit years.
+MIN_YEAR, MAX_YEAR = 1, 9998
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A front matter value that could not be used as written."""
+
+    key: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PostMeta:
+    """Normalised metadata of one post."""
+
+    title: str | None = None
+    #: Publication date; aware when the author gave an offset, naive otherwise.
+    date: dt.datetime | None = None
+    #: ``"front matter"``, ``"file name"`` or ``None`` (a draft).
+    date_source: str | None = None
+    updated: dt.datetime | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    published: bool = True
+    excerpt: str | None = None
+    excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR
+    redirect_from: tuple[str, ...] = ()
+    permalink: str | None = None
+    comments: bool = True
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(value: object) -> str | None:
+    """A scalar as text; ``None`` for mappings and lists."""
+    if value is None or isinstance(value, dict | list | tuple | set):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def clean_text(value: str) -> str:
+    """Collapse white space and drop characters XML and HTML cannot carry."""
+    value = "".join(ch for ch in value if ch in "\t\n\r" or (ord(ch) >= 32 and ord(ch) != 127))
+    value = "".join(
+        ch for ch in value if not 0xD800 <= ord(ch) <= 0xDFFF and ch not in "\ufffe\uffff"
+    )
+    return " ".join(value.split())
+
+
+def parse_bool(value: object, key: str, default: bool, problems: list[Problem]) -> bool:
+    """YAML booleans, and the strings a hand-written file may hold instead."""
+    if isinstance(value, bool):
+        return value
+    text = (_text(value) or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    problems.append(
+        Problem(key, f"{key!r} should be true or false, not {_describe(value)}; using {default}")
+    )
+    return default
+
+
+def parse_date(value: object, key: str, problems: list[Problem]) -> dt.datetime | None:
+    """A YAML date or timestamp, or a string in any form ``dateutil`` reads.
+
+    Jekyll's ``2019-03-05 10:30:00 -0500`` and ISO 8601 with or without an offset
+    are all accepted.  Returns ``None`` (and records a problem) when the value is
+    not a date.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    else:
+        text = _text(value)
+        if text is None:
+            problems.append(Problem(key, f"{key!r} should be a date, not {_describe(value)}"))
+            return None
+        try:
+            result = date_parser.isoparse(text.strip())
+        except (ValueError, OverflowError):
+            try:
+                result = date_parser.parse(text.strip())
+            except (ValueError, OverflowError, TypeError) as error:
+                reason = "not a date" if "Unknown string format" in str(error) else str(error)
+                problems.append(Problem(key, f"{key!r} is not a valid date: {text!r} ({reason})"))
+                return None
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        problems.append(Problem(key, f"{key!r} has a year out of range: {result.year}"))
+        return None
+    if result.tzinfo is not None:
+        try:
+            result.utcoffset()
+            result.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            problems.append(Problem(key, f"{key!r} has an unusable time zone: {_describe(value)}"))
+            return result.replace(tzinfo=None)
+    return result
+
+
+def date_from_filename(path: str) -> dt.datetime | None:
+    """The date of a Jekyll ``YYYY-MM-DD-slug`` file name, if it has a valid one."""
+    match = _FILENAME_DATE.match(PurePath(path).stem)
+    if not match:
+        return None
+    try:
+        return dt.datetime(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def parse_names(
+    value: object, key: str, problems: list[Problem], *, split_spaces: bool
+) -> list[str]:
+    """A list of names: a YAML list, a comma list, or (Jekyll's ``categories``
+    and ``tags``) a space-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        problems.append(Problem(key, f"{key!r} should be a list or text, not a mapping"))
+        return []
+    items: list[object]
+    if isinstance(value, list | tuple | set):
+        items = list(value)
+    else:
+        text = _text(value) or ""
+        if "," in text:
+            items = list(text.split(","))
+        elif split_spaces:
+            items = list(text.split())
+        else:
+            items = [text]
+    names: list[str] = []
+    for item in items:
+        item_text = _text(item)
+        if item_text is None:
+            problems.append(
+                Problem(key, f"{key!r} holds a value that is not a name: {_describe(item)}")
+            )
+            continue
+        # ABlog reads these back as a comma list; a comma inside a name would split it.
+        name = clean_text(item_text.replace(",", " "))
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def parse_paths(value: object, key: str, problems: list[Problem]) -> list[str]:
+    """URL paths of ``redirect_from``: a string or a list of strings."""
+    raw = (
+        parse_names(value, key, problems, split_spaces=False)
+        if not isinstance(value, str)
+        else [value]
+    )
+    paths = []
+    for item in raw:
+        path = item.strip()
+        if not path:
+            continue
+        if "://" in path or path.startswith("//"):
+            problems.append(Problem(key, f"{key!r} must be a path on this site, not {path!r}"))
+            continue
+        paths.append(path)
+    return paths
+
+
+def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
+    """Normalise a post's front matter.  Never raises."""
+    problems: list[Problem] = []
+    get = front_matter.get
+
+    title = None
+    if "title" in front_matter:
+        raw_title = _text(get("title"))
+        if raw_title is None:
+            problems.append(
+                Problem("title", f"'title' should be text, not {_describe(get('title'))}")
+            )
+        else:
+            title = clean_text(raw_title) or None
+
+    date = None
+    date_source = None
+    if get("date") not in (None, ""):
+        date = parse_date(get("date"), "date", problems)
+        if date is not None:
+            date_source = "front matter"
+    if date is None:
+        date = date_from_filename(source_path)
+        if date is not None:
+            date_source = "file name"
+
+    updated = parse_date(get("last_modified_at"), "last_modified_at", problems)
+
+    categories = parse_names(get("category"), "category", problems, split_spaces=False)
+    for name in parse_names(get("categories"), "categories", problems, split_spaces=True):
+        if name not in categories:
+            categories.append(name)
+    tags = parse_names(get("tags"), "tags", problems, split_spaces=True)
+    for name in parse_names(get("tag"), "tag", problems, split_spaces=False):
+        if name not in tags:
+            tags.append(name)
+    authors = parse_names(get("author"), "author", problems, split_spaces=False)
+    for name in parse_names(get("authors"), "authors", problems, split_spaces=False):
+        if name not in authors:
+            authors.append(name)
+
+    published = (
+        parse_bool(get("published"), "published", True, problems)
+        if "published" in front_matter
+        else True
+    )
+    comments = (
+        parse_bool(get("comments"), "comments", True, problems)
+        if "comments" in front_matter
+        else True
+    )
+
+    excerpt = None
+    if get("excerpt") is not None:
+        excerpt_text = _text(get("excerpt"))
+        if excerpt_text is None:
+            problems.append(Problem("excerpt", "'excerpt' should be text"))
+        else:
+            excerpt = clean_text(excerpt_text) or None
+    separator = DEFAULT_EXCERPT_SEPARATOR
+    if get("excerpt_separator") is not None:
+        separator_text = _text(get("excerpt_separator"))
+        if not separator_text or not separator_text.strip():
+            problems.append(
+                Problem("excerpt_separator", "'excerpt_separator' should be non-empty text")
+            )
+        else:
+            separator = separator_text.strip()
+
+    redirects = parse_paths(get("redirect_from"), "redirect_from", problems)
+    permalink = None
+    if get("permalink") is not None:
+        links = parse_paths(get("permalink"), "permalink", problems)
+        if len(links) == 1 and isinstance(get("permalink"), str):
+            permalink = links[0]
+        elif links:
+            problems.append(Problem("permalink", "'permalink' should be a single path"))
+
+    return PostMeta(
+        title=title,
+        date=date,
+        date_source=date_source,
+        updated=updated,
+        categories=tuple(categories),
+        tags=tuple(tags),
+        authors=tuple(authors),
+        published=published,
+        excerpt=excerpt,
+        excerpt_separator=separator,
+        redirect_from=tuple(redirects),
+        permalink=permalink,
+        comments=comments,
+        problems=tuple(problems),
+    )
+
+
+def naive(value: dt.datetime) -> dt.datetime:
+    """The wall-clock time the author wrote, for ABlog, which compares naive dates."""
+    return value.replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class FrontMatterBlock:
+    """The YAML block at the top of a Markdown file, as read for a post."""
+
+    #: The mapping, or ``None`` when there is no usable block.
+    data: dict[str, Any] | None = None
+    #: 1-based source line of each top-level key.
+    key_lines: dict[str, int] = field(default_factory=dict)
+    #: Why the block could not be read, and on which line.
+    error: str | None = None
+    error_line: int = 1
+    #: 0-based index of the first line after the front matter.
+    body_start: int = 0
+
+
+def _string_date_loader() -> type:
+    """A YAML ``SafeLoader`` that keeps dates as written.
+
+    PyYAML turns ``2019-02-30`` into an exception and ``2019-03-05 10:00 -05:00``
+    into a UTC time; posts want the first reported with its line and the second
+    kept in the author's time zone, so dates stay strings here.
+    """
+    import yaml
+
+    class StringDateLoader(yaml.SafeLoader):
+        pass
+
+    StringDateLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return StringDateLoader
+
+
+_LOADER: type | None = None
+
+
+def read_front_matter(text: str) -> FrontMatterBlock:
+    """Read a post's front matter the way MyST finds it (``---`` on line 1, up to
+    ``---`` or ``...``), keeping the line of each key.  Never raises."""
+    if not text.startswith("---"):
+        return FrontMatterBlock()
+    lines = text.splitlines()
+    if lines[0].rstrip("-").strip():
+        return FrontMatterBlock()
+    block: list[str] = []
+    for line in lines[1:]:
+        if line.startswith(("---", "...")):
+            break
+        block.append(line.rstrip() + "\n")
+    else:
+        # Recover what a forgotten closing '---' left: the lines up to the first blank one.
+        end = next((index for index, line in enumerate(block) if not line.strip()), len(block))
+        recovered = _load("".join(block[:end])) if end else FrontMatterBlock(error="empty")
+        error = "the front matter starts with '---' on line 1 but never closes"
+        if recovered.error is None:
+            return dataclasses.replace(
+                recovered, error=f"{error}; read it up to line {end + 1}", body_start=end + 1
+            )
+        return FrontMatterBlock(error=error, body_start=1)
+    loaded = _load("".join(block))
+    return dataclasses.replace(loaded, body_start=len(block) + 2)
+
+
+def _load(yaml_text: str) -> FrontMatterBlock:
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _string_date_loader()
+    loader = _LOADER(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        return FrontMatterBlock(
+            error=f"malformed YAML front matter: {error.problem}", error_line=line
+        )
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        return FrontMatterBlock(error=f"malformed YAML front matter: {error}")
+    finally:
+        loader.dispose()
+    if data is None:
+        return FrontMatterBlock(data={})
+    if not isinstance(data, dict):
+        return FrontMatterBlock(
+            error=f"the front matter is not a mapping but {type(data).__name__}"
+        )
+    key_lines = {}
+    for key_node, _value in node.value:
+        key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    data = {str(key): value for key, value in data.items()}
+    return FrontMatterBlock(data=data, key_lines=key_lines)

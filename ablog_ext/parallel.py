@@ -1,0 +1,44 @@
+"""Make ABlog's reading state safe for ``sphinx-build -j``.
+
+ABlog keeps its posts in ``env.ablog_posts`` and declares parallel reading unsafe
+because nothing merges that dict back from the worker processes.  Merging it here
+is all that was missing (its labels live in the std domain, which merges itself),
+so the declaration can be lifted and ``-j auto`` works, warning-free.
+
+ABlog also keeps a process-wide ``Blog`` singleton; it is reset when a build
+starts, so two builds in one process (tests, sphinx-autobuild) never share posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+
+def merge_ablog_posts(
+    app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+) -> None:
+    posts: dict[str, Any] = getattr(other, "ablog_posts", {})
+    if not posts:
+        return
+    merged: dict[str, Any] = getattr(env, "ablog_posts", {})
+    for docname in docnames:
+        if docname in posts:
+            merged[docname] = posts[docname]
+    env.ablog_posts = merged  # type: ignore[attr-defined]
+
+
+def reset_blog_singleton(app: Sphinx, config: Config) -> None:
+    from ablog.blog import Blog
+
+    Blog._dict.clear()
+
+
+def setup_parallel(app: Sphinx) -> None:
+    app.connect("env-merge-info", merge_ablog_posts)
+    app.connect("config-inited", reset_blog_singleton, priority=10)
+    app.extensions["ablog"].parallel_read_safe = True

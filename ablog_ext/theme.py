@@ -1,0 +1,54 @@
+"""Working well with pydata-sphinx-theme (and any other theme)."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+TEMPLATES = str(Path(__file__).parent / "templates")
+STATIC = str(Path(__file__).parent / "static")
+PYDATA = "pydata_sphinx_theme"
+#: ABlog's sidebar templates, as pydata-sphinx-theme documents them.
+BLOG_SIDEBARS = [
+    "ablog/postcard.html",
+    "ablog/recentposts.html",
+    "ablog/archives.html",
+    "ablog/categories.html",
+    "ablog/tagcloud.html",
+]
+
+
+def _provided_by_user(config: Config, name: str) -> bool:
+    return name in config.overrides or name in config._raw_config
+
+
+def configure_theme(app: Sphinx, config: Config) -> None:
+    config.templates_path = [*config.templates_path, TEMPLATES]
+    config.html_static_path = [*config.html_static_path, STATIC]
+    if config.html_theme != PYDATA:
+        return
+    # pydata-sphinx-theme sets this at builder-inited when it sees ABlog; set later
+    # than config-inited, Sphinx takes it for a changed config and re-reads every
+    # document on every build.  Setting it here first keeps no-op rebuilds no-ops.
+    if not _provided_by_user(config, "fontawesome_included"):
+        config.fontawesome_included = True
+    if config.ablog_ext_sidebars and not _provided_by_user(config, "html_sidebars"):
+        sidebars = {}
+        for pattern in config.blog_post_pattern or []:
+            sidebars[_pagename_pattern(pattern)] = BLOG_SIDEBARS
+        sidebars[f"{config.blog_path}/**"] = BLOG_SIDEBARS[1:]
+        sidebars[config.blog_path] = BLOG_SIDEBARS[1:]
+        config.html_sidebars = sidebars
+
+
+def _pagename_pattern(source_pattern: str) -> str:
+    path = PurePosixPath(source_pattern)
+    return str(path.with_suffix("")) if path.suffix else str(path)
+
+
+def setup_theme(app: Sphinx) -> None:
+    # After ABlog's config-inited, which normalises blog_post_pattern to a list.
+    app.connect("config-inited", configure_theme, priority=600)
+    app.add_css_file("ablog_ext.css")

@@ -1,0 +1,53 @@
+"""Developer tasks: ``python3 -m nox -s tests``, ``site``, ``site-live``, ``lint``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+SITE_OUT = ROOT / "site" / "_build" / "html"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pass pytest arguments after --)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(name="tests-sphinx8")
+def tests_sphinx8(session: nox.Session) -> None:
+    """The test suite on the oldest supported Sphinx."""
+    session.install("-e", ".[test]", "sphinx>=8,<9")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy."""
+    session.install("-e", ".", "ruff", "mypy", "types-python-dateutil", "types-PyYAML")
+    session.run("ruff", "check", "ablog_ext", "tests", "noxfile.py")
+    session.run("mypy")
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Build the project's own site into site/_build/html, warnings as errors."""
+    session.install("-e", ".")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", "site", str(SITE_OUT), *session.posargs
+    )
+    session.log(f"Built. Open {SITE_OUT / 'index.html'} in a browser.")
+
+
+@nox.session(name="site-live")
+def site_live(session: nox.Session) -> None:
+    """Serve the site with live reload while you edit it."""
+    session.install("-e", ".", "sphinx-autobuild")
+    session.run("sphinx-autobuild", "site", str(SITE_OUT), "--watch", "ablog_ext", *session.posargs)

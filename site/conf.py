@@ -1,0 +1,23 @@
+"""The ablog-ext site: its documentation and its blog, built with ablog_ext."""
+
+project = "ablog-ext"
+author = "The ablog-ext team"
+copyright = "2026, The ablog-ext team"
+
+extensions = ["ablog_ext"]
+
+html_theme = "pydata_sphinx_theme"
+html_title = "ablog-ext"
+html_theme_options = {
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "show_toc_level": 2,
+}
+
+blog_title = "ablog-ext blog"
+blog_path = "blog"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://ablog-ext.example.org/"
+post_date_format = "%d %B %Y"
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+exclude_patterns = ["_build"]

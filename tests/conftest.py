@@ -1,0 +1,71 @@
+"""Shared fixtures: real Sphinx builds of the scenarios under ``tests/roots``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+def read_html(app, pagename: str) -> BeautifulSoup:
+    """The built page *pagename* (``posts/foo``), parsed."""
+    path = Path(app.outdir, pagename + ".html")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def warnings_of(app) -> list[str]:
+    """Each warning the build printed, without colours."""
+    text = strip_colors(app.warning.getvalue())
+    return [line for line in text.splitlines() if re.search(r"WARNING|ERROR|CRITICAL", line)]
+
+
+def main_text(soup: BeautifulSoup) -> BeautifulSoup:
+    """The article of a pydata-sphinx-theme page, without navbar and sidebars."""
+    return soup.select_one("article.bd-article") or soup.select_one("main") or soup
+
+
+@pytest.fixture
+def html():
+    return read_html
+
+
+@pytest.fixture
+def warnings():
+    return warnings_of
+
+
+def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:
+    """A fresh copy of ``roots/test-<testroot>`` in *tmp_path*, built once."""
+    srcdir = tmp_path / testroot
+    shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
+    app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+    try:
+        app.build()
+    finally:
+        # Restores docutils' global registries; the results stay readable.
+        app.cleanup()
+    return app
+
+
+@pytest.fixture(scope="module")
+def site_factory(tmp_path_factory):
+    """Module-scoped builds, for tests that only read what one build produced."""
+
+    def make(testroot: str, **kwargs) -> SphinxTestApp:
+        return build_site(tmp_path_factory.mktemp(testroot), testroot, **kwargs)
+
+    return make

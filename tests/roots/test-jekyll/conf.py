@@ -1,0 +1,7 @@
+project = "Jekyll test site"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://blog.example.org/"
+blog_title = "Field notes"
+exclude_patterns = ["_build"]

@@ -1,0 +1,36 @@
+"""pydata-sphinx-theme: no-op rebuilds read nothing, blog sidebars are there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sphinx.util.console import strip_colors
+
+
+@pytest.mark.sphinx("html", testroot="jekyll", freshenv=True)
+def test_noop_rebuild_reads_no_document(app, make_app):
+    app.build()
+    second = make_app("html", srcdir=app.srcdir)
+    second.build()
+    status = strip_colors(second.status.getvalue())
+    assert re.search(r"0 added, 0 changed, 0 removed", status), status
+    assert "reading sources... [" not in status
+
+
+@pytest.mark.sphinx("html", testroot="jekyll")
+def test_blog_sidebars_in_pydata_theme(app, html):
+    app.build()
+    post = html(app, "posts/2021-04-03-sections")
+    assert post.select_one(".ablog__postcard")
+    assert post.select_one(".ablog__recentposts")
+    assert post.select_one(".ablog__categories")
+    blog = html(app, "blog")
+    assert blog.select_one(".ablog__recentposts")
+    assert blog.select_one(".ablog__postcard") is None
+
+
+@pytest.mark.sphinx("html", testroot="jekyll", confoverrides={"ablog_ext_sidebars": ["yes"]})
+def test_bad_config_value_warns_and_uses_default(app, warnings):
+    assert app.config.ablog_ext_sidebars is True
+    assert any("ablog_ext_sidebars should be bool" in w for w in warnings(app))
