@@ -13,24 +13,29 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
-    from .domain import BlogDomain
+    from .domain import BlogDomain, outdated_dependents
     from .parallel import setup_parallel
     from .posts import setup_posts
     from .redirects import setup_redirects
+    from .review import setup_review
     from .theme import setup_theme
+    from .themes import setup_themes
 
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
     setup_parallel(app)
     setup_config(app)
     app.add_domain(BlogDomain)
+    app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)
     setup_redirects(app)
+    setup_themes(app)
+    setup_review(app)
     setup_theme(app)
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 1,
+        "env_version": 2,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -30,6 +30,13 @@ OPTIONS: tuple[Option, ...] = (
         "With pydata-sphinx-theme and no html_sidebars of your own, show ABlog's post card, "
         "recent posts, archives, categories and tags beside posts and blog pages.",
     ),
+    Option(
+        "ablog_ext_review_pages",
+        False,
+        "html",
+        (bool,),
+        "Generate blog/review/<year>.html, a year in review, for every year that has posts.",
+    ),
 )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, TypedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypedDict, TypeVar
 
+from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
+
+T = TypeVar("T")
 
 
 class PostRecord(TypedDict):
@@ -19,8 +22,23 @@ class PostRecord(TypedDict):
     categories: list[str]
     tags: list[str]
     authors: list[str]
+    #: Words in the post's body, for reading time and year figures.
+    words: int
     #: ``(URL path, source line)`` of each ``redirect_from`` and ``permalink``.
     redirects: list[tuple[str, int]]
+
+
+class PassageRecord(TypedDict):
+    """One ``theme`` passage."""
+
+    theme: str
+    slug: str
+    anchor: str
+    #: The passage's own ``:date:``; ``None`` means the post's date.
+    date: str | None
+    line: int | None
+    #: The passage body, resolved against the page that shows it.
+    content: nodes.Element
 
 
 class BlogDomain(Domain):
@@ -33,25 +51,65 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 1
-    initial_data = {"posts": {}}  # noqa: RUF012 (Sphinx's API)
+    data_version = 2
+    initial_data = {  # noqa: RUF012 (Sphinx's API)
+        "posts": {},
+        # docname -> list of PassageRecord, in document order
+        "passages": {},
+        # docnames whose content is computed from other documents
+        "dependents": {},
+    }
 
     @property
     def posts(self) -> dict[str, PostRecord]:
         posts: dict[str, PostRecord] = self.data["posts"]
         return posts
 
+    @property
+    def passages(self) -> dict[str, list[PassageRecord]]:
+        passages: dict[str, list[PassageRecord]] = self.data["passages"]
+        return passages
+
+    @property
+    def dependents(self) -> dict[str, bool]:
+        dependents: dict[str, bool] = self.data["dependents"]
+        return dependents
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """*compute*'s result, kept until a document changes: for what every page
+        shows (a sidebar), computed once per build instead of once per page."""
+        cache: dict[str, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        result: T = cache[key]
+        return result
+
+    def _changed(self) -> None:
+        self.__dict__.pop("_memo", None)
+
     def clear_doc(self, docname: str) -> None:
-        self.posts.pop(docname, None)
+        self._changed()
+        for key in ("posts", "passages", "dependents"):
+            self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        self._changed()
         wanted = set(docnames)
-        for docname, record in otherdata["posts"].items():
-            if docname in wanted:
-                self.posts[docname] = record
+        for key in ("posts", "passages", "dependents"):
+            for docname, value in otherdata[key].items():
+                if docname in wanted:
+                    self.data[key][docname] = value
 
     def add_post(self, docname: str, record: PostRecord) -> None:
+        self._changed()
         self.posts[docname] = record
+
+    def add_passage(self, docname: str, record: PassageRecord) -> None:
+        self._changed()
+        self.passages.setdefault(docname, []).append(record)
+
+    def add_dependent(self, docname: str) -> None:
+        self.dependents[docname] = True
 
     def sorted_posts(self) -> Iterator[tuple[str, PostRecord]]:
         """Posts in document-name order, so everything derived is deterministic."""
@@ -66,3 +124,14 @@ def blog_domain(env: BuildEnvironment) -> BlogDomain:
     domain = env.domains["ablog_ext"]
     assert isinstance(domain, BlogDomain)
     return domain
+
+
+def outdated_dependents(
+    app: Any, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Documents whose reviews or theme summaries are built from other documents:
+    re-read (and so rewritten) whenever any document was added, changed or removed."""
+    if not (added or changed or removed):
+        return []
+    dependents = blog_domain(env).dependents
+    return sorted(name for name in dependents if name not in removed)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -306,37 +307,68 @@ def _is_separator(node: nodes.Node, separator: str) -> bool:
 
 
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
+    """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
+
+    Every ABlog post is recorded, whether written in Markdown or with ABlog's
+    ``post`` directive; Jekyll metadata refines it where the parser found some.
+    """
     parsed: ParsedPost | None = getattr(doctree, _PARSED, None)
-    if parsed is None:
-        return
-    delattr(doctree, _PARSED)
+    if parsed is not None:
+        delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    meta = parsed.meta
     ablog_posts = getattr(env, "ablog_posts", {}).get(docname)
     if not ablog_posts:
         return
     info = ablog_posts[0]
-    excerpt = _excerpt_nodes(doctree, meta)
-    if excerpt is not None:
-        info["excerpt"] = excerpt
-    if meta.updated is not None and info.get("date") is not None:
-        info["update"] = max(info["update"], naive(meta.updated))
-    redirects = [
-        (path, parsed.block.key_lines.get("redirect_from", 1)) for path in meta.redirect_from
-    ]
-    if meta.permalink:
-        redirects.append((meta.permalink, parsed.block.key_lines.get("permalink", 1)))
+    redirects: list[tuple[str, int]] = []
+    date = info.get("date")
+    date_text = date.isoformat() if date else None
+    updated_text = None
+    if parsed is not None:
+        meta = parsed.meta
+        excerpt = _excerpt_nodes(doctree, meta)
+        if excerpt is not None:
+            info["excerpt"] = excerpt
+        if meta.updated is not None and date is not None:
+            info["update"] = max(info["update"], naive(meta.updated))
+        lines = parsed.block.key_lines
+        redirects = [(path, lines.get("redirect_from", 1)) for path in meta.redirect_from]
+        if meta.permalink:
+            redirects.append((meta.permalink, lines.get("permalink", 1)))
+        # The offset the author wrote, which ABlog's naive date has lost.
+        if meta.date is not None and date is not None:
+            date_text = meta.date.isoformat()
+        updated_text = meta.updated.isoformat() if meta.updated else None
     record: PostRecord = {
         "title": info["title"],
-        "date": meta.date.isoformat() if meta.date else None,
-        "updated": meta.updated.isoformat() if meta.updated else None,
-        "categories": list(meta.categories),
-        "tags": list(meta.tags),
-        "authors": list(meta.authors),
+        "date": date_text,
+        "updated": updated_text,
+        "categories": [str(name) for name in info.get("category") or []],
+        "tags": [str(name) for name in info.get("tags") or [] if str(name).strip()],
+        "authors": [str(name) for name in info.get("author") or []],
+        "words": count_words(doctree),
         "redirects": redirects,
     }
     blog_domain(env).add_post(docname, record)
+
+
+def count_words(doctree: nodes.document) -> int:
+    """Words a reader reads: body text, without the title, docinfo and messages."""
+    skip = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
+    words = 0
+    for text in doctree.findall(nodes.Text):
+        parent = text.parent
+        if any(isinstance(ancestor, skip) for ancestor in _ancestors(parent)):
+            continue
+        words += len(text.split())
+    return words
+
+
+def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
+    while node is not None:
+        yield node
+        node = node.parent
 
 
 # -- published: false ----------------------------------------------------------------------

@@ -38,8 +38,11 @@ def configure_theme(app: Sphinx, config: Config) -> None:
         sidebars = {}
         for pattern in config.blog_post_pattern or []:
             sidebars[_pagename_pattern(pattern)] = BLOG_SIDEBARS
-        sidebars[f"{config.blog_path}/**"] = BLOG_SIDEBARS[1:]
-        sidebars[config.blog_path] = BLOG_SIDEBARS[1:]
+        blog_sidebars = BLOG_SIDEBARS[1:]
+        if config.ablog_ext_review_pages:
+            blog_sidebars = [*blog_sidebars[:2], "ablog_ext/reviews.html", *blog_sidebars[2:]]
+        sidebars[f"{config.blog_path}/**"] = blog_sidebars
+        sidebars[config.blog_path] = blog_sidebars
         config.html_sidebars = sidebars
 
 

@@ -18,6 +18,7 @@ blog_path = "blog"
 blog_post_pattern = "posts/*.md"
 blog_baseurl = "https://ablog-ext.example.org/"
 post_date_format = "%d %B %Y"
+ablog_ext_review_pages = True
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build"]

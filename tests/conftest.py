@@ -48,10 +48,15 @@ def warnings():
     return warnings_of
 
 
-def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:
-    """A fresh copy of ``roots/test-<testroot>`` in *tmp_path*, built once."""
+def copy_root(tmp_path: Path, testroot: str) -> Path:
+    """A copy of ``roots/test-<testroot>`` to edit and build."""
     srcdir = tmp_path / testroot
     shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
+    return srcdir
+
+
+def build_dir(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
+    """Build *srcdir* (incrementally, if it was built before) and return the app."""
     app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
     try:
         app.build()
@@ -59,6 +64,11 @@ def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwarg
         # Restores docutils' global registries; the results stay readable.
         app.cleanup()
     return app
+
+
+def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:
+    """A fresh copy of ``roots/test-<testroot>`` in *tmp_path*, built once."""
+    return build_dir(copy_root(tmp_path, testroot), buildername, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import main_text
 
 from ablog_ext.domain import blog_domain
+
+from conftest import main_text
 
 
 @pytest.fixture(scope="module")

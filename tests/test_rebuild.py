@@ -1,0 +1,113 @@
+"""An incremental build after an edit shows exactly what a clean build shows."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_dir, copy_root
+
+#: Pages whose content is computed from other documents.
+DEPENDENT_PAGES = ["review-2019", "anniversary", "themes", "filters"]
+
+
+def computed_content(outdir: Path) -> dict[str, str]:
+    """The computed parts of every dependent and generated page, as text with links."""
+    pages = {}
+    paths = [outdir / f"{name}.html" for name in DEPENDENT_PAGES]
+    paths += sorted((outdir / "blog/review").glob("*.html")) + sorted(
+        (outdir / "blog/theme").glob("*.html")
+    )
+    paths += [outdir / "blog/theme.html"]
+    for path in paths:
+        if not path.exists():
+            continue
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        parts = soup.select("div.year-in-review, div.themes, ul.themes-index, .ablog-ext__reviews")
+        pages[str(path.relative_to(outdir))] = "\n".join(
+            part.get_text(" ", strip=True)
+            + " "
+            + " ".join(a.get("href", "") for a in part.select("a"))
+            for part in parts
+        )
+    return pages
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_post(src: Path) -> None:
+    (src / "posts/2019-08-08-summer.md").write_text(
+        "---\ntitle: A summer post\ncategory: Career\ntags: [python]\n---\n\nWarm.\n\n"
+        ":::{theme} Startup\nShipped in August.\n:::\n",
+        encoding="utf-8",
+    )
+
+
+def delete_post(src: Path) -> None:
+    (src / "posts/2019-03-25-python-tips.md").unlink()
+
+
+def redate_post(src: Path) -> None:
+    path = src / "posts/2019-03-25-python-tips.md"
+    edit(path, "category: Notes", "date: 2020-01-03\ncategory: Notes")
+
+
+def recategorise_post(src: Path) -> None:
+    edit(src / "posts/2019-11-30-tech-lead.md", "category: Career", "category: Management")
+
+
+def rename_theme(src: Path) -> None:
+    edit(src / "posts/2019-01-20-new-job.md", ":::{theme} Startup", ":::{theme} Small company")
+
+
+def unpublish_post(src: Path) -> None:
+    edit(
+        src / "posts/2019-01-20-new-job.md",
+        "category: Career",
+        "category: Career\npublished: false",
+    )
+
+
+EDITS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "add": (add_post, "A summer post"),
+    "delete": (delete_post, None),
+    "redate": (redate_post, "03 January 2020"),
+    "recategorise": (recategorise_post, "Management"),
+    "rename-theme": (rename_theme, "Small company"),
+    "unpublish": (unpublish_post, None),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_equals_clean(tmp_path, name):
+    change, visible = EDITS[name]
+    incremental_src = copy_root(tmp_path / "incremental", "review")
+    before = computed_content(Path(build_dir(incremental_src).outdir))
+    change(incremental_src)
+    after = computed_content(Path(build_dir(incremental_src).outdir))
+
+    clean_src = tmp_path / "clean"
+    shutil.copytree(incremental_src, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = computed_content(Path(build_dir(clean_src).outdir))
+
+    assert after == clean
+    assert after != before
+    if visible:
+        assert (
+            visible in after["review-2019.html"] + after["anniversary.html"] + after["themes.html"]
+        )
+
+
+def test_parallel_build_equals_serial(tmp_path, warnings):
+    serial = build_dir(copy_root(tmp_path / "serial", "review"))
+    parallel = build_dir(copy_root(tmp_path / "parallel", "review"), parallel=2)
+    assert warnings(parallel) == []
+    assert computed_content(Path(parallel.outdir)) == computed_content(Path(serial.outdir))
