@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
+    from .feeds import setup_feeds
     from .parallel import setup_parallel
     from .posts import setup_posts
     from .redirects import setup_redirects
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
+    setup_feeds(app)
     setup_theme(app)
     return {
         "version": __version__,

@@ -37,7 +37,33 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Generate blog/review/<year>.html, a year in review, for every year that has posts.",
     ),
+    Option(
+        "ablog_ext_feed_formats",
+        ["atom", "rss", "json"],
+        "html",
+        (list, tuple),
+        "Feed formats written for the blog and each archive feed: atom, rss, json.",
+    ),
+    Option(
+        "ablog_ext_feed_archives",
+        ["category"],
+        "html",
+        (list, tuple),
+        "Archive kinds with their own feeds: category, tag, author, year, theme.",
+    ),
+    Option(
+        "ablog_ext_timezone",
+        "UTC",
+        "html",
+        (str,),
+        "IANA time zone of post dates written without an offset (feeds need one).",
+    ),
 )
+
+
+def provided_by_user(config: Config, name: str) -> bool:
+    """Whether conf.py or ``-D`` set *name* (pydata-sphinx-theme asks the same way)."""
+    return name in config.overrides or name in config._raw_config
 
 
 def _validate(app: Sphinx, config: Config) -> None:

@@ -73,13 +73,20 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _unprintable(ch: str) -> bool:
+    """Control characters and non-characters: XML 1.0 forbids them, HTML shows garbage."""
+    code = ord(ch)
+    return (
+        (code < 32 and ch not in "\t\n\r")
+        or code == 127
+        or 0xD800 <= code <= 0xDFFF
+        or ch in "\ufffe\uffff"
+    )
+
+
 def clean_text(value: str) -> str:
     """Collapse white space and drop characters XML and HTML cannot carry."""
-    value = "".join(ch for ch in value if ch in "\t\n\r" or (ord(ch) >= 32 and ord(ch) != 127))
-    value = "".join(
-        ch for ch in value if not 0xD800 <= ord(ch) <= 0xDFFF and ch not in "\ufffe\uffff"
-    )
-    return " ".join(value.split())
+    return " ".join("".join(ch for ch in value if not _unprintable(ch)).split())
 
 
 def parse_bool(value: object, key: str, default: bool, problems: list[Problem]) -> bool:
@@ -217,6 +224,15 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
             )
         else:
             title = clean_text(raw_title) or None
+            dropped = [ch for ch in raw_title if _unprintable(ch)]
+            if dropped:
+                codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in dropped}))
+                problems.append(
+                    Problem(
+                        "title",
+                        f"'title' has characters HTML and XML cannot carry ({codes}); dropped",
+                    )
+                )
 
     date = None
     date_source = None

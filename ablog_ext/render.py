@@ -107,7 +107,9 @@ def resolved_copy(app: Sphinx, fromdocname: str, content: nodes.Element) -> list
     return list(document.children)
 
 
-def render_fragment(app: Sphinx, pagename: str, content: list[nodes.Node]) -> str:
+def render_fragment(
+    app: Sphinx, pagename: str, content: list[nodes.Node], permalinks: bool = True
+) -> str:
     """HTML of *content* as it would appear in the body of *pagename*."""
     builder: Any = app.builder
     document = new_document("")
@@ -120,7 +122,11 @@ def render_fragment(app: Sphinx, pagename: str, content: list[nodes.Node]) -> st
     builder.dlpath = relative_uri(builder.get_target_uri(pagename), "_downloads")
     builder.current_docname = pagename
     translator = builder.create_translator(document, builder)
-    document.walkabout(translator)
+    saved, builder.add_permalinks = builder.add_permalinks, permalinks
+    try:
+        document.walkabout(translator)
+    finally:
+        builder.add_permalinks = saved
     return "".join(translator.fragment)
 
 

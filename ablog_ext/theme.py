@@ -7,6 +7,8 @@ from pathlib import Path, PurePosixPath
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .config import provided_by_user
+
 TEMPLATES = str(Path(__file__).parent / "templates")
 STATIC = str(Path(__file__).parent / "static")
 PYDATA = "pydata_sphinx_theme"
@@ -20,10 +22,6 @@ BLOG_SIDEBARS = [
 ]
 
 
-def _provided_by_user(config: Config, name: str) -> bool:
-    return name in config.overrides or name in config._raw_config
-
-
 def configure_theme(app: Sphinx, config: Config) -> None:
     config.templates_path = [*config.templates_path, TEMPLATES]
     config.html_static_path = [*config.html_static_path, STATIC]
@@ -32,15 +30,15 @@ def configure_theme(app: Sphinx, config: Config) -> None:
     # pydata-sphinx-theme sets this at builder-inited when it sees ABlog; set later
     # than config-inited, Sphinx takes it for a changed config and re-reads every
     # document on every build.  Setting it here first keeps no-op rebuilds no-ops.
-    if not _provided_by_user(config, "fontawesome_included"):
+    if not provided_by_user(config, "fontawesome_included"):
         config.fontawesome_included = True
-    if config.ablog_ext_sidebars and not _provided_by_user(config, "html_sidebars"):
+    if config.ablog_ext_sidebars and not provided_by_user(config, "html_sidebars"):
         sidebars = {}
         for pattern in config.blog_post_pattern or []:
             sidebars[_pagename_pattern(pattern)] = BLOG_SIDEBARS
-        blog_sidebars = BLOG_SIDEBARS[1:]
+        blog_sidebars = ["ablog_ext/feeds.html", *BLOG_SIDEBARS[1:]]
         if config.ablog_ext_review_pages:
-            blog_sidebars = [*blog_sidebars[:2], "ablog_ext/reviews.html", *blog_sidebars[2:]]
+            blog_sidebars = [*blog_sidebars[:3], "ablog_ext/reviews.html", *blog_sidebars[3:]]
         sidebars[f"{config.blog_path}/**"] = blog_sidebars
         sidebars[config.blog_path] = blog_sidebars
         config.html_sidebars = sidebars

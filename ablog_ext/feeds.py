@@ -1,0 +1,522 @@
+"""Atom, RSS 2.0 and JSON Feed for the blog and for each archive.
+
+One generator owns every feed file: ABlog's own Atom writer is switched off, so
+``blog/atom.xml`` is never written twice.  A feed's ``updated`` is its newest
+entry's date, never the build time, so the same sources give the same bytes
+whatever the time or ``TZ``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from . import __version__
+from .blogdata import Post, listed_posts, theme_passages
+from .config import provided_by_user
+from .render import render_fragment
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+MEDIA_TYPES = {
+    "atom": "application/atom+xml",
+    "rss": "application/rss+xml",
+    "json": "application/feed+json",
+}
+FORMAT_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
+ARCHIVES = ("category", "tag", "author", "year", "theme")
+GENERATOR_URI = "https://pypi.org/project/ablog-ext/"
+#: Characters XML 1.0 cannot carry.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: its posts and where it lives."""
+
+    #: Output folder, e.g. ``blog/category/career``.
+    folder: str
+    title: str
+    #: The HTML page the feed belongs to, e.g. ``blog/category/career``.
+    pagename: str
+    posts: list[Post]
+
+    def path(self, fmt: str) -> str:
+        return f"{self.folder}/{FORMATS[fmt]}"
+
+
+def validate_feed_config(app: Sphinx, config: Config) -> None:
+    """Drop unknown formats and archive kinds with a warning; check the time zone."""
+    for name, allowed in (
+        ("ablog_ext_feed_formats", tuple(FORMATS)),
+        ("ablog_ext_feed_archives", ARCHIVES),
+    ):
+        values = config[name]
+        if isinstance(values, str):
+            values = [values]
+        unknown = [value for value in values if value not in allowed]
+        if unknown:
+            logger.warning(
+                "%s: unknown value(s) %s ignored; choose from %s",
+                name,
+                ", ".join(map(repr, unknown)),
+                ", ".join(allowed),
+                type="ablog_ext",
+                subtype="config",
+            )
+        config[name] = [value for value in values if value in allowed]
+    try:
+        ZoneInfo(config.ablog_ext_timezone)
+    except (ValueError, KeyError, OSError):
+        logger.warning(
+            "ablog_ext_timezone: unknown time zone %r; using UTC",
+            config.ablog_ext_timezone,
+            type="ablog_ext",
+            subtype="config",
+        )
+        config.ablog_ext_timezone = "UTC"
+
+
+def disable_ablog_feeds(app: Sphinx) -> None:
+    """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time."""
+    for listener in list(app.events.listeners.get("html-collect-pages", [])):
+        handler = listener.handler
+        if (
+            getattr(handler, "__module__", "") == "ablog.post"
+            and handler.__name__ == "generate_atom_feeds"
+        ):
+            app.disconnect(listener.id)
+
+
+def feeds_enabled(app: Sphinx) -> bool:
+    return bool(app.config.blog_baseurl) and bool(app.config.ablog_ext_feed_formats)
+
+
+def blog_feeds(app: Sphinx) -> list[Feed]:
+    """Every feed of the blog, main feed first, in a stable order.
+
+    Archive feeds sit beside ABlog's archive pages (``blog/category/<slug>.html``
+    and ``blog/category/<slug>/atom.xml``), so their folders come from ABlog's own
+    catalogs; themes are ablog_ext's own.
+    """
+    from ablog.blog import Blog
+    from ablog.post import register_posts
+
+    config = app.config
+    blog_path = str(config.blog_path).strip("/")
+    title = config.blog_title
+    posts = listed_posts(app.env)
+    by_docname = {post.docname: post for post in posts}
+    feeds = [Feed(blog_path, title, blog_path, posts)]
+    kinds = config.ablog_ext_feed_archives
+    blog = Blog(app)
+    if not blog:
+        register_posts(app)
+    catalogs = [
+        ("category", "Posts in", blog.category),
+        ("tag", "Posts tagged", blog.tags),
+        ("author", "Posts by", blog.author),
+        ("year", "Posted in", blog.archive),
+    ]
+    for kind, header, catalog in catalogs:
+        if kind not in kinds:
+            continue
+        collections = sorted(catalog, key=lambda collection: collection.docname)
+        for collection in collections:
+            group = sorted(
+                {by_docname[p.docname] for p in collection if p.docname in by_docname},
+                key=lambda post: (post.date, post.docname),
+            )
+            if group:
+                folder = collection.docname
+                feeds.append(Feed(folder, f"{title} - {header} {collection}", folder, group))
+    if "theme" in kinds:
+        themes: dict[str, tuple[str, set[str]]] = {}
+        for passage in theme_passages(app.env):
+            if passage.docname in by_docname:
+                themes.setdefault(passage.slug, (passage.theme, set()))[1].add(passage.docname)
+        for slug, (name, docnames) in sorted(themes.items()):
+            folder = f"{blog_path}/theme/{slug}"
+            group = [by_docname[d] for d in sorted(docnames)]
+            feeds.append(Feed(folder, f"{title} - Theme: {name}", folder, group))
+    return feeds
+
+
+class _EntryRenderer:
+    """Each post's HTML, rendered once per build however many feeds show it."""
+
+    def __init__(self, app: Sphinx) -> None:
+        from ablog.blog import Blog
+        from ablog.post import register_posts
+
+        self.app = app
+        self.blog = Blog(app)
+        if not self.blog:
+            register_posts(app)
+        self.fulltext = bool(app.config.blog_feed_fulltext)
+        self.cache: dict[str, tuple[str, str]] = {}
+        self.warned: set[str] = set()
+
+    def html_and_summary(self, post: Post, url: str) -> tuple[str, str]:
+        if post.docname not in self.cache:
+            ablog_post = self.blog[post.docname]
+            html = ""
+            summary = ""
+            if ablog_post is not None:
+                content = self._content(ablog_post)
+                html = absolutize(
+                    render_fragment(self.app, post.docname, content, permalinks=False), url
+                )
+                summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
+            self.cache[post.docname] = (self.xml_safe(html, post), self.xml_safe(summary, post))
+        return self.cache[post.docname]
+
+    def _content(self, ablog_post: Any) -> list[nodes.Node]:
+        """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
+        if not self.fulltext:
+            return [node.deepcopy() for node in ablog_post.excerpt]
+        copy = ablog_post.doctree.deepcopy()
+        body = list(copy.children)
+        if len(body) == 1 and isinstance(body[0], nodes.section):
+            # Keep the section, so the post's own headings stay <h2>, but not its title.
+            for title in [c for c in body[0].children if isinstance(c, nodes.title)]:
+                body[0].remove(title)
+        return body
+
+    def xml_safe(self, text: str, post: Post) -> str:
+        cleaned = _XML_FORBIDDEN.sub("", text)
+        if cleaned != text and post.docname not in self.warned:
+            self.warned.add(post.docname)
+            logger.warning(
+                "characters that XML cannot carry were dropped from this post in its feeds",
+                type="ablog_ext",
+                subtype="feed",
+                location=post.docname,
+            )
+        return cleaned
+
+
+def absolutize(html: str, base: str) -> str:
+    """Every relative link and image in *html*, made absolute against *base*."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", value):
+            return match.group(0)
+        return f'{match.group(1)}="{urljoin(base, value)}"'
+
+    return _URL_ATTRIBUTE.sub(replace, html)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    url: str
+    title: str
+    published: dt.datetime
+    updated: dt.datetime
+    authors: list[tuple[str, str | None]]
+    categories: list[str]
+    tags: list[str]
+    summary: str
+    content_html: str
+
+
+class FeedWriter:
+    """Writes one feed in every configured format."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        config = app.config
+        self.baseurl = str(config.blog_baseurl).rstrip("/") + "/"
+        self.zone = ZoneInfo(config.ablog_ext_timezone)
+        self.renderer = _EntryRenderer(app)
+        self.length = config.blog_feed_length
+        self.subtitle = config.blog_feed_subtitle
+        self.authors: dict[str, tuple[str, str | None]] = {
+            key: (str(full), link) for key, (full, link) in (config.blog_authors or {}).items()
+        }
+        default = config.blog_default_author
+        self.default_authors = [default] if isinstance(default, str) else list(default or [])
+        # Atom requires an author; the site's author, or the blog, stands in.
+        site_author = str(config.author or "")
+        self.feed_author = (
+            self.authors.get(self.default_authors[0], (self.default_authors[0], None))[0]
+            if self.default_authors
+            else site_author
+            if site_author and site_author != "Author name not set"
+            else str(config.blog_title)
+        )
+
+    def url(self, pagename: str) -> str:
+        return urljoin(self.baseurl, self.app.builder.get_target_uri(pagename))
+
+    def aware(self, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
+
+    def entry(self, post: Post) -> Entry:
+        url = self.url(post.docname)
+        html, summary = self.renderer.html_and_summary(post, url)
+        published = self.aware(post.written_date)
+        candidates = [published]
+        if post.updated is not None:
+            candidates.append(self.aware(post.updated))
+        # ABlog's `update` directives give naive dates; one equal to a date we
+        # already have is that date, whose offset we know.
+        ablog_update = getattr(self.renderer.blog[post.docname], "update", None)
+        known = {post.date, *([post.updated.replace(tzinfo=None)] if post.updated else [])}
+        if ablog_update is not None and ablog_update not in known:
+            candidates.append(self.aware(ablog_update))
+        updated = max(candidates)
+        names = list(post.authors) or self.default_authors
+        authors = [self.authors.get(name, (name, None)) for name in names]
+        return Entry(
+            id=url,
+            url=url,
+            title=self.renderer.xml_safe(post.title, post),
+            published=published,
+            updated=updated,
+            authors=authors,
+            categories=list(post.categories),
+            tags=list(post.tags),
+            summary=summary,
+            content_html=html,
+        )
+
+    def write(
+        self, feed: Feed, outdir: Path, formats: list[str], entries: dict[str, Entry]
+    ) -> list[str]:
+        posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+        if self.length:
+            posts = posts[: int(self.length)]
+        if not posts:
+            return []
+        chosen = [entries.setdefault(post.docname, self.entry(post)) for post in posts]
+        updated = max(entry.updated for entry in chosen)
+        written = []
+        for fmt in formats:
+            path = feed.path(fmt)
+            data = {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt](
+                feed, chosen, updated
+            )
+            write_if_changed(outdir / path, data)
+            written.append(path)
+        return written
+
+    def _generator(self, feed: Feed, fmt: str, updated: dt.datetime) -> Any:
+        from feedgen.feed import FeedGenerator
+
+        generator = FeedGenerator()
+        page_url = self.url(feed.pagename)
+        generator.id(page_url)
+        generator.title(feed.title)
+        generator.link(href=urljoin(self.baseurl, feed.path(fmt)), rel="self")
+        # feedgen gives RSS the last link: the page, not the feed itself.
+        generator.link(href=page_url, rel="alternate")
+        generator.description(self.subtitle or feed.title)
+        if self.subtitle:
+            generator.subtitle(self.subtitle)
+        generator.language(self.app.config.language or "en")
+        generator.generator("ablog-ext", __version__, GENERATOR_URI)
+        generator.updated(updated)
+        generator.author({"name": self.feed_author})
+        return generator
+
+    def _add_entries(self, generator: Any, entries: list[Entry], rss: bool) -> None:
+        if rss:
+            generator.load_extension("dc")
+        for entry in entries:
+            item = generator.add_entry(order="append")
+            item.id(entry.id)
+            item.guid(entry.id, permalink=True)
+            item.title(entry.title)
+            item.link(href=entry.url)
+            item.published(entry.published)
+            item.updated(entry.updated)
+            for name, link in entry.authors:
+                if rss:
+                    item.dc.dc_creator(name)
+                else:
+                    item.author({"name": name, **({"uri": link} if link else {})})
+            for name in entry.categories + entry.tags:
+                item.category({"term": name, "label": name})
+            if entry.summary and not rss:
+                item.summary(entry.summary)
+            if entry.content_html:
+                if rss:
+                    item.description(entry.content_html)
+                else:
+                    item.content(entry.content_html, type="html")
+            elif rss and entry.summary:
+                item.description(entry.summary)
+
+    def atom(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
+        generator = self._generator(feed, "atom", updated)
+        self._add_entries(generator, entries, rss=False)
+        return bytes(generator.atom_str(pretty=True))
+
+    def rss(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
+        generator = self._generator(feed, "rss", updated)
+        self._add_entries(generator, entries, rss=True)
+        return bytes(generator.rss_str(pretty=True))
+
+    def json(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
+        document: dict[str, Any] = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": feed.title,
+            "home_page_url": self.url(feed.pagename),
+            "feed_url": urljoin(self.baseurl, feed.path("json")),
+            "language": self.app.config.language or "en",
+        }
+        if self.subtitle:
+            document["description"] = self.subtitle
+        document["authors"] = [{"name": self.feed_author}]
+        document["items"] = [
+            {
+                "id": entry.id,
+                "url": entry.url,
+                "title": entry.title,
+                **(
+                    {"content_html": entry.content_html}
+                    if entry.content_html
+                    else {"content_text": entry.summary}
+                ),
+                **({"summary": entry.summary} if entry.summary else {}),
+                "date_published": entry.published.isoformat(),
+                "date_modified": entry.updated.isoformat(),
+                **({"authors": [_json_author(a) for a in entry.authors]} if entry.authors else {}),
+                **(
+                    {"tags": entry.categories + entry.tags}
+                    if entry.categories or entry.tags
+                    else {}
+                ),
+            }
+            for entry in entries
+        ]
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _json_author(author: tuple[str, str | None]) -> dict[str, str]:
+    name, link = author
+    return {"name": name, **({"url": link} if link else {})}
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Skip writing identical bytes, so unchanged feeds keep their file times."""
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _manifest_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "ablog_ext_feeds.json"
+
+
+def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: write every feed; remove feeds whose archive is gone."""
+    builder = app.builder
+    if builder.format != "html" or builder.name in {"json", "pickle"}:
+        return
+    outdir = Path(builder.outdir)
+    written: list[str] = []
+    if feeds_enabled(app):
+        writer = FeedWriter(app)
+        entries: dict[str, Entry] = {}
+        for feed in blog_feeds(app):
+            written.extend(
+                writer.write(feed, outdir, list(app.config.ablog_ext_feed_formats), entries)
+            )
+    _remove_stale(app, outdir, written)
+    yield from ()
+
+
+def _remove_stale(app: Sphinx, outdir: Path, written: list[str]) -> None:
+    manifest = _manifest_path(app)
+    try:
+        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        previous = set()
+    for stale in sorted(previous - set(written)):
+        target = (outdir / stale).resolve()
+        if outdir.resolve() in target.parents and target.is_file():
+            target.unlink()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps(sorted(written)), encoding="utf-8")
+
+
+def explain_missing_baseurl(app: Sphinx) -> None:
+    if app.config.blog_baseurl or app.builder.format != "html":
+        return
+    message = "no feeds are written: set blog_baseurl in conf.py (feeds need absolute links)"
+    if provided_by_user(app.config, "ablog_ext_feed_formats") or provided_by_user(
+        app.config, "ablog_ext_feed_archives"
+    ):
+        logger.warning(message, type="ablog_ext", subtype="feed")
+    else:
+        logger.info("ablog_ext: %s", message)
+
+
+def feed_links(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``<link rel="alternate">`` in the head of the blog index and each archive page
+    with a feed, and ``ablog_ext_feeds`` for the visible subscribe links."""
+    if not feeds_enabled(app):
+        return
+    from .domain import blog_domain
+
+    by_page = blog_domain(app.env).memo(
+        "feeds-by-page", lambda: {feed.pagename: feed for feed in blog_feeds(app)}
+    )
+    blog_path = str(app.config.blog_path).strip("/")
+    feed = by_page.get(pagename)
+    shown = [feed] if feed is not None else []
+    if pagename != blog_path and blog_path in by_page:
+        shown.append(by_page[blog_path])
+    baseurl = str(app.config.blog_baseurl).rstrip("/") + "/"
+    links = []
+    tags = []
+    for each in shown:
+        for fmt in app.config.ablog_ext_feed_formats:
+            href = urljoin(baseurl, each.path(fmt))
+            title = f"{each.title} ({FORMAT_NAMES[fmt]})"
+            tags.append(
+                f'<link rel="alternate" type="{MEDIA_TYPES[fmt]}" '
+                f'title="{_attr(title)}" href="{_attr(href)}" />'
+            )
+            if each is feed:
+                # Visible links stay relative, so a local preview opens the local file.
+                page_uri = app.builder.get_target_uri(pagename)
+                links.append((FORMAT_NAMES[fmt], relative_uri(page_uri, each.path(fmt))))
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
+    context["ablog_ext_feeds"] = links
+
+
+def _attr(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def setup_feeds(app: Sphinx) -> None:
+    app.connect("config-inited", validate_feed_config, priority=110)
+    app.connect("builder-inited", disable_ablog_feeds)
+    app.connect("builder-inited", explain_missing_baseurl)
+    app.connect("html-collect-pages", write_feeds)
+    app.connect("html-page-context", feed_links)

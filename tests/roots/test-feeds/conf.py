@@ -1,0 +1,13 @@
+project = "Feeds test site"
+author = "Feed Tester"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://feeds.example.org/site/"
+blog_title = "Feed & Co"
+blog_feed_subtitle = "Notes on feeds"
+blog_feed_fulltext = True
+blog_authors = {"ada": ("Ada Lovelace", "https://example.org/ada")}
+ablog_ext_timezone = "America/New_York"
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
