@@ -51,3 +51,17 @@ def site_live(session: nox.Session) -> None:
     """Serve the site with live reload while you edit it."""
     session.install("-e", ".", "sphinx-autobuild")
     session.run("sphinx-autobuild", "site", str(SITE_OUT), "--watch", "ablog_ext", *session.posargs)
+
+
+@nox.session(name="site-versions")
+def site_versions(session: nox.Session) -> None:
+    """Build every release tag and main into site/_build/versions.
+
+    The base URL defaults to a local preview address; pass another after --:
+    ``nox -s site-versions -- https://example.org/ablog-ext/``.
+    """
+    session.install("-e", ".")
+    base_url = session.posargs[0] if session.posargs else "http://127.0.0.1:8000/"
+    output = ROOT / "site" / "_build" / "versions"
+    session.run("ablog-ext", "versions", "site", str(output), "--base-url", base_url, "--jobs", "2")
+    session.log(f"Built. Preview with: python3 -m http.server -d {output} 8000")

@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .review import setup_review
     from .theme import setup_theme
     from .themes import setup_themes
+    from .versions import setup_versions
 
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_themes(app)
     setup_review(app)
     setup_feeds(app)
+    setup_versions(app)
     setup_theme(app)
     return {
         "version": __version__,

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from . import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .versions import add_versions_command
+
     parser = argparse.ArgumentParser(
         prog="ablog-ext",
         description="Tools for Sphinx sites that use the ablog_ext extension.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_versions_command(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .versions import VersionsError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
-    return 0  # pragma: no cover - subcommands arrive with later features
+    try:
+        return int(args.handler(args))
+    except VersionsError as error:
+        print(f"ablog-ext {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ablog-ext: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

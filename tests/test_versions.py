@@ -1,0 +1,297 @@
+"""``ablog-ext versions`` on real, temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ablog_ext.versions import Ref, VersionsError, stable_ref, switcher_entries, version_name
+
+BASE = "https://docs.example.org/proj/"
+
+CONF = """\
+project = "Versioned"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+exclude_patterns = ["_build"]
+"""
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """Isolated from the machine's git configuration."""
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+
+
+class Repo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.env = git_env(path.parent)
+        path.mkdir(parents=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=self.path, env=self.env, check=True, capture_output=True, text=True
+        ).stdout
+
+    def write(self, relative: str, text: str) -> None:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def post(self, slug: str, title: str) -> None:
+        self.write(
+            f"site/posts/{slug}.md", f"---\ntitle: {title}\ncategory: News\n---\n\n{title}.\n"
+        )
+
+    def commit(self, message: str) -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+
+    def versions(
+        self, output: Path, *extra: str, cache: Path | None = None
+    ) -> subprocess.CompletedProcess:
+        command = [
+            sys.executable,
+            "-m",
+            "ablog_ext.cli",
+            "versions",
+            "site",
+            str(output),
+            "--base-url",
+            BASE,
+        ]
+        command += ["--cache-dir", str(cache or self.path.parent / "cache"), *extra]
+        return subprocess.run(command, cwd=self.path, env=self.env, capture_output=True, text=True)
+
+
+def make_site_repo(root: Path) -> Repo:
+    repo = Repo(root / "repo")
+    repo.write("site/conf.py", CONF)
+    repo.write("site/index.md", "# Versioned\n\n```{postlist}\n```\n")
+    repo.post("2024-01-01-one", "Release one")
+    repo.commit("one")
+    repo.git("tag", "v1.0")
+    repo.post("2024-02-01-one-one", "Release one point one")
+    repo.commit("one point one")
+    repo.git("tag", "-a", "v1.1", "-m", "1.1")
+    repo.post("2024-03-01-two", "Two release candidate")
+    repo.commit("rc")
+    repo.git("tag", "v2.0rc1")
+    repo.post("2024-04-01-main", "Only on main")
+    repo.commit("main")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("versions")
+    repo = make_site_repo(root)
+    # An uncommitted edit that no version may show.
+    repo.post("2024-05-01-wip", "Work in progress")
+    before = {
+        p: p.read_bytes() for p in repo.path.rglob("*") if p.is_file() and ".git" not in p.parts
+    }
+    status_before = repo.git("status", "--porcelain")
+    output = root / "out"
+    first = repo.versions(output, "--jobs", "2")
+    assert first.returncode == 0, first.stdout + first.stderr
+    return repo, output, first, before, status_before
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_layout(published):
+    _, output, _, _, _ = published
+    assert sorted(p.name for p in output.iterdir()) == [
+        ".nojekyll", "1.0", "1.1", "2.0rc1", "index.html", "main", "stable", "switcher.json",
+    ]  # fmt: skip
+    assert not any(p.is_symlink() for p in output.rglob("*"))
+
+
+def test_each_version_holds_only_its_own_posts(published):
+    _, output, _, _, _ = published
+    expected = {
+        "1.0": {"2024-01-01-one"},
+        "1.1": {"2024-01-01-one", "2024-02-01-one-one"},
+        "2.0rc1": {"2024-01-01-one", "2024-02-01-one-one", "2024-03-01-two"},
+        "main": {"2024-01-01-one", "2024-02-01-one-one", "2024-03-01-two", "2024-04-01-main"},
+        "stable": {"2024-01-01-one", "2024-02-01-one-one"},
+    }
+    for name, posts in expected.items():
+        assert {p.stem for p in (output / name / "posts").glob("*.html")} == posts, name
+    assert "Work in progress" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in output.rglob("*.html")
+    )
+
+
+def test_stable_is_a_real_copy_of_the_newest_final_release(published):
+    _, output, _, _, _ = published
+    assert (output / "stable/index.html").read_bytes() == (output / "1.1/index.html").read_bytes()
+
+
+def test_switcher_json(published):
+    _, output, _, _, _ = published
+    entries = json.loads((output / "switcher.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in entries] == ["main", "2.0rc1", "1.1", "1.0"]
+    for entry in entries:
+        assert set(entry) <= {"version", "name", "url", "preferred"}
+        assert entry["url"] == f"{BASE}{entry['version']}/"
+    assert [e["version"] for e in entries if e.get("preferred")] == ["1.1"]
+
+
+def test_index_redirects_to_stable(published):
+    _, output, _, _, _ = published
+    page = (output / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=stable/"' in page
+    assert '<a href="stable/">' in page
+    assert "location.hash" in page
+    assert (output / ".nojekyll").exists()
+
+
+def test_each_build_is_configured_for_its_version(published):
+    _, output, _, _, _ = published
+    page = (output / "1.0/index.html").read_text(encoding="utf-8")
+    assert f"theme_switcher_json_url = '{BASE}switcher.json'" in page
+    assert "theme_switcher_version_match = '1.0'" in page
+    assert f'<link rel="canonical" href="{BASE}1.0/index.html" />' in page
+    assert soup(output / "1.0/index.html").select(".version-switcher__container")
+    atom = (output / "1.0/blog/atom.xml").read_text(encoding="utf-8")
+    assert f"<id>{BASE}1.0/posts/2024-01-01-one.html</id>" in atom
+
+
+def test_working_tree_untouched(published):
+    repo, _, _, before, status_before = published
+    after = {
+        p: p.read_bytes() for p in repo.path.rglob("*") if p.is_file() and ".git" not in p.parts
+    }
+    assert after == before
+    assert repo.git("status", "--porcelain") == status_before
+
+
+def test_progress_is_reported(published):
+    _, _, first, _, _ = published
+    out = first.stdout
+    assert "Building 4 version(s)" in out
+    for name in ("1.0", "1.1", "2.0rc1", "main"):
+        assert f"as {name}/" in out
+        assert f"built {name} in " in out
+    assert "0 left" in out
+
+
+def test_second_run_reuses_the_cache(published):
+    repo, output, _, _, _ = published
+    second = repo.versions(output, "--jobs", "2")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("nothing changed since the last run") == 4
+
+
+def test_keep_going_and_failures(tmp_path):
+    repo = make_site_repo(tmp_path)
+    repo.git("checkout", "-q", "-b", "broken")
+    repo.write("site/conf.py", "raise RuntimeError('broken on purpose')\n")
+    repo.commit("break")
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "keep.txt").write_text("previous site", encoding="utf-8")
+    failed = repo.versions(output, "--branches", "broken", "--tags", "v1.0")
+    assert failed.returncode == 2
+    assert "building broken failed" in failed.stderr
+    assert (output / "keep.txt").read_text(encoding="utf-8") == "previous site"
+    kept = repo.versions(output, "--branches", "broken", "--tags", "v1.0", "--keep-going")
+    assert kept.returncode == 1
+    assert "1 ref(s) failed: broken" in kept.stdout
+    assert (output / "1.0/index.html").exists()
+    assert not (output / "broken").exists()
+    entries = json.loads((output / "switcher.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in entries] == ["1.0"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("plain-folder", [], "is not inside a git repository"),
+        ("repo", ["--tags", "nothing*", "--branches", "none"], "no tag matches 'nothing*'"),
+        ("no-conf", ["--tags", "v0.1", "--branches", "none"], "tag 'v0.1' has no site/conf.py"),
+    ],
+)
+def test_bad_input_is_a_clear_error(tmp_path, setup, args, message):
+    if setup == "plain-folder":
+        folder = tmp_path / "plain"
+        (folder / "site").mkdir(parents=True)
+        command = [
+            sys.executable,
+            "-m",
+            "ablog_ext.cli",
+            "versions",
+            "site",
+            "out",
+            "--base-url",
+            BASE,
+        ]
+        result = subprocess.run(
+            command, cwd=folder, env=git_env(tmp_path), capture_output=True, text=True
+        )
+    else:
+        repo = Repo(tmp_path / "repo")
+        repo.write("site/readme.txt", "no conf here\n")
+        repo.commit("no conf")
+        repo.git("tag", "v0.1")
+        repo.write("site/conf.py", CONF)
+        result = repo.versions(tmp_path / "out", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "refname", "name"),
+    [("tag", "v1.2", "1.2"), ("tag", "release-3", "release-3"), ("branch", "main", "main"),
+     ("branch", "origin/main", "main"), ("tag", "v2.0rc1", "2.0rc1")],
+)  # fmt: skip
+def test_version_names(kind, refname, name):
+    assert version_name(kind, refname) == name
+
+
+@pytest.mark.parametrize(
+    "refname", ["feature/x", "../escape", "stable", ".hidden", "a b", "index.html"]
+)
+def test_names_that_would_escape_or_clash_are_refused(refname):
+    with pytest.raises(VersionsError, match="not a plain folder name inside OUTPUT"):
+        version_name("branch", refname)
+
+
+def test_stable_never_a_pre_release():
+    refs = [Ref("tag", f"v{n}", "0" * 40, n) for n in ("1.0", "1.1", "2.0rc1", "2.1.dev3")]
+    assert stable_ref(refs).name == "1.1"
+    only_rc = [Ref("tag", "v2.0rc1", "0" * 40, "2.0rc1"), Ref("branch", "main", "1" * 40, "main")]
+    assert stable_ref(only_rc) is None
+    entries = switcher_entries(only_rc, BASE, only_rc[1])
+    assert [e["version"] for e in entries if e.get("preferred")] == ["main"]
+
+
+def test_branch_with_a_slash_is_refused_before_building(tmp_path):
+    repo = make_site_repo(tmp_path)
+    repo.git("branch", "feature/x")
+    result = repo.versions(tmp_path / "out", "--branches", "feature/*")
+    assert result.returncode == 2
+    assert "the branch 'feature/x' would be built into 'feature/x'" in result.stderr
+    assert not (tmp_path / "out").exists()
