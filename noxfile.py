@@ -65,3 +65,10 @@ def site_versions(session: nox.Session) -> None:
     output = ROOT / "site" / "_build" / "versions"
     session.run("ablog-ext", "versions", "site", str(output), "--base-url", base_url, "--jobs", "2")
     session.log(f"Built. Preview with: python3 -m http.server -d {output} 8000")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Plain ABlog vs ablog_ext on the same generated posts: ``-- --posts 200 1000``."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/run.py", *(session.posargs or ["--posts", "200"]))

@@ -16,6 +16,14 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 ROOTS = Path(__file__).parent / "roots"
 
 
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS

@@ -3,100 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from gitrepo import CONF, Repo, git_env, make_site_repo
 
 from ablog_ext.versions import Ref, VersionsError, stable_ref, switcher_entries, version_name
 
 BASE = "https://docs.example.org/proj/"
-
-CONF = """\
-project = "Versioned"
-extensions = ["ablog_ext"]
-html_theme = "pydata_sphinx_theme"
-blog_post_pattern = "posts/*.md"
-exclude_patterns = ["_build"]
-"""
-
-
-def git_env(home: Path) -> dict[str, str]:
-    """Isolated from the machine's git configuration."""
-    return {
-        **os.environ,
-        "HOME": str(home),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-    }
-
-
-class Repo:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.env = git_env(path.parent)
-        path.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=self.path, env=self.env, check=True, capture_output=True, text=True
-        ).stdout
-
-    def write(self, relative: str, text: str) -> None:
-        target = self.path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-    def post(self, slug: str, title: str) -> None:
-        self.write(
-            f"site/posts/{slug}.md", f"---\ntitle: {title}\ncategory: News\n---\n\n{title}.\n"
-        )
-
-    def commit(self, message: str) -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
-
-    def versions(
-        self, output: Path, *extra: str, cache: Path | None = None
-    ) -> subprocess.CompletedProcess:
-        command = [
-            sys.executable,
-            "-m",
-            "ablog_ext.cli",
-            "versions",
-            "site",
-            str(output),
-            "--base-url",
-            BASE,
-        ]
-        command += ["--cache-dir", str(cache or self.path.parent / "cache"), *extra]
-        return subprocess.run(command, cwd=self.path, env=self.env, capture_output=True, text=True)
-
-
-def make_site_repo(root: Path) -> Repo:
-    repo = Repo(root / "repo")
-    repo.write("site/conf.py", CONF)
-    repo.write("site/index.md", "# Versioned\n\n```{postlist}\n```\n")
-    repo.post("2024-01-01-one", "Release one")
-    repo.commit("one")
-    repo.git("tag", "v1.0")
-    repo.post("2024-02-01-one-one", "Release one point one")
-    repo.commit("one point one")
-    repo.git("tag", "-a", "v1.1", "-m", "1.1")
-    repo.post("2024-03-01-two", "Two release candidate")
-    repo.commit("rc")
-    repo.git("tag", "v2.0rc1")
-    repo.post("2024-04-01-main", "Only on main")
-    repo.commit("main")
-    return repo
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +27,7 @@ def published(tmp_path_factory):
     }
     status_before = repo.git("status", "--porcelain")
     output = root / "out"
-    first = repo.versions(output, "--jobs", "2")
+    first = repo.versions(output, "--jobs", "2", base_url=BASE)
     assert first.returncode == 0, first.stdout + first.stderr
     return repo, output, first, before, status_before
 
@@ -199,7 +116,7 @@ def test_progress_is_reported(published):
 
 def test_second_run_reuses_the_cache(published):
     repo, output, _, _, _ = published
-    second = repo.versions(output, "--jobs", "2")
+    second = repo.versions(output, "--jobs", "2", base_url=BASE)
     assert second.returncode == 0, second.stderr
     assert second.stdout.count("nothing changed since the last run") == 4
 
@@ -212,11 +129,13 @@ def test_keep_going_and_failures(tmp_path):
     output = tmp_path / "out"
     output.mkdir()
     (output / "keep.txt").write_text("previous site", encoding="utf-8")
-    failed = repo.versions(output, "--branches", "broken", "--tags", "v1.0")
+    failed = repo.versions(output, "--branches", "broken", "--tags", "v1.0", base_url=BASE)
     assert failed.returncode == 2
     assert "building broken failed" in failed.stderr
     assert (output / "keep.txt").read_text(encoding="utf-8") == "previous site"
-    kept = repo.versions(output, "--branches", "broken", "--tags", "v1.0", "--keep-going")
+    kept = repo.versions(
+        output, "--branches", "broken", "--tags", "v1.0", "--keep-going", base_url=BASE
+    )
     assert kept.returncode == 1
     assert "1 ref(s) failed: broken" in kept.stdout
     assert (output / "1.0/index.html").exists()
@@ -256,7 +175,7 @@ def test_bad_input_is_a_clear_error(tmp_path, setup, args, message):
         repo.commit("no conf")
         repo.git("tag", "v0.1")
         repo.write("site/conf.py", CONF)
-        result = repo.versions(tmp_path / "out", *args)
+        result = repo.versions(tmp_path / "out", *args, base_url=BASE)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -291,7 +210,7 @@ def test_stable_never_a_pre_release():
 def test_branch_with_a_slash_is_refused_before_building(tmp_path):
     repo = make_site_repo(tmp_path)
     repo.git("branch", "feature/x")
-    result = repo.versions(tmp_path / "out", "--branches", "feature/*")
+    result = repo.versions(tmp_path / "out", "--branches", "feature/*", base_url=BASE)
     assert result.returncode == 2
     assert "the branch 'feature/x' would be built into 'feature/x'" in result.stderr
     assert not (tmp_path / "out").exists()
