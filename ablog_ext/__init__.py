@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
+    from .excerpts import setup_excerpts
     from .feeds import setup_feeds
+    from .incremental import setup_incremental
     from .parallel import setup_parallel
     from .posts import setup_posts
     from .redirects import setup_redirects
@@ -26,6 +28,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
     setup_parallel(app)
+    setup_excerpts(app)
+    setup_incremental(app)
     setup_config(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)

@@ -27,6 +27,7 @@ from sphinx.util.osutil import relative_uri
 from . import __version__
 from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
+from .incremental import page_cache, revision
 from .render import render_fragment
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,18 @@ class FeedWriter:
         self.renderer = _EntryRenderer(app)
         self.length = config.blog_feed_length
         self.subtitle = config.blog_feed_subtitle
+        #: Everything besides the posts that a feed's bytes depend on.
+        self.settings = (
+            self.baseurl,
+            config.ablog_ext_timezone,
+            self.length,
+            self.subtitle,
+            bool(config.blog_feed_fulltext),
+            sorted((config.blog_authors or {}).items()),
+            config.blog_default_author,
+            config.language,
+            str(config.author),
+        )
         self.authors: dict[str, tuple[str, str | None]] = {
             key: (str(full), link) for key, (full, link) in (config.blog_authors or {}).items()
         }
@@ -300,23 +313,24 @@ class FeedWriter:
 
     def write(
         self, feed: Feed, outdir: Path, formats: list[str], entries: dict[str, Entry]
-    ) -> list[str]:
+    ) -> None:
         posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
         if self.length:
             posts = posts[: int(self.length)]
         if not posts:
-            return []
+            return
+        cache = page_cache(self.app)
+        inputs = (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
+        wanted = [fmt for fmt in formats if cache.wanted(feed.path(fmt), fmt, inputs)]
+        if not wanted:
+            return
         chosen = [entries.setdefault(post.docname, self.entry(post)) for post in posts]
         updated = max(entry.updated for entry in chosen)
-        written = []
-        for fmt in formats:
-            path = feed.path(fmt)
+        for fmt in wanted:
             data = {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt](
                 feed, chosen, updated
             )
-            write_if_changed(outdir / path, data)
-            written.append(path)
-        return written
+            write_if_changed(outdir / feed.path(fmt), data)
 
     def _generator(self, feed: Feed, fmt: str, updated: dt.datetime) -> Any:
         from feedgen.feed import FeedGenerator
@@ -424,40 +438,20 @@ def write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _manifest_path(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / "ablog_ext_feeds.json"
-
-
 def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: write every feed; remove feeds whose archive is gone."""
+    """``html-collect-pages``: write every feed whose posts changed.  A feed whose
+    archive is gone is removed with the other generated pages it no longer has."""
     builder = app.builder
     if builder.format != "html" or builder.name in {"json", "pickle"}:
         return
-    outdir = Path(builder.outdir)
-    written: list[str] = []
     if feeds_enabled(app):
         writer = FeedWriter(app)
         entries: dict[str, Entry] = {}
         for feed in blog_feeds(app):
-            written.extend(
-                writer.write(feed, outdir, list(app.config.ablog_ext_feed_formats), entries)
+            writer.write(
+                feed, Path(builder.outdir), list(app.config.ablog_ext_feed_formats), entries
             )
-    _remove_stale(app, outdir, written)
     yield from ()
-
-
-def _remove_stale(app: Sphinx, outdir: Path, written: list[str]) -> None:
-    manifest = _manifest_path(app)
-    try:
-        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        previous = set()
-    for stale in sorted(previous - set(written)):
-        target = (outdir / stale).resolve()
-        if outdir.resolve() in target.parents and target.is_file():
-            target.unlink()
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps(sorted(written)), encoding="utf-8")
 
 
 def explain_missing_baseurl(app: Sphinx) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -12,6 +11,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .domain import blog_domain
+from .incremental import page_cache, page_output
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ def collect_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], s
     domain = blog_domain(app.env)
     taken = set(app.env.found_docs) | _SPHINX_PAGES | _ablog_pagenames(app)
     claimed: dict[str, str] = {}
+    cache = page_cache(app)
     baseurl = app.config.blog_baseurl or app.config.html_baseurl or ""
     for docname, record in domain.sorted_posts():
         for path, line in record["redirects"]:
@@ -102,6 +103,10 @@ def collect_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], s
                 continue
             claimed[pagename] = docname
             target = builder.get_target_uri(docname)
+            if not cache.wanted(
+                page_output(app, pagename), "redirect", target, record["title"], baseurl
+            ):
+                continue
             context = {
                 "redirect_url": relative_uri(builder.get_target_uri(pagename), target),
                 "redirect_title": record["title"],
@@ -109,10 +114,6 @@ def collect_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], s
                 "language": app.config.language,
             }
             yield pagename, context, TEMPLATE
-
-
-def redirect_output_path(pagename: str) -> str:
-    return posixpath.normpath(pagename) + ".html"
 
 
 def setup_redirects(app: Sphinx) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from ablog.blog import slugify
 from docutils import nodes
-from docutils.utils import new_document
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 
 
@@ -92,19 +93,30 @@ def container(classes: list[str], *children: nodes.Node) -> nodes.container:
     return node
 
 
-def resolved_copy(app: Sphinx, fromdocname: str, content: nodes.Element) -> list[nodes.Node]:
-    """A copy of *content* from another document, with its cross-references resolved
-    for the page *fromdocname* (as ``sphinx.ext.todo`` does for its lists)."""
-    from sphinx import addnodes
-
-    document = new_document("")
-    document += content.deepcopy()
-    for xref in document.findall(addnodes.pending_xref):
+def copy_for_page(content: nodes.Element, fromdocname: str) -> list[nodes.Node]:
+    """A copy of *content* from another document, to be shown on *fromdocname*: its
+    cross-references will be resolved for that page (as ``sphinx.ext.todo`` does),
+    and its ids dropped so they do not clash with the page's own."""
+    copy = content.deepcopy()
+    for xref in copy.findall(addnodes.pending_xref):
         xref["refdoc"] = fromdocname
-    for node in document.findall(nodes.Element):
+    for node in copy.findall(nodes.Element):
         node["ids"] = []
-    app.env.resolve_references(document, fromdocname, app.builder)
-    return list(document.children)
+    return list(copy.children)
+
+
+def resolved(app: Sphinx, docname: str, node: nodes.Element) -> nodes.Element:
+    """*node*, built at ``doctree-resolved`` for *docname*, with the cross-references
+    of the content it copied resolved: one pass for the whole node."""
+    if next(iter(node.findall(addnodes.pending_xref)), None) is None:
+        return node
+    document = new_document("")
+    document += node
+    app.env.resolve_references(document, docname, app.builder)
+    result = document.children[0]
+    document.remove(result)
+    assert isinstance(result, nodes.Element)
+    return result
 
 
 def render_fragment(

@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from .blogdata import Passage, Post, Window, listed_posts, theme_passages
 from .domain import blog_domain
 from .frontmatter import Problem, parse_date
+from .incremental import page_cache, page_output, revision
 from .render import (
     Links,
     bar_chart_svg,
@@ -30,9 +31,10 @@ from .render import (
     format_date,
     month_label,
     render_fragment,
+    resolved,
     text_paragraph,
 )
-from .themes import group_by_theme, parse_name_list, parse_year, render_themes
+from .themes import group_by_theme, parse_name_list, parse_year, passage_key, render_themes
 
 logger = logging.getLogger(__name__)
 
@@ -345,9 +347,10 @@ def resolve_reviews(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in placeholders:
         window = Window(dt.date.fromisoformat(node["start"]), dt.date.fromisoformat(node["end"]))
         review = compute_review(posts, window, node["categories"], node["tags"])
-        node.replace_self(
-            render_review(app, links, review, node["group_by"], node["chart"], list(node.children))
+        rendered = render_review(
+            app, links, review, node["group_by"], node["chart"], list(node.children)
         )
+        node.replace_self(resolved(app, docname, rendered))
 
 
 def review_years(app: Sphinx) -> list[int]:
@@ -362,9 +365,18 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     posts = listed_posts(app.env)
     years = review_years(app)
+    passages = theme_passages(app.env)
+    cache = page_cache(app)
     for index, year in enumerate(years):
         links = Links(app, links_page := f"{str(app.config.blog_path).strip('/')}/review/{year}")
         review = compute_review(posts, Window.year(year))
+        inputs = (
+            years[max(index - 1, 0) : index + 2],
+            [(post, revision(app, post.docname)) for post in review.posts],
+            [passage_key(app, p) for p in passages if p.date in review.window],
+        )
+        if not cache.wanted(page_output(app, links_page), "review", inputs):
+            continue
         nav = nodes.paragraph(classes=["year-in-review-nav"])
         if index > 0:
             nav += links.link(

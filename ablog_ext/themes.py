@@ -20,7 +20,16 @@ from sphinx.util.docutils import SphinxDirective
 from .blogdata import Passage, Window, theme_passages
 from .domain import PassageRecord, blog_domain
 from .frontmatter import Problem, clean_text, parse_date
-from .render import Links, container, format_date, render_fragment, resolved_copy, text_paragraph
+from .incremental import page_cache, page_output, revision
+from .render import (
+    Links,
+    container,
+    copy_for_page,
+    format_date,
+    render_fragment,
+    resolved,
+    text_paragraph,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +185,7 @@ def group_by_theme(
 def passage_entry(app: Sphinx, links: Links, passage: Passage) -> nodes.Element:
     """One passage in a summary: its text, its date, and where it is."""
     entry = container(["theme-passage-summary"])
-    entry.extend(resolved_copy(app, links.fromdocname, passage.content))
+    entry.extend(copy_for_page(passage.content, links.fromdocname))
     meta = nodes.paragraph(classes=["theme-passage-source"])
     if passage.date is not None:
         date_text = format_date(app, passage.date)
@@ -233,7 +242,7 @@ def resolve_theme_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> N
             chosen = [p for p in passages if p.date in window]
         replacement = nodes.container(classes=["themes"])
         replacement.extend(render_themes(app, links, chosen, summary.get("themes")))
-        summary.replace_self(replacement)
+        summary.replace_self(resolved(app, docname, replacement))
 
 
 def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -245,8 +254,13 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not groups:
         return
     blog_path = str(app.config.blog_path).strip("/")
+    cache = page_cache(app)
     for name, slug, group in groups:
         pagename = f"{blog_path}/theme/{slug}"
+        if not cache.wanted(
+            page_output(app, pagename), "theme", name, [passage_key(app, p) for p in group]
+        ):
+            continue
         links = Links(app, pagename)
         body = container(["themes", "theme-page"])
         title = f"Theme: {name}"
@@ -255,6 +269,8 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         html = f"<h1>{_escape(title)}</h1>" + render_fragment(app, pagename, [body])
         yield pagename, {"title": title, "body": html, "parents": []}, "page.html"
     index = f"{blog_path}/theme"
+    if not cache.wanted(page_output(app, index), "themes", [(n, s, len(g)) for n, s, g in groups]):
+        return
     links = Links(app, index)
     listing = nodes.bullet_list(classes=["themes-index"])
     for name, slug, group in groups:
@@ -272,6 +288,18 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "parents": [],
         },
         "page.html",
+    )
+
+
+def passage_key(app: Sphinx, passage: Passage) -> tuple[object, ...]:
+    """What a page shows of *passage*, for :mod:`.incremental`."""
+    return (
+        passage.docname,
+        passage.anchor,
+        passage.theme,
+        passage.date,
+        passage.page_title,
+        revision(app, passage.docname),
     )
 
 

@@ -11,6 +11,7 @@ html_title = "ablog-ext"
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
 }
 
 blog_title = "ablog-ext blog"
@@ -19,6 +20,7 @@ blog_post_pattern = "posts/*.md"
 blog_baseurl = "https://ablog-ext.example.org/"
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True
+ablog_ext_feed_archives = ["category", "theme"]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build"]
