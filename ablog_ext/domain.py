@@ -120,6 +120,17 @@ class BlogDomain(Domain):
         return []
 
 
+def detach(node: nodes.Node, document: nodes.document | None = None) -> None:
+    """Unlink a stored copy from the document it was copied from.
+
+    docutils' ``deepcopy`` keeps each copied element's link to the source document,
+    so pickling the copy (with the environment) pickles that whole document too.
+    """
+    for each in node.findall():
+        if each is not node or not isinstance(node, nodes.document):
+            each.document = document
+
+
 def blog_domain(env: BuildEnvironment) -> BlogDomain:
     domain = env.domains["ablog_ext"]
     assert isinstance(domain, BlogDomain)

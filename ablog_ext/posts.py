@@ -36,7 +36,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from .domain import PostRecord, blog_domain
+from .domain import PostRecord, blog_domain, detach
 from .frontmatter import FrontMatterBlock, PostMeta, naive, normalise, read_front_matter
 
 logger = logging.getLogger(__name__)
@@ -351,6 +351,12 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "redirects": redirects,
     }
     blog_domain(env).add_post(docname, record)
+    # ABlog's copies would otherwise drag the whole source doctree into the pickle.
+    for post in ablog_posts:
+        for node in post.get("excerpt") or []:
+            detach(node)
+        if isinstance(post.get("doctree"), nodes.document):
+            detach(post["doctree"], post["doctree"])
 
 
 def count_words(doctree: nodes.document) -> int:

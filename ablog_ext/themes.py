@@ -18,7 +18,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .blogdata import Passage, Window, theme_passages
-from .domain import PassageRecord, blog_domain
+from .domain import PassageRecord, blog_domain, detach
 from .frontmatter import Problem, clean_text, parse_date
 from .incremental import page_cache, page_output, revision
 from .render import (
@@ -97,10 +97,16 @@ class ThemeDirective(SphinxDirective):
                 anchor=anchor,
                 date=date.isoformat() if date else None,
                 line=self.lineno,
-                content=body.deepcopy(),
+                content=_stored(body),
             ),
         )
         return [passage]
+
+
+def _stored(body: nodes.Element) -> nodes.Element:
+    copy = body.deepcopy()
+    detach(copy)
+    return copy
 
 
 def _window_option(directive: SphinxDirective) -> Window | None:
