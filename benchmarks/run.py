@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,12 +90,28 @@ def edit_visible(outdir: Path, slug: str, year: int, variant: str) -> dict[str, 
     return checks
 
 
-def run_size(posts: int, workdir: Path) -> list[tuple[str, Build, dict[str, bool] | None]]:
+def median_build(builds: list[Build]) -> Build:
+    return sorted(builds, key=lambda build: build.seconds)[len(builds) // 2]
+
+
+def run_size(
+    posts: int, workdir: Path, repeat: int
+) -> list[tuple[str, Build, dict[str, bool] | None]]:
+    """Full builds *repeat* times each, plain and ablog_ext taking turns (so machine
+    noise hits both alike); the median counts.  Then no-op and edit rebuilds."""
+    sites = {
+        variant: generate(workdir / f"{variant}-{posts}", posts, variant)
+        for variant in ("plain", "ext")
+    }
+    fulls: dict[str, list[Build]] = {"plain": [], "ext": []}
+    for _ in range(repeat):
+        for variant, srcdir in sites.items():
+            shutil.rmtree(srcdir / "_build", ignore_errors=True)
+            fulls[variant].append(sphinx_build(srcdir, srcdir / "_build" / "html"))
     rows = []
-    for variant in ("plain", "ext"):
-        srcdir = generate(workdir / f"{variant}-{posts}", posts, variant)
+    for variant, srcdir in sites.items():
         outdir = srcdir / "_build" / "html"
-        rows.append((f"{variant} full", sphinx_build(srcdir, outdir), None))
+        rows.append((f"{variant} full", median_build(fulls[variant]), None))
         rows.append((f"{variant} no-op", sphinx_build(srcdir, outdir), None))
         slug, year = edit_one_post(srcdir)
         build = sphinx_build(srcdir, outdir)
@@ -107,6 +124,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--posts", type=int, nargs="+", default=[200])
+    parser.add_argument("--repeat", type=int, default=3, help="full builds per site (median)")
     args = parser.parse_args()
     versions = ", ".join(
         f"{name} {metadata.version(name)}"
@@ -118,7 +136,7 @@ def main() -> None:
     )
     for posts in args.posts:
         with tempfile.TemporaryDirectory(prefix="ablog-ext-bench-") as tmp:
-            rows = run_size(posts, Path(tmp))
+            rows = run_size(posts, Path(tmp), args.repeat)
         baseline = rows[0][1]
         ext_full = rows[3][1]
         print(f"## {posts} posts\n")
