@@ -72,3 +72,11 @@ def bench(session: nox.Session) -> None:
     """Plain ABlog vs ablog_ext on the same generated posts: ``-- --posts 200 1000``."""
     session.install("-e", ".")
     session.run("python", "benchmarks/run.py", *(session.posargs or ["--posts", "200"]))
+
+
+@nox.session
+def stress(session: nox.Session) -> None:
+    """A long seeded random sequence of edits: incremental builds must equal clean ones."""
+    session.install("-e", ".[test]")
+    session.env["ABLOG_EXT_STRESS_STEPS"] = session.posargs[0] if session.posargs else "60"
+    session.run("pytest", "tests/test_incremental_random.py", "-k", "equals_clean", "-x")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
+    from .encoding import setup_encoding
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_excerpts(app)
     setup_incremental(app)
     setup_config(app)
+    setup_encoding(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)

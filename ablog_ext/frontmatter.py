@@ -25,6 +25,8 @@ DEFAULT_EXCERPT_SEPARATOR = "<!--more-->"
 #: Dates outside this range are refused: ABlog, feeds and ``strftime`` all
 #: assume four-digit years.
 MIN_YEAR, MAX_YEAR = 1, 9998
+#: Longer titles are almost certainly a mistake (a body pasted into front matter).
+MAX_TITLE = 300
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -224,6 +226,14 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
             )
         else:
             title = clean_text(raw_title) or None
+            if title and len(title) > MAX_TITLE:
+                problems.append(
+                    Problem(
+                        "title",
+                        f"'title' is {len(title):,} characters long; it is kept, "
+                        "but browsers, feeds and archives will show it in full",
+                    )
+                )
             dropped = [ch for ch in raw_title if _unprintable(ch)]
             if dropped:
                 codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in dropped}))
@@ -244,6 +254,13 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
         date = date_from_filename(source_path)
         if date is not None:
             date_source = "file name"
+        elif _FILENAME_DATE.match(PurePath(source_path).stem) and get("date") in (None, ""):
+            stem = PurePath(source_path).stem
+            problems.append(
+                Problem(
+                    "date", f"the file name starts with {stem[:10]!r}, which is not a valid date"
+                )
+            )
 
     updated = parse_date(get("last_modified_at"), "last_modified_at", problems)
 
@@ -390,7 +407,10 @@ def _load(yaml_text: str) -> FrontMatterBlock:
     global _LOADER
     if _LOADER is None:
         _LOADER = _string_date_loader()
-    loader = _LOADER(yaml_text)
+    try:
+        loader = _LOADER(yaml_text)
+    except yaml.YAMLError as error:  # e.g. a control character PyYAML refuses
+        return FrontMatterBlock(error=f"malformed YAML front matter: {error}")
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

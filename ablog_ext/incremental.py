@@ -17,6 +17,7 @@ build (``sphinx-build -E``).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import weakref
 from collections.abc import Iterator
@@ -153,6 +154,11 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
     cache = page_cache(app)
     for pagename, context, template in generate_archive_pages(app):
         if cache.wanted(page_output(app, pagename), template, _context_key(app, context)):
+            # Themes print a page's title as HTML; ABlog's are plain text (a category
+            # name from front matter may hold markup).
+            for key in ("title", "feed_title"):
+                if isinstance(context.get(key), str):
+                    context[key] = html.escape(context[key], quote=True)
             yield pagename, context, template
 
 
@@ -167,6 +173,30 @@ def replace_ablog_archive_pages(app: Sphinx) -> None:
             app.connect("html-collect-pages", ablog_archive_pages, priority=listener.priority)
 
 
+def rewrite_neighbours(app: Sphinx, env: Any) -> list[str]:
+    """Posts whose previous or next post changed (ABlog shows them under each post):
+    rewrite them, though their own source did not change."""
+    from ablog.blog import Blog
+    from ablog.post import register_posts
+
+    from .domain import blog_domain
+
+    if not hasattr(env, "ablog_posts"):
+        return []
+    blog = Blog(app)
+    if not blog:
+        register_posts(app)
+    current: dict[str, list[Any]] = {}
+    for post in list(blog.posts) + list(blog.drafts):
+        neighbours = [getattr(post, side) for side in ("prev", "next")] if post.published else []
+        current[post.docname] = [(n.docname, n.title) if n else None for n in neighbours]
+    domain = blog_domain(env)
+    previous = domain.data.setdefault("neighbours", {})
+    changed = [name for name, value in current.items() if previous.get(name) != value]
+    domain.data["neighbours"] = current
+    return sorted(name for name in changed if name in env.found_docs)
+
+
 def finish(app: Sphinx, exception: Exception | None) -> None:
     cache = _CACHES.pop(app, None)
     if cache is not None and exception is None:
@@ -176,3 +206,4 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 def setup_incremental(app: Sphinx) -> None:
     app.connect("builder-inited", replace_ablog_archive_pages)
     app.connect("build-finished", finish)
+    app.connect("env-updated", rewrite_neighbours)

@@ -20,7 +20,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import weakref
 from collections.abc import Iterator
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ class ParsedPost:
 
     meta: PostMeta
     block: FrontMatterBlock
+    empty: bool = False
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
@@ -82,11 +85,21 @@ class _PostRenderer(SphinxRenderer):
         if title and self.current_node is self.document:
             self._open_title_section(title, token)
 
+    def _render_initialise(self) -> None:
+        super()._render_initialise()
+        title = self.md_options.get("ablog_ext_title")
+        if title and self.md_options.get("ablog_ext_front_matter") is None:
+            # No front matter to render first: the title section opens at once.
+            self._open_title_section(title, None)
+
     def _open_title_section(self, title: str, token: Any) -> None:
         section = nodes.section()
-        self.add_line_and_source_path(section, token)
         title_node = nodes.title(title, title)
-        self.add_line_and_source_path(title_node, token)
+        for node in (section, title_node):
+            if token is not None:
+                self.add_line_and_source_path(node, token)
+            else:
+                node.source, node.line = self.document["source"], 1
         section += title_node
         section["names"].append(nodes.fully_normalize_name(title))
         self.document.note_implicit_target(section, section)
@@ -115,7 +128,7 @@ class JekyllMystParser(MystParser):
             super().parse(inputstring, document)
             return
         meta = normalise(data, str(env.doc2path(env.docname)))
-        setattr(document, _PARSED, ParsedPost(meta, block))
+        setattr(document, _PARSED, ParsedPost(meta, block, empty=not inputstring.strip()))
 
         config: MdParserConfig = env.myst_config
         if block.data:
@@ -208,6 +221,8 @@ class ApplyJekyllFrontMatter(SphinxTransform):
             return
         docname = self.env.docname
         meta, block = parsed.meta, parsed.block
+        if parsed.empty:
+            warn("the post is empty; it is built with its file name as its title", docname, 1)
         self._report(docname, meta, block)
 
         sections = [child for child in self.document if isinstance(child, nodes.section)]
@@ -317,6 +332,11 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
+    from ablog.post import PostList
+
+    if next(iter(doctree.findall(PostList)), None) is not None:
+        # A postlist shows other posts: rebuild the page when they change.
+        blog_domain(env).add_dependent(docname)
     ablog_posts = getattr(env, "ablog_posts", {}).get(docname)
     if not ablog_posts:
         return
@@ -404,9 +424,30 @@ def exclude_unpublished(app: Sphinx, config: Config) -> None:
             rel = Path(rel_dir, name).as_posix().removeprefix("./")
             if not matcher(rel) and _says_unpublished(Path(directory, name)):
                 excluded.append(rel)
+    _UNPUBLISHED[app] = [str(Path(path).with_suffix("")) for path in excluded]
     if excluded:
         config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, excluded)]
         logger.info("ablog_ext: leaving out %d unpublished post(s)", len(excluded))
+
+
+#: Docnames of the posts each build leaves out, for :func:`remove_unpublished_output`.
+_UNPUBLISHED: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDictionary()
+
+
+def remove_unpublished_output(app: Sphinx, exception: Exception | None) -> None:
+    """A post switched to ``published: false`` after a build still has its page in
+    the output folder (Sphinx never deletes pages); remove it, and its source copy."""
+    builder = app.builder
+    if exception is not None or builder.format != "html":
+        return
+    outdir = Path(builder.outdir).resolve()
+    for docname in _UNPUBLISHED.pop(app, []):
+        candidates = [outdir / builder.get_target_uri(docname)]
+        candidates += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
+        for path in candidates:
+            target = path.resolve()
+            if outdir in target.parents and target.is_file():
+                target.unlink()
 
 
 def _says_unpublished(path: Path) -> bool:
@@ -437,6 +478,7 @@ def setup_posts(app: Sphinx) -> None:
     app.connect("config-inited", exclude_unpublished, priority=850)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)
+    app.connect("build-finished", remove_unpublished_output)
 
 
 __all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

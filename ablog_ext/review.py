@@ -392,7 +392,7 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         body = f"<h1>{html.escape(title)}</h1>" + render_fragment(
             app, links_page, [render_review(app, links, review), nav]
         )
-        yield links_page, {"title": title, "body": body, "parents": []}, "page.html"
+        yield links_page, {"title": html.escape(title), "body": body, "parents": []}, "page.html"
 
 
 def add_reviews_to_context(

@@ -273,7 +273,7 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         for passage in group:
             body += passage_entry(app, links, passage)
         html = f"<h1>{_escape(title)}</h1>" + render_fragment(app, pagename, [body])
-        yield pagename, {"title": title, "body": html, "parents": []}, "page.html"
+        yield pagename, {"title": _escape(title), "body": html, "parents": []}, "page.html"
     index = f"{blog_path}/theme"
     if not cache.wanted(page_output(app, index), "themes", [(n, s, len(g)) for n, s, g in groups]):
         return

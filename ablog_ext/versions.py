@@ -15,6 +15,7 @@ import concurrent.futures
 import fnmatch
 import hashlib
 import html
+import io
 import json
 import os
 import re
@@ -22,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -238,14 +238,11 @@ class Builder:
             tree.mkdir(parents=True)
             with self.lock:  # one git process at a time reads the object database
                 data = git(self.repo, "archive", "--format=tar", ref.commit, binary=True)
-            with tempfile.TemporaryFile() as archive:
-                archive.write(data)
-                archive.seek(0)
-                with tarfile.open(fileobj=archive) as tar:
-                    if hasattr(tarfile, "data_filter"):
-                        tar.extractall(tree, filter="data")
-                    else:  # Python < 3.11.4; git archive writes no links out of the tree
-                        tar.extractall(tree)
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(tree, filter="data")
+                else:  # Python < 3.11.4; git archive writes no links out of the tree
+                    tar.extractall(tree)
             marker.write_text(ref.commit, encoding="utf-8")
         source = tree / self.source
         if not (source / "conf.py").is_file():
@@ -293,8 +290,10 @@ def _config_key(base_url: str, name: str) -> str:
 
 
 def default_cache(repo: Path) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "ablog-ext" / "versions" / hashlib.sha256(str(repo).encode()).hexdigest()[:16]
+    """Inside the repository's git folder: kept between runs, never in the working
+    tree, never published."""
+    git_dir = Path(git(repo, "rev-parse", "--git-common-dir").strip())
+    return (repo / git_dir if not git_dir.is_absolute() else git_dir) / "ablog-ext-cache"
 
 
 def run_versions(args: argparse.Namespace, out: Any = sys.stdout) -> int:
@@ -360,12 +359,21 @@ def run_versions(args: argparse.Namespace, out: Any = sys.stdout) -> int:
 
 
 def publish(output: Path, built: list[BuildResult], base_url: str, out: Any) -> None:
-    """Assemble the site in a staging folder, then swap it in for OUTPUT."""
+    """Assemble the site in ``OUTPUT/.ablog-ext-staging``, then swap it in.
+
+    Nothing is written outside ``OUTPUT``, and until every file is in place the
+    previous site stays as it was.
+    """
     refs = [result.ref for result in built]
     stable = stable_ref(refs)
     preferred = stable or next((ref for ref in order_versions(refs) if ref.kind == "branch"), None)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    if output.exists() and not output.is_dir():
+        raise VersionsError(f"OUTPUT {str(output)!r} exists and is not a folder")
+    output.mkdir(parents=True, exist_ok=True)
+    staging, previous = output / ".ablog-ext-staging", output / ".ablog-ext-previous"
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging.mkdir()
     try:
         for result in built:
             assert result.outdir is not None
@@ -383,15 +391,17 @@ def publish(output: Path, built: list[BuildResult], base_url: str, out: Any) -> 
         landing = "stable/" if stable is not None else f"{order_versions(refs)[0].name}/"
         (staging / "index.html").write_text(redirect_page(landing, base_url), encoding="utf-8")
         (staging / ".nojekyll").write_text("", encoding="utf-8")
-        previous = output.with_name(f".{output.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if output.exists():
-            output.rename(previous)
-        staging.rename(output)
-        shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    previous.mkdir()
+    for entry in sorted(output.iterdir()):
+        if entry not in (staging, previous):
+            entry.rename(previous / entry.name)
+    for entry in sorted(staging.iterdir()):
+        entry.rename(output / entry.name)
+    staging.rmdir()
+    shutil.rmtree(previous)
     stable_note = f"; stable is {stable.name}" if stable else "; no final release, so no stable/"
     print(f"Wrote {len(built)} version(s) to {output}{stable_note}", file=out)
 

@@ -214,3 +214,42 @@ def test_branch_with_a_slash_is_refused_before_building(tmp_path):
     assert result.returncode == 2
     assert "the branch 'feature/x' would be built into 'feature/x'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def tree_state(root: Path, skip: set[Path]) -> dict[str, tuple[int, int]]:
+    state = {}
+    for path in root.rglob("*"):
+        if any(path == s or s in path.parents for s in skip):
+            continue
+        stat = path.stat()
+        state[str(path.relative_to(root))] = (
+            stat.st_size,
+            stat.st_mtime_ns if path.is_file() else 0,
+        )
+    return state
+
+
+def test_writes_nothing_outside_output_and_the_git_folder(tmp_path):
+    repo = make_site_repo(tmp_path)
+    output = tmp_path / "published" / "site"
+    skip = {output, repo.path / ".git"}
+    before = tree_state(tmp_path, skip)
+    command = [
+        sys.executable,
+        "-m",
+        "ablog_ext.cli",
+        "versions",
+        "site",
+        str(output),
+        "--base-url",
+        BASE,
+    ]
+    result = subprocess.run(command, cwd=repo.path, env=repo.env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    after = tree_state(tmp_path, skip)
+    assert {k for k in after if k not in before} == {"published"}
+    assert {k: v for k, v in after.items() if k != "published"} == before
+    # The cache sits in the repository's git folder, never in the working tree.
+    assert (repo.path / ".git" / "ablog-ext-cache").is_dir()
+    assert repo.git("status", "--porcelain") == ""
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".nojekyll"]

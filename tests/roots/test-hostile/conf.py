@@ -1,0 +1,9 @@
+project = "Hostile input"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://hostile.example.org/"
+ablog_ext_review_pages = True
+ablog_ext_feed_archives = ["category", "tag", "theme"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
