@@ -27,8 +27,8 @@ from sphinx.util.osutil import relative_uri
 from . import __version__
 from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
-from .incremental import page_cache, revision
-from .render import render_fragment
+from .incremental import ablog_listeners, page_cache, revision
+from .render import render_fragment, writes_html_pages
 
 logger = logging.getLogger(__name__)
 
@@ -95,13 +95,8 @@ def validate_feed_config(app: Sphinx, config: Config) -> None:
 
 def disable_ablog_feeds(app: Sphinx) -> None:
     """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time."""
-    for listener in list(app.events.listeners.get("html-collect-pages", [])):
-        handler = listener.handler
-        if (
-            getattr(handler, "__module__", "") == "ablog.post"
-            and handler.__name__ == "generate_atom_feeds"
-        ):
-            app.disconnect(listener.id)
+    for listener in ablog_listeners(app, "html-collect-pages", "generate_atom_feeds"):
+        app.disconnect(listener.id)
 
 
 def feeds_enabled(app: Sphinx) -> bool:
@@ -442,7 +437,7 @@ def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """``html-collect-pages``: write every feed whose posts changed.  A feed whose
     archive is gone is removed with the other generated pages it no longer has."""
     builder = app.builder
-    if builder.format != "html" or builder.name in {"json", "pickle"}:
+    if not writes_html_pages(app):
         return
     if feeds_enabled(app):
         writer = FeedWriter(app)

@@ -162,15 +162,20 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
             yield pagename, context, template
 
 
+def ablog_listeners(app: Sphinx, event: str, function: str) -> list[Any]:
+    """ABlog's handlers named *function* for *event*, to replace or remove."""
+    return [
+        listener
+        for listener in app.events.listeners.get(event, [])
+        if getattr(listener.handler, "__module__", "") == "ablog.post"
+        and listener.handler.__name__ == function
+    ]
+
+
 def replace_ablog_archive_pages(app: Sphinx) -> None:
-    for listener in list(app.events.listeners.get("html-collect-pages", [])):
-        handler = listener.handler
-        if (
-            getattr(handler, "__module__", "") == "ablog.post"
-            and handler.__name__ == "generate_archive_pages"
-        ):
-            app.disconnect(listener.id)
-            app.connect("html-collect-pages", ablog_archive_pages, priority=listener.priority)
+    for listener in ablog_listeners(app, "html-collect-pages", "generate_archive_pages"):
+        app.disconnect(listener.id)
+        app.connect("html-collect-pages", ablog_archive_pages, priority=listener.priority)
 
 
 def rewrite_neighbours(app: Sphinx, env: Any) -> list[str]:

@@ -12,6 +12,7 @@ from sphinx.util.osutil import relative_uri
 
 from .domain import blog_domain
 from .incremental import page_cache, page_output
+from .render import writes_html_pages
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def _ablog_pagenames(app: Sphinx) -> set[str]:
 
 def collect_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     builder = app.builder
-    if builder.format != "html" or builder.name in {"json", "pickle"}:
+    if not writes_html_pages(app):
         return
     domain = blog_domain(app.env)
     taken = set(app.env.found_docs) | _SPHINX_PAGES | _ablog_pagenames(app)

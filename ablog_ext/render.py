@@ -23,6 +23,12 @@ def is_html(app: Sphinx) -> bool:
     return app.builder.format == "html"
 
 
+def writes_html_pages(app: Sphinx) -> bool:
+    """Whether the builder writes the generated HTML pages and feeds (ABlog's rule:
+    HTML builders, not the pickle and JSON ones)."""
+    return is_html(app) and app.builder.name not in {"json", "pickle"}
+
+
 @dataclass(frozen=True)
 class Links:
     """Makes links from the page *fromdocname* (a document or a generated page)."""

@@ -33,6 +33,7 @@ from .render import (
     render_fragment,
     resolved,
     text_paragraph,
+    writes_html_pages,
 )
 from .themes import group_by_theme, parse_name_list, parse_year, passage_key, render_themes
 
@@ -361,7 +362,7 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """``blog/review/<year>.html`` for every year with posts."""
     if not app.config.ablog_ext_review_pages:
         return
-    if app.builder.format != "html" or app.builder.name in {"json", "pickle"}:
+    if not writes_html_pages(app):
         return
     posts = listed_posts(app.env)
     years = review_years(app)

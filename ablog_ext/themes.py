@@ -7,6 +7,7 @@ page per theme (``blog/theme/<slug>.html``) lists its passages, newest first.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from .render import (
     render_fragment,
     resolved,
     text_paragraph,
+    writes_html_pages,
 )
 
 logger = logging.getLogger(__name__)
@@ -253,7 +255,7 @@ def resolve_theme_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """``blog/theme/<slug>.html`` per theme, and ``blog/theme.html`` listing them."""
-    if app.builder.format != "html" or app.builder.name in {"json", "pickle"}:
+    if not writes_html_pages(app):
         return
     passages = theme_passages(app.env)
     groups = group_by_theme(passages)
@@ -272,8 +274,8 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         title = f"Theme: {name}"
         for passage in group:
             body += passage_entry(app, links, passage)
-        html = f"<h1>{_escape(title)}</h1>" + render_fragment(app, pagename, [body])
-        yield pagename, {"title": _escape(title), "body": html, "parents": []}, "page.html"
+        page_body = f"<h1>{html.escape(title)}</h1>" + render_fragment(app, pagename, [body])
+        yield pagename, {"title": html.escape(title), "body": page_body, "parents": []}, "page.html"
     index = f"{blog_path}/theme"
     if not cache.wanted(page_output(app, index), "themes", [(n, s, len(g)) for n, s, g in groups]):
         return
@@ -307,12 +309,6 @@ def passage_key(app: Sphinx, passage: Passage) -> tuple[object, ...]:
         passage.page_title,
         revision(app, passage.docname),
     )
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def setup_themes(app: Sphinx) -> None:

@@ -60,10 +60,25 @@ class Repo:
         self, output: Path, *extra: str, base_url: str, cache: Path | None = None
     ) -> subprocess.CompletedProcess:
         """Run ``ablog-ext versions site OUTPUT`` in the repository."""
-        command = [sys.executable, "-m", "ablog_ext.cli", "versions", "site", str(output)]
-        command += ["--base-url", base_url, "--cache-dir", str(cache or self.path.parent / "cache")]
+        command = versions_command(
+            output, base_url, "--cache-dir", str(cache or self.path.parent / "cache")
+        )
         command += extra
         return subprocess.run(command, cwd=self.path, env=self.env, capture_output=True, text=True)
+
+
+def versions_command(output: Path | str, base_url: str, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ablog_ext.cli",
+        "versions",
+        "site",
+        str(output),
+        "--base-url",
+        base_url,
+        *extra,
+    ]
 
 
 def make_site_repo(root: Path) -> Repo:

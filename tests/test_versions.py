@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from gitrepo import CONF, Repo, git_env, make_site_repo
+from gitrepo import CONF, Repo, git_env, make_site_repo, versions_command
 
 from ablog_ext.versions import Ref, VersionsError, stable_ref, switcher_entries, version_name
 
@@ -156,16 +155,7 @@ def test_bad_input_is_a_clear_error(tmp_path, setup, args, message):
     if setup == "plain-folder":
         folder = tmp_path / "plain"
         (folder / "site").mkdir(parents=True)
-        command = [
-            sys.executable,
-            "-m",
-            "ablog_ext.cli",
-            "versions",
-            "site",
-            "out",
-            "--base-url",
-            BASE,
-        ]
+        command = versions_command("out", BASE)
         result = subprocess.run(
             command, cwd=folder, env=git_env(tmp_path), capture_output=True, text=True
         )
@@ -234,16 +224,7 @@ def test_writes_nothing_outside_output_and_the_git_folder(tmp_path):
     output = tmp_path / "published" / "site"
     skip = {output, repo.path / ".git"}
     before = tree_state(tmp_path, skip)
-    command = [
-        sys.executable,
-        "-m",
-        "ablog_ext.cli",
-        "versions",
-        "site",
-        str(output),
-        "--base-url",
-        BASE,
-    ]
+    command = versions_command(output, BASE)
     result = subprocess.run(command, cwd=repo.path, env=repo.env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     after = tree_state(tmp_path, skip)
