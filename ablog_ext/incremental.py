@@ -160,6 +160,12 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
                 if isinstance(context.get(key), str):
                     context[key] = html.escape(context[key], quote=True)
             yield pagename, context, template
+    # The archive pages were the excerpts' only readers: free them before the feeds.
+    from ablog.blog import Blog
+
+    blog = Blog(app)
+    for post in [*blog.posts, *blog.drafts]:
+        post.__dict__.pop("_ablog_ext_html", None)
 
 
 def ablog_listeners(app: Sphinx, event: str, function: str) -> list[Any]:
