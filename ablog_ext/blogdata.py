@@ -67,7 +67,17 @@ class Passage:
 
 
 def listed_posts(env: BuildEnvironment) -> list[Post]:
-    """Published posts, oldest first: no drafts, no future posts."""
+    """Published posts, oldest first: no drafts, no future posts.  Computed once
+    per build (until a document changes), however many pages ask."""
+    return list(blog_domain(env).memo("listed-posts", lambda: tuple(_listed_posts(env))))
+
+
+def theme_passages(env: BuildEnvironment) -> list[Passage]:
+    """Every theme passage that may be shown: none from drafts or future posts."""
+    return list(blog_domain(env).memo("theme-passages", lambda: tuple(_theme_passages(env))))
+
+
+def _listed_posts(env: BuildEnvironment) -> list[Post]:
     limit = cutoff()
     posts = []
     for docname, record in blog_domain(env).sorted_posts():
@@ -91,8 +101,7 @@ def listed_posts(env: BuildEnvironment) -> list[Post]:
     return posts
 
 
-def theme_passages(env: BuildEnvironment) -> list[Passage]:
-    """Every theme passage that may be shown: none from drafts or future posts."""
+def _theme_passages(env: BuildEnvironment) -> list[Passage]:
     domain = blog_domain(env)
     listed = {post.docname: post for post in listed_posts(env)}
     passages = []

@@ -26,6 +26,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
+from ablog.post import PostList
 from docutils import nodes
 from myst_parser.config.main import MdParserConfig, merge_file_level
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
@@ -332,8 +333,6 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    from ablog.post import PostList
-
     if next(iter(doctree.findall(PostList)), None) is not None:
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
