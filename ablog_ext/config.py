@@ -54,9 +54,81 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "ablog_ext_timezone",
         "UTC",
-        "html",
+        "env",
         (str,),
-        "IANA time zone of post dates written without an offset (feeds need one).",
+        "IANA time zone of the site (Jekyll's `timezone`): dates written without an offset "
+        "are in it, and when conf.py sets it, a post's day, month and year are taken in it.",
+    ),
+    Option(
+        "ablog_ext_post_suffixes",
+        [".md", ".markdown", ".mkdown", ".mkdn", ".mkd"],
+        "env",
+        (list, tuple),
+        "File suffixes read as Markdown (Jekyll's `markdown_ext`); every file in a posts "
+        "folder that is not read gets a warning.",
+    ),
+    Option(
+        "ablog_ext_future",
+        False,
+        "env",
+        (bool,),
+        "Publish posts dated after the build (Jekyll's `future`); otherwise they wait.",
+    ),
+    Option(
+        "ablog_ext_excerpt_separator",
+        "<!--more-->",
+        "env",
+        (str,),
+        "The site's excerpt separator (Jekyll's `excerpt_separator`); a post's own "
+        "`excerpt_separator` wins.",
+    ),
+    Option(
+        "ablog_ext_drafts",
+        [],
+        "env",
+        (list, tuple),
+        "Glob patterns of post documents that are drafts whatever their date "
+        "(Jekyll's `_drafts`).",
+    ),
+    Option(
+        "ablog_ext_liquid",
+        True,
+        "env",
+        (bool,),
+        "Render Liquid (`{{ }}`, `{% %}`) in posts before MyST reads them "
+        "(Jekyll's `render_with_liquid`); a post's own `render_with_liquid` wins.",
+    ),
+    Option(
+        "ablog_ext_liquid_includes",
+        "_includes",
+        "env",
+        (str,),
+        "Folder, relative to the source folder, that Liquid's `{% include %}` reads from.",
+    ),
+    Option(
+        "ablog_ext_site",
+        {},
+        "env",
+        (dict,),
+        "Values of Liquid's `site.*` (Jekyll's `_config.yml`); `title`, `url`, `baseurl` "
+        "and `description` default to the Sphinx configuration's.",
+    ),
+    Option(
+        "ablog_ext_kramdown",
+        True,
+        "env",
+        (bool,),
+        "Read kramdown syntax in posts: `{: .class}` attribute lists, `{:toc}`, "
+        "`{::options}` and `$$` math.",
+    ),
+    Option(
+        "ablog_ext_permalink",
+        "date",
+        "env",
+        (str,),
+        "Jekyll permalink style (`date`, `pretty`, `ordinal`, `none`, or a pattern such as "
+        "`/:year/:title/`) of posts' old URLs: each gets a redirect, and links to it resolve. "
+        "An empty string turns this off.",
     ),
 )
 
