@@ -91,6 +91,14 @@ OPTIONS: tuple[Option, ...] = (
         "(Jekyll's `_drafts`).",
     ),
     Option(
+        "ablog_ext_folder_categories",
+        False,
+        "env",
+        (bool,),
+        "The folders between a posts folder (the fixed start of a `blog_post_pattern`) and a "
+        "post are its first categories, as Jekyll's `en/news/_posts/` gives `en` and `news`.",
+    ),
+    Option(
         "ablog_ext_liquid",
         True,
         "env",
