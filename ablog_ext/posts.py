@@ -3,8 +3,9 @@
 Three steps, each at the only point where it can be done:
 
 1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written),
-   and renders the body under a section titled by the front matter ``title``,
-   shifting the body's headings so the page has exactly one ``<h1>``.
+   and renders the body under a section titled by the front matter ``title`` (else
+   a leading ``# Title`` is the title, else the file name's), shifting the body's
+   headings so the page has exactly one ``<h1>``.
 2. :class:`ApplyJekyllFrontMatter` (a transform that runs before ABlog's own
    ``CheckFrontMatter``) rewrites the docinfo fields into the shapes ABlog reads,
    and reports every value it could not use, with its file and line.
@@ -40,7 +41,15 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from .domain import PostRecord, blog_domain, detach
-from .frontmatter import FrontMatterBlock, PostMeta, naive, normalise, read_front_matter
+from .frontmatter import (
+    FILENAME_DATE,
+    FrontMatterBlock,
+    PostMeta,
+    delimiters_for_myst,
+    naive,
+    normalise,
+    read_front_matter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -122,52 +131,66 @@ class JekyllMystParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
+        config = env.config
         block = read_front_matter(inputstring)
         data = block.data or {}
-        is_post = is_post_docname(env.config, env.docname) or _truthy(data.get("blogpost"))
+        is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
         if not is_post:
             super().parse(inputstring, document)
             return
         meta = normalise(data, str(env.doc2path(env.docname)))
-        setattr(document, _PARSED, ParsedPost(meta, block, empty=not inputstring.strip()))
+        parsed = ParsedPost(meta, block, empty=not inputstring.strip())
+        setattr(document, _PARSED, parsed)
 
-        config: MdParserConfig = env.myst_config
+        myst_config: MdParserConfig = env.myst_config
         if block.data:
 
             def myst_warning(wtype: Any, msg: str) -> None:
                 create_warning(document, msg, wtype, line=1, append_to=document)
 
-            config = merge_file_level(config, block.data, myst_warning)
+            myst_config = merge_file_level(myst_config, block.data, myst_warning)
         # We render the title ourselves, as plain text; MyST would parse it as Markdown.
-        config = config.copy(title_to_header=False)
-        parser = create_md_parser(config, _PostRenderer)
+        myst_config = myst_config.copy(title_to_header=False)
+        parser = create_md_parser(myst_config, _PostRenderer)
         parser.options["document"] = document
         parser.options["ablog_ext_front_matter"] = block.data
-        parser.options["ablog_ext_title"] = meta.title or (
-            None if _starts_with_heading(inputstring, block.body_start) else slug_title(env.docname)
-        )
+        title = meta.title
+        if title is None and not starts_with_heading(inputstring, block.body_start):
+            title = slug_title(env.docname)
+        parser.options["ablog_ext_title"] = title
         if block.error:
             inputstring = _without_broken_front_matter(inputstring, block)
+        else:
+            inputstring = delimiters_for_myst(inputstring, block)
         parser.render(inputstring)
 
 
 def slug_title(docname: str) -> str:
-    """Jekyll's title for a post without one: its file name's slug, capitalised."""
+    """Jekyll's title for a post without one: its file name's slug (without the
+    date, and trailing dots), each word capitalised."""
     stem = docname.rsplit("/", 1)[-1]
-    slug = _DATED_SLUG.sub("", stem)
+    match = FILENAME_DATE.match(stem)
+    slug = (match[4] if match else stem).rstrip(".")
     return " ".join(word.capitalize() for word in slug.split("-") if word) or stem
 
 
-_DATED_SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _MYST_TARGET = re.compile(r"^\(.+\)=\s*$")
+_ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
-def _starts_with_heading(text: str, body_start: int) -> bool:
-    """Whether the body opens with its own ``# Title``, as ABlog-style posts do."""
-    for line in text.splitlines()[body_start:]:
+def starts_with_heading(text: str, body_start: int) -> bool:
+    """Whether the body opens with a level-one heading (``# Title``, or a title
+    underlined with ``===``), which is then the post's title, as GitHub Pages'
+    jekyll-titles-from-headings makes it."""
+    lines = text.splitlines()[body_start:]
+    for index, line in enumerate(lines):
         if not line.strip() or _MYST_TARGET.match(line):
             continue
-        return line.startswith("# ") or line.rstrip() == "#"
+        if _ATX_H1.match(line):
+            return True
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        return bool(_SETEXT_H1.match(following)) and not line.startswith(("    ", "\t"))
     return False
 
 
