@@ -27,6 +27,7 @@ from sphinx.util.osutil import relative_uri
 from . import __version__
 from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
+from .excerpts import fallback_html
 from .incremental import ablog_listeners, page_cache, revision
 from .render import render_fragment, writes_html_pages
 
@@ -175,9 +176,12 @@ class _EntryRenderer:
             summary = ""
             if ablog_post is not None:
                 content = self._content(ablog_post)
-                html = absolutize(
-                    render_fragment(self.app, post.docname, content, permalinks=False), url
-                )
+                try:
+                    fragment = render_fragment(self.app, post.docname, content, permalinks=False)
+                except Exception as error:
+                    # One post must not stop the build: its plain text, and a warning.
+                    fragment = fallback_html(ablog_post, self.fulltext, error)
+                html = absolutize(fragment, url)
                 summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
             self.cache[post.docname] = (self.xml_safe(html, post), self.xml_safe(summary, post))
         return self.cache[post.docname]

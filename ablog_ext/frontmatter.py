@@ -58,6 +58,8 @@ class PostMeta:
     authors: tuple[str, ...] = ()
     published: bool = True
     excerpt: str | None = None
+    #: Where the excerpt ends, exactly as written (``"\\n---\\n"`` included);
+    #: empty for no excerpt separator (Jekyll's ``excerpt_separator: ""``).
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR
     redirect_from: tuple[str, ...] = ()
     permalink: str | None = None
@@ -223,8 +225,16 @@ def parse_paths(value: object, key: str, problems: list[Problem]) -> list[str]:
     return paths
 
 
-def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
-    """Normalise a post's front matter.  Never raises."""
+def normalise(
+    front_matter: Mapping[str, Any],
+    source_path: str,
+    *,
+    excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR,
+) -> PostMeta:
+    """Normalise a post's front matter.  Never raises.
+
+    *excerpt_separator* is the site's, which the post's own replaces.
+    """
     problems: list[Problem] = []
     get = front_matter.get
 
@@ -307,15 +317,14 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
             problems.append(Problem("excerpt", "'excerpt' should be text"))
         else:
             excerpt = clean_text(excerpt_text) or None
-    separator = DEFAULT_EXCERPT_SEPARATOR
+    separator = excerpt_separator
     if get("excerpt_separator") is not None:
         separator_text = _text(get("excerpt_separator"))
-        if not separator_text or not separator_text.strip():
-            problems.append(
-                Problem("excerpt_separator", "'excerpt_separator' should be non-empty text")
-            )
+        if separator_text is None:
+            problems.append(Problem("excerpt_separator", "'excerpt_separator' should be text"))
         else:
-            separator = separator_text.strip()
+            # Kept as written: Jekyll cuts at the exact text, "\n---\n" included.
+            separator = separator_text
 
     redirects = parse_paths(get("redirect_from"), "redirect_from", problems)
     permalink = None

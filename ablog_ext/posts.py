@@ -5,7 +5,8 @@ Three steps, each at the only point where it can be done:
 1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written),
    and renders the body under a section titled by the front matter ``title`` (else
    a leading ``# Title`` is the title, else the file name's), shifting the body's
-   headings so the page has exactly one ``<h1>``.
+   headings so the page has exactly one ``<h1>``;
+   it marks where the excerpt ends (:mod:`.excerpts`).
 2. :class:`ApplyJekyllFrontMatter` (a transform that runs before ABlog's own
    ``CheckFrontMatter``) rewrites the docinfo fields into the shapes ABlog reads,
    and reports every value it could not use, with its file and line.
@@ -41,6 +42,7 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from .domain import PostRecord, blog_domain, detach
+from .excerpts import excerpt_before_mark, find_separator, mark_cut, remove_marks, safe_excerpt
 from .frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -138,7 +140,11 @@ class JekyllMystParser(MystParser):
         if not is_post:
             super().parse(inputstring, document)
             return
-        meta = normalise(data, str(env.doc2path(env.docname)))
+        meta = normalise(
+            data,
+            str(env.doc2path(env.docname)),
+            excerpt_separator=config.ablog_ext_excerpt_separator,
+        )
         parsed = ParsedPost(meta, block, empty=not inputstring.strip())
         setattr(document, _PARSED, parsed)
 
@@ -162,7 +168,16 @@ class JekyllMystParser(MystParser):
             inputstring = _without_broken_front_matter(inputstring, block)
         else:
             inputstring = delimiters_for_myst(inputstring, block)
-        parser.render(inputstring)
+        md_env: dict[str, Any] = {}
+        tokens = parser.parse(inputstring, md_env)
+        cut = None
+        if meta.excerpt is None:
+            cut = find_separator(
+                inputstring, tokens, parser, meta.excerpt_separator, block.body_start
+            )
+        parser.renderer.render(tokens, parser.options, md_env)
+        if cut is not None:
+            mark_cut(document, cut)
 
 
 def slug_title(docname: str) -> str:
@@ -306,45 +321,6 @@ class ApplyJekyllFrontMatter(SphinxTransform):
 # -- 3. after ABlog read the post ---------------------------------------------------------
 
 
-def _excerpt_nodes(doctree: nodes.document, meta: PostMeta) -> list[nodes.Node] | None:
-    """The excerpt Jekyll would show: the ``excerpt`` value, or the body before the
-    excerpt separator; ``None`` to keep ABlog's own."""
-    if meta.excerpt:
-        return [nodes.paragraph(meta.excerpt, meta.excerpt)]
-    separator = meta.excerpt_separator.strip()
-    title_section = next((child for child in doctree if isinstance(child, nodes.section)), None)
-    if title_section is None:
-        return None
-    before: list[nodes.Node] = []
-    for child in title_section.children:
-        if isinstance(child, nodes.title):
-            continue
-        if _is_separator(child, separator):
-            return [
-                node.deepcopy() for node in before if not isinstance(node, nodes.system_message)
-            ]
-        if isinstance(child, nodes.section):
-            # Jekyll looks for the separator in the whole text; stop at the first heading
-            # that has it, keeping the excerpt a lead rather than a whole section.
-            for index, grandchild in enumerate(child.children):
-                if _is_separator(grandchild, separator):
-                    return [node.deepcopy() for node in before + child.children[:index]]
-        before.append(child)
-    return None
-
-
-def _is_separator(node: nodes.Node, separator: str) -> bool:
-    if isinstance(node, nodes.comment | nodes.raw | nodes.paragraph):
-        text = node.astext().strip()
-        if isinstance(node, nodes.comment):
-            text = f"<!--{text}-->"
-        return text == separator or (
-            isinstance(node, nodes.comment)
-            and re.sub(r"\s", "", text) == re.sub(r"\s", "", separator)
-        )
-    return False
-
-
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
     """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
 
@@ -369,7 +345,12 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     updated_text = None
     if parsed is not None:
         meta = parsed.meta
-        excerpt = _excerpt_nodes(doctree, meta)
+        # Jekyll's order: the `excerpt` value, else the text before the separator.
+        excerpt = (
+            [nodes.paragraph(meta.excerpt, meta.excerpt)]
+            if meta.excerpt
+            else excerpt_before_mark(doctree)
+        )
         if excerpt is not None:
             info["excerpt"] = excerpt
         if meta.updated is not None and date is not None:
@@ -393,9 +374,14 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "redirects": redirects,
     }
     blog_domain(env).add_post(docname, record)
-    # ABlog's copies would otherwise drag the whole source doctree into the pickle.
     for post in ablog_posts:
-        for node in post.get("excerpt") or []:
+        # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
+        # must render inside the paragraph ABlog puts it in.
+        post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
+        if isinstance(post.get("doctree"), nodes.Node):
+            remove_marks(post["doctree"])
+        # ABlog's copies would otherwise drag the whole source doctree into the pickle.
+        for node in post["excerpt"]:
             detach(node)
         if isinstance(post.get("doctree"), nodes.document):
             detach(post["doctree"], post["doctree"])
