@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from docutils import nodes
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from .config import provided_by_user
 from .domain import blog_domain
 
 
@@ -29,12 +32,28 @@ def cutoff() -> dt.datetime:
     return (build_time() + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def site_zone(config: Config) -> ZoneInfo:
+    """``ablog_ext_timezone`` (validated at ``config-inited``), where dates written
+    without an offset are."""
+    try:
+        return ZoneInfo(str(config.ablog_ext_timezone))
+    except (ValueError, KeyError, OSError):
+        return ZoneInfo("UTC")
+
+
+def post_zone(config: Config) -> ZoneInfo | None:
+    """The zone posts' dates are given in: the site's when conf.py sets it (Jekyll's
+    ``timezone``), otherwise none, and dates stay as written."""
+    return site_zone(config) if provided_by_user(config, "ablog_ext_timezone") else None
+
+
 def parse_iso(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
 def wall_clock(value: dt.datetime) -> dt.datetime:
-    """The date as the author wrote it, without offset: what archives group by."""
+    """The post's date without offset, what archives group by: in the site's zone
+    when ``ablog_ext_timezone`` is set (records are stored in it), else as written."""
     return value.replace(tzinfo=None)
 
 

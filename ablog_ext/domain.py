@@ -16,7 +16,8 @@ class PostRecord(TypedDict):
     """What ablog_ext keeps of one post; plain data, so it pickles and merges."""
 
     title: str
-    #: ISO 8601 as the author wrote it (offset kept); ``None`` for a draft.
+    #: ISO 8601: as the author wrote it (offset kept), or in the site's zone when
+    #: ``ablog_ext_timezone`` is set; ``None`` for a draft.
     date: str | None
     updated: str | None
     categories: list[str]

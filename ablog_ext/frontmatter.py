@@ -170,6 +170,19 @@ def date_from_filename(path: str) -> dt.datetime | None:
         return None
 
 
+def in_zone(value: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """*value* in the site's time zone: an offset converted, a date without one taken
+    to be in it.  Without a zone, the date as written."""
+    if zone is None:
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(zone)
+    except (OverflowError, ValueError):  # the last hours of year 9999
+        return value
+
+
 def parse_names(
     value: object, key: str, problems: list[Problem], *, split_spaces: bool
 ) -> list[str]:
@@ -229,11 +242,13 @@ def normalise(
     front_matter: Mapping[str, Any],
     source_path: str,
     *,
+    zone: dt.tzinfo | None = None,
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR,
 ) -> PostMeta:
     """Normalise a post's front matter.  Never raises.
 
-    *excerpt_separator* is the site's, which the post's own replaces.
+    With a *zone*, dates are given in it (see :func:`in_zone`); *excerpt_separator*
+    is the site's, which the post's own replaces.
     """
     problems: list[Problem] = []
     get = front_matter.get
@@ -283,8 +298,12 @@ def normalise(
             problems.append(
                 Problem("date", f"the file name starts with {prefix!r}, which is not a valid date")
             )
+    if date is not None:
+        date = in_zone(date, zone)
 
     updated = parse_date(get("last_modified_at"), "last_modified_at", problems)
+    if updated is not None:
+        updated = in_zone(updated, zone)
 
     categories = parse_names(get("category"), "category", problems, split_spaces=False)
     for name in parse_names(get("categories"), "categories", problems, split_spaces=True):

@@ -2,10 +2,10 @@
 
 Three steps, each at the only point where it can be done:
 
-1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written),
-   and renders the body under a section titled by the front matter ``title`` (else
-   a leading ``# Title`` is the title, else the file name's), shifting the body's
-   headings so the page has exactly one ``<h1>``;
+1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written,
+   or given in the site's time zone), and renders the body under a section titled
+   by the front matter ``title`` (else a leading ``# Title`` is the title, else the
+   file name's), shifting the body's headings so the page has exactly one ``<h1>``;
    it marks where the excerpt ends (:mod:`.excerpts`).
 2. :class:`ApplyJekyllFrontMatter` (a transform that runs before ABlog's own
    ``CheckFrontMatter``) rewrites the docinfo fields into the shapes ABlog reads,
@@ -41,6 +41,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
+from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
 from .excerpts import excerpt_before_mark, find_separator, mark_cut, remove_marks, safe_excerpt
 from .frontmatter import (
@@ -143,6 +144,7 @@ class JekyllMystParser(MystParser):
         meta = normalise(
             data,
             str(env.doc2path(env.docname)),
+            zone=post_zone(config),
             excerpt_separator=config.ablog_ext_excerpt_separator,
         )
         parsed = ParsedPost(meta, block, empty=not inputstring.strip())
@@ -285,6 +287,7 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         if meta.title:
             docinfo += _field("title", meta.title)
         if meta.date is not None:
+            # ABlog's date is the wall clock (in the site's zone when it is set).
             docinfo += _field("date", naive(meta.date).isoformat())
         if meta.categories:
             docinfo += _field("category", ", ".join(meta.categories))
