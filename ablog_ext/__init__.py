@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .feeds import setup_feeds
     from .incremental import setup_incremental
     from .parallel import setup_parallel
+    from .postfiles import setup_postfiles
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)
+    setup_postfiles(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)

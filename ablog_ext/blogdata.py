@@ -20,16 +20,11 @@ from .domain import blog_domain
 
 
 def build_time() -> dt.datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
+    """Now (aware), or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
-    return dt.datetime.now()
-
-
-def cutoff() -> dt.datetime:
-    """Posts dated from this point on are future posts: ABlog's own rule (tomorrow)."""
-    return (build_time() + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 def site_zone(config: Config) -> ZoneInfo:
@@ -45,6 +40,20 @@ def post_zone(config: Config) -> ZoneInfo | None:
     """The zone posts' dates are given in: the site's when conf.py sets it (Jekyll's
     ``timezone``), otherwise none, and dates stay as written."""
     return site_zone(config) if provided_by_user(config, "ablog_ext_timezone") else None
+
+
+def future_cutoff(config: Config) -> dt.datetime | None:
+    """The build time on the site's wall clock: a post dated after it is a future
+    post (Jekyll's ``future: false``); ``None`` with ``ablog_ext_future``."""
+    if config.ablog_ext_future:
+        return None
+    return build_time().astimezone(site_zone(config)).replace(tzinfo=None)
+
+
+def is_future(date: dt.datetime | None, config: Config) -> bool:
+    """Whether a post dated *date* waits (compared on the wall clock, as ABlog does)."""
+    limit = future_cutoff(config)
+    return date is not None and limit is not None and wall_clock(date) > limit
 
 
 def parse_iso(text: str | None) -> dt.datetime | None:
@@ -97,11 +106,10 @@ def theme_passages(env: BuildEnvironment) -> list[Passage]:
 
 
 def _listed_posts(env: BuildEnvironment) -> list[Post]:
-    limit = cutoff()
     posts = []
     for docname, record in blog_domain(env).sorted_posts():
         written = parse_iso(record["date"])
-        if written is None or wall_clock(written) >= limit:
+        if written is None or is_future(written, env.config):
             continue
         posts.append(
             Post(
@@ -172,16 +180,21 @@ class Window:
         index = 0
         while True:
             first = _add_months(self.start, index)
-            if first > self.end:
+            if first is None or first > self.end:
                 return buckets
-            last = min(_add_months(self.start, index + 1) - dt.timedelta(days=1), self.end)
+            following = _add_months(self.start, index + 1)
+            day_before = following - dt.timedelta(days=1) if following else self.end
+            last = min(day_before, self.end)
             buckets.append((first, last))
             index += 1
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """*months* after *day* (the month's last day if it is shorter); ``None`` past 9999."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return None
     for candidate in range(day.day, 0, -1):
         try:
             return dt.date(year, month, candidate)

@@ -25,7 +25,7 @@ FILENAME_DATE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)$")
 DEFAULT_EXCERPT_SEPARATOR = "<!--more-->"
 #: Dates outside this range are refused: ABlog, feeds and ``strftime`` all
 #: assume four-digit years.
-MIN_YEAR, MAX_YEAR = 1, 9998
+MIN_YEAR, MAX_YEAR = 1, 9999
 #: Jekyll's front matter delimiters: ``---`` (or ``...`` to close) and trailing blanks.
 _OPENING = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(---|\.\.\.)[ \t]*$")

@@ -13,19 +13,16 @@ Three steps, each at the only point where it can be done:
 3. :func:`record_post` (``doctree-read``, after ABlog) sets the excerpt and update
    date ABlog cannot express, and records the post in :class:`~.domain.BlogDomain`.
 
-Posts with ``published: false`` are excluded at ``config-inited``, before Sphinx
-looks for documents, so they appear nowhere, drafts included.
+Which files are posts at all (suffixes, ``published: false``, future dates) is
+decided before Sphinx looks for documents, in :mod:`.postfiles`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import weakref
 from collections.abc import Iterator
-from glob import escape as glob_escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ablog.post import PostList
@@ -39,7 +36,6 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.matching import Matcher
 
 from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
@@ -72,6 +68,8 @@ class ParsedPost:
     meta: PostMeta
     block: FrontMatterBlock
     empty: bool = False
+    #: One of ``ablog_ext_drafts``: a draft whatever its date.
+    draft: bool = False
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
@@ -141,13 +139,16 @@ class JekyllMystParser(MystParser):
         if not is_post:
             super().parse(inputstring, document)
             return
+        path = source_path(env, env.docname)
         meta = normalise(
             data,
             str(env.doc2path(env.docname)),
             zone=post_zone(config),
             excerpt_separator=config.ablog_ext_excerpt_separator,
         )
-        parsed = ParsedPost(meta, block, empty=not inputstring.strip())
+        parsed = ParsedPost(
+            meta, block, empty=not inputstring.strip(), draft=is_draft(config, env.docname, path)
+        )
         setattr(document, _PARSED, parsed)
 
         myst_config: MdParserConfig = env.myst_config
@@ -209,6 +210,66 @@ def starts_with_heading(text: str, body_start: int) -> bool:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         return bool(_SETEXT_H1.match(following)) and not line.startswith(("    ", "\t"))
     return False
+
+
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """*pattern* as :mod:`glob` reads it with ``recursive=True`` (ABlog's reading of
+    ``blog_post_pattern``): ``*`` within a folder, ``**/`` any folders, none too."""
+    cached = _GLOBS.get(pattern)
+    if cached is not None:
+        return cached
+    result, index = "", 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            result, index = result + "(?:[^/]*/)*", index + 3
+        elif pattern.startswith("**", index):
+            result, index = result + ".*", index + 2
+        elif pattern[index] == "*":
+            result, index = result + "[^/]*", index + 1
+        elif pattern[index] == "?":
+            result, index = result + "[^/]", index + 1
+        elif pattern[index] == "[" and (close := pattern.find("]", index + 2)) > 0:
+            body = pattern[index + 1 : close].replace("\\", "\\\\")
+            body = "^" + body[1:] if body.startswith("!") else body
+            result, index = result + f"[{body}]", close + 1
+        else:
+            result, index = result + re.escape(pattern[index]), index + 1
+    compiled = _GLOBS[pattern] = re.compile(result + r"\Z")
+    return compiled
+
+
+_GLOBS: dict[str, re.Pattern[str]] = {}
+
+
+def matches(patterns: Any, docname: str, path: str) -> bool:
+    """Whether a document (its name, or its source path relative to the source
+    folder) matches one of the glob *patterns*."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return any(
+        glob_pattern(str(p)).match(docname) or glob_pattern(str(p)).match(path)
+        for p in patterns or []
+    )
+
+
+def is_draft(config: Config, docname: str, path: str) -> bool:
+    """Whether a post is one of ``ablog_ext_drafts`` (Jekyll's ``_drafts``)."""
+    return matches(config.ablog_ext_drafts, docname, path)
+
+
+def pattern_folder(pattern: str) -> str:
+    """The fixed start of a glob pattern: ``posts`` for ``posts/**/*.md``."""
+    fixed = []
+    for part in PurePosixPath(pattern).parts[:-1]:
+        if any(char in part for char in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
+
+
+def source_path(env: Any, docname: str) -> str:
+    """*docname*'s source file, relative to the source folder, with ``/``."""
+    return PurePosixPath(Path(env.doc2path(docname, False))).as_posix()
 
 
 def _truthy(value: object) -> bool:
@@ -286,7 +347,7 @@ class ApplyJekyllFrontMatter(SphinxTransform):
                 docinfo.remove(child)
         if meta.title:
             docinfo += _field("title", meta.title)
-        if meta.date is not None:
+        if meta.date is not None and not parsed.draft:
             # ABlog's date is the wall clock (in the site's zone when it is set).
             docinfo += _field("date", naive(meta.date).isoformat())
         if meta.categories:
@@ -408,88 +469,11 @@ def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
         node = node.parent
 
 
-# -- published: false ----------------------------------------------------------------------
-
-_PUBLISHED_FALSE = re.compile(
-    r"^published\s*:\s*(false|no|off|'false'|\"false\")\s*(#.*)?$", re.I | re.M
-)
-
-
-def exclude_unpublished(app: Sphinx, config: Config) -> None:
-    """Add every Markdown file whose front matter says ``published: false`` to
-    ``exclude_patterns``, as Jekyll leaves such posts out of the site entirely."""
-    srcdir = Path(app.srcdir)
-    suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
-    if not suffixes:
-        return
-    matcher = Matcher([*config.exclude_patterns, "**/.*", "_build", "**/_build"])
-    excluded: list[str] = []
-    for directory, subdirs, files in os.walk(srcdir):
-        rel_dir = os.path.relpath(directory, srcdir)
-        subdirs[:] = sorted(
-            sub for sub in subdirs if not matcher(Path(rel_dir, sub).as_posix().removeprefix("./"))
-        )
-        for name in sorted(files):
-            if not name.endswith(suffixes):
-                continue
-            rel = Path(rel_dir, name).as_posix().removeprefix("./")
-            if not matcher(rel) and _says_unpublished(Path(directory, name)):
-                excluded.append(rel)
-    _UNPUBLISHED[app] = [str(Path(path).with_suffix("")) for path in excluded]
-    if excluded:
-        config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, excluded)]
-        logger.info("ablog_ext: leaving out %d unpublished post(s)", len(excluded))
-
-
-#: Docnames of the posts each build leaves out, for :func:`remove_unpublished_output`.
-_UNPUBLISHED: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDictionary()
-
-
-def remove_unpublished_output(app: Sphinx, exception: Exception | None) -> None:
-    """A post switched to ``published: false`` after a build still has its page in
-    the output folder (Sphinx never deletes pages); remove it, and its source copy."""
-    builder = app.builder
-    if exception is not None or builder.format != "html":
-        return
-    outdir = Path(builder.outdir).resolve()
-    for docname in _UNPUBLISHED.pop(app, []):
-        candidates = [outdir / builder.get_target_uri(docname)]
-        candidates += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
-        for path in candidates:
-            target = path.resolve()
-            if outdir in target.parents and target.is_file():
-                target.unlink()
-
-
-def _says_unpublished(path: Path) -> bool:
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(16384)
-    except OSError:
-        return False
-    if not head.startswith(b"---"):
-        return False
-    text = head.decode("utf-8", errors="replace")
-    end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.M)
-    front = text[3 : 3 + end.start()] if end else ""
-    if not _PUBLISHED_FALSE.search(front):
-        return False
-    block = read_front_matter(text)
-    return bool(block.data) and normalise(block.data or {}, path.name).published is False
-
-
-def _escape_pattern(path: str) -> str:
-    return "".join(f"[{char}]" if char in "*?[]" else char for char in path)
-
-
 def setup_posts(app: Sphinx) -> None:
     app.add_source_parser(JekyllMystParser, override=True)
     app.add_transform(ApplyJekyllFrontMatter)
-    # After Sphinx merges the parsers' suffixes into source_suffix (priority 800).
-    app.connect("config-inited", exclude_unpublished, priority=850)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)
-    app.connect("build-finished", remove_unpublished_output)
 
 
 __all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

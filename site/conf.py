@@ -16,7 +16,7 @@ html_theme_options = {
 
 blog_title = "ablog-ext blog"
 blog_path = "blog"
-blog_post_pattern = "posts/*.md"
+blog_post_pattern = "posts/*"
 blog_baseurl = "https://ablog-ext.example.org/"
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True

@@ -55,6 +55,7 @@ def test_delimiters_are_rewritten_with_the_same_lines():
     ("name", "date"),
     [
         ("posts/2017-2-5-i-dont-like-zeroes", dt.datetime(2017, 2, 5)),
+        ("posts/2017-2-6-unpadded", dt.datetime(2017, 2, 6)),
         ("posts/99-1-1-two-digit-year", dt.datetime(1999, 1, 1)),
     ],
 )
@@ -87,6 +88,7 @@ def test_dated_file_names_as_jekyll_reads_them():
         # 2. Else a leading level-one heading (GitHub Pages' jekyll-titles-from-headings).
         ("2020-03-03-heading-title", "The Heading Title", "The Heading Title", ["A section"]),
         ("2020-03-04-setext-title", "Setext Title", "Setext Title", []),
+        ("2017-2-6-unpadded", "Unpadded and long", "Unpadded and long", []),
         # 3. Else Jekyll's title from the file name's slug.
         ("2020-03-05-slug-title", "Slug Title", "Slug Title", ["Later heading"]),
         ("2020-03-06-h2-first", "H2 First", "H2 First", ["Second level first"]),
