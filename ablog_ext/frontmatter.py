@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -243,12 +243,14 @@ def normalise(
     source_path: str,
     *,
     zone: dt.tzinfo | None = None,
+    folder_categories: Sequence[str] = (),
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR,
 ) -> PostMeta:
     """Normalise a post's front matter.  Never raises.
 
-    With a *zone*, dates are given in it (see :func:`in_zone`); *excerpt_separator*
-    is the site's, which the post's own replaces.
+    With a *zone*, dates are given in it (see :func:`in_zone`); *folder_categories*
+    come before the front matter's, as Jekyll's categories from a post's folders;
+    *excerpt_separator* is the site's, which the post's own replaces.
     """
     problems: list[Problem] = []
     get = front_matter.get
@@ -305,7 +307,14 @@ def normalise(
     if updated is not None:
         updated = in_zone(updated, zone)
 
-    categories = parse_names(get("category"), "category", problems, split_spaces=False)
+    categories = []
+    for folder in folder_categories:
+        name = clean_text(folder.replace(",", " "))
+        if name and name not in categories:
+            categories.append(name)
+    for name in parse_names(get("category"), "category", problems, split_spaces=False):
+        if name not in categories:
+            categories.append(name)
     for name in parse_names(get("categories"), "categories", problems, split_spaces=True):
         if name not in categories:
             categories.append(name)

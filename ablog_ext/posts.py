@@ -144,6 +144,7 @@ class JekyllMystParser(MystParser):
             data,
             str(env.doc2path(env.docname)),
             zone=post_zone(config),
+            folder_categories=folder_categories(config, env.docname, path),
             excerpt_separator=config.ablog_ext_excerpt_separator,
         )
         parsed = ParsedPost(
@@ -265,6 +266,24 @@ def pattern_folder(pattern: str) -> str:
             break
         fixed.append(part)
     return "/".join(fixed)
+
+
+def folder_categories(config: Config, docname: str, path: str) -> list[str]:
+    """With ``ablog_ext_folder_categories``, the folders between the fixed start of
+    the ``blog_post_pattern`` that matches a post and the post: Jekyll's
+    categories from ``en/news/_posts/``."""
+    if not config.ablog_ext_folder_categories:
+        return []
+    patterns = config.blog_post_pattern or []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        if not matches(pattern, docname, path):
+            continue
+        folder = pattern_folder(str(pattern))
+        parts = PurePosixPath(path).parts[:-1]
+        prefix = PurePosixPath(folder).parts if folder else ()
+        if parts[: len(prefix)] == prefix:
+            return list(parts[len(prefix) :])
+    return []
 
 
 def source_path(env: Any, docname: str) -> str:

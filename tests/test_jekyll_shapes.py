@@ -1,9 +1,11 @@
 """Shapes Jekyll accepts: delimiters with trailing blanks, unpadded dated names,
-titles from the front matter, a leading heading or the file name."""
+titles from the front matter, a leading heading or the file name, and categories
+from a post's folders."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +16,7 @@ from ablog_ext.frontmatter import (
     read_front_matter,
 )
 
-from conftest import main_text
+from conftest import build_site, main_text
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +106,28 @@ def test_title_rule(built, html, name, title, h1, h2):
     assert headings(soup, "h1") == [h1]
     assert headings(soup, "h2") == h2
     assert soup.title.get_text().startswith(title)
+
+
+# -- categories from folders ----------------------------------------------------------------
+
+
+def test_folders_are_first_categories(tmp_path):
+    app = build_site(tmp_path, "folders")
+    categories = {name: info[0]["category"] for name, info in app.env.ablog_posts.items()}
+    assert categories == {
+        "posts/en/news/2020-01-01-english-news": ["en", "news", "release"],
+        "posts/fr/2020-01-02-nouvelles": ["fr", "news"],
+        "posts/2020-01-03-top": ["Notes"],
+        "archive/old/2010-01-01-old": ["old"],
+        "archive/2010-01-02-archive-top": [],
+    }
+    outdir = Path(app.outdir)
+    for slug in ("en", "news", "fr", "release", "old"):
+        assert (outdir / f"blog/category/{slug}.html").is_file(), slug
+
+
+def test_folder_categories_are_off_by_default(tmp_path):
+    app = build_site(tmp_path, "folders", confoverrides={"ablog_ext_folder_categories": False})
+    assert app.env.ablog_posts["posts/en/news/2020-01-01-english-news"][0]["category"] == [
+        "release"
+    ]
