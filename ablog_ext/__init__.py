@@ -18,6 +18,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .names import setup_names
     from .parallel import setup_parallel
     from .postfiles import setup_postfiles
     from .posts import setup_posts
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)
     setup_postfiles(app)
+    setup_names(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
@@ -47,7 +49,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -17,6 +17,7 @@ from sphinx.environment import BuildEnvironment
 
 from .config import provided_by_user
 from .domain import blog_domain
+from .names import canonical_names
 
 
 def build_time() -> dt.datetime:
@@ -106,6 +107,7 @@ def theme_passages(env: BuildEnvironment) -> list[Passage]:
 
 
 def _listed_posts(env: BuildEnvironment) -> list[Post]:
+    names = canonical_names(env)
     posts = []
     for docname, record in blog_domain(env).sorted_posts():
         written = parse_iso(record["date"])
@@ -118,9 +120,9 @@ def _listed_posts(env: BuildEnvironment) -> list[Post]:
                 date=wall_clock(written),
                 written_date=written,
                 updated=parse_iso(record["updated"]),
-                categories=tuple(record["categories"]),
-                tags=tuple(record["tags"]),
-                authors=tuple(record["authors"]),
+                categories=names.rename("category", record["categories"]),
+                tags=names.rename("tags", record["tags"]),
+                authors=names.rename("author", record["authors"]),
                 words=record["words"],
             )
         )

@@ -27,6 +27,8 @@ class PostRecord(TypedDict):
     words: int
     #: ``(URL path, source line)`` of each ``redirect_from`` and ``permalink``.
     redirects: list[tuple[str, int]]
+    #: Source line of each front matter key (empty for ABlog's own posts).
+    lines: dict[str, int]
 
 
 class PassageRecord(TypedDict):
@@ -52,7 +54,7 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 2
+    data_version = 3
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
         # docname -> list of PassageRecord, in document order

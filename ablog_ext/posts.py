@@ -423,6 +423,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         return
     info = ablog_posts[0]
     redirects: list[tuple[str, int]] = []
+    lines: dict[str, int] = {}
     date = info.get("date")
     date_text = date.isoformat() if date else None
     updated_text = None
@@ -438,7 +439,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
             info["excerpt"] = excerpt
         if meta.updated is not None and date is not None:
             info["update"] = max(info["update"], naive(meta.updated))
-        lines = parsed.block.key_lines
+        lines = dict(parsed.block.key_lines)
         redirects = [(path, lines.get("redirect_from", 1)) for path in meta.redirect_from]
         if meta.permalink:
             redirects.append((meta.permalink, lines.get("permalink", 1)))
@@ -455,6 +456,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "authors": [str(name) for name in info.get("author") or []],
         "words": count_words(doctree),
         "redirects": redirects,
+        "lines": lines,
     }
     blog_domain(env).add_post(docname, record)
     for post in ablog_posts:
