@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from .compat import setup_compat
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
     from .encoding import setup_encoding
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)
+    setup_compat(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
@@ -45,7 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

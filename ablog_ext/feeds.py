@@ -117,7 +117,7 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     blog_path = str(config.blog_path).strip("/")
     title = config.blog_title
     posts = listed_posts(app.env)
-    by_docname = {post.docname: post for post in posts}
+    by_key = {post.key: post for post in posts}
     feeds = [Feed(blog_path, title, blog_path, posts)]
     kinds = config.ablog_ext_feed_archives
     blog = Blog(app)
@@ -135,22 +135,31 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
         collections = sorted(catalog, key=lambda collection: collection.docname)
         for collection in collections:
             group = sorted(
-                {by_docname[p.docname] for p in collection if p.docname in by_docname},
-                key=lambda post: (post.date, post.docname),
+                {by_key[_ablog_key(p)] for p in collection if _ablog_key(p) in by_key},
+                key=lambda post: (post.date, post.key),
             )
             if group:
                 folder = collection.docname
                 feeds.append(Feed(folder, f"{title} - {header} {collection}", folder, group))
     if "theme" in kinds:
+        by_docname: dict[str, list[Post]] = {}
+        for post in posts:
+            by_docname.setdefault(post.docname, []).append(post)
         themes: dict[str, tuple[str, set[str]]] = {}
         for passage in theme_passages(app.env):
             if passage.docname in by_docname:
                 themes.setdefault(passage.slug, (passage.theme, set()))[1].add(passage.docname)
         for slug, (name, docnames) in sorted(themes.items()):
             folder = f"{blog_path}/theme/{slug}"
-            group = [by_docname[d] for d in sorted(docnames)]
+            group = [post for d in sorted(docnames) for post in by_docname[d]]
             feeds.append(Feed(folder, f"{title} - Theme: {name}", folder, group))
     return feeds
+
+
+def _ablog_key(ablog_post: Any) -> str:
+    """ABlog's name of a post: ``docname``, or ``docname#section`` for a section post."""
+    section = getattr(ablog_post, "section", "") or ""
+    return f"{ablog_post.docname}#{section}" if section else str(ablog_post.docname)
 
 
 class _EntryRenderer:
@@ -168,9 +177,13 @@ class _EntryRenderer:
         self.cache: dict[str, tuple[str, str]] = {}
         self.warned: set[str] = set()
 
+    def ablog_post(self, post: Post) -> Any:
+        """ABlog's object for *post* (``None`` if ABlog does not know it)."""
+        return self.blog[post.key]
+
     def html_and_summary(self, post: Post, url: str) -> tuple[str, str]:
-        if post.docname not in self.cache:
-            ablog_post = self.blog[post.docname]
+        if post.key not in self.cache:
+            ablog_post = self.ablog_post(post)
             html = ""
             summary = ""
             if ablog_post is not None:
@@ -179,15 +192,16 @@ class _EntryRenderer:
                     render_fragment(self.app, post.docname, content, permalinks=False), url
                 )
                 summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
-            self.cache[post.docname] = (self.xml_safe(html, post), self.xml_safe(summary, post))
-        return self.cache[post.docname]
+            self.cache[post.key] = (self.xml_safe(html, post), self.xml_safe(summary, post))
+        return self.cache[post.key]
 
     def _content(self, ablog_post: Any) -> list[nodes.Node]:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
         if not self.fulltext:
             return [node.deepcopy() for node in ablog_post.excerpt]
         copy = ablog_post.doctree.deepcopy()
-        body = list(copy.children)
+        # A section post's doctree is its section; a post's, its document.
+        body = [copy] if isinstance(copy, nodes.section) else list(copy.children)
         if len(body) == 1 and isinstance(body[0], nodes.section):
             # Keep the section, so the post's own headings stay <h2>, but not its title.
             for title in [c for c in body[0].children if isinstance(c, nodes.title)]:
@@ -196,8 +210,8 @@ class _EntryRenderer:
 
     def xml_safe(self, text: str, post: Post) -> str:
         cleaned = _XML_FORBIDDEN.sub("", text)
-        if cleaned != text and post.docname not in self.warned:
-            self.warned.add(post.docname)
+        if cleaned != text and post.key not in self.warned:
+            self.warned.add(post.key)
             logger.warning(
                 "characters that XML cannot carry were dropped from this post in its feeds",
                 type="ablog_ext",
@@ -278,7 +292,7 @@ class FeedWriter:
         return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
 
     def entry(self, post: Post) -> Entry:
-        url = self.url(post.docname)
+        url = self.url(post.docname) + (f"#{post.section}" if post.section else "")
         html, summary = self.renderer.html_and_summary(post, url)
         published = self.aware(post.written_date)
         candidates = [published]
@@ -286,7 +300,7 @@ class FeedWriter:
             candidates.append(self.aware(post.updated))
         # ABlog's `update` directives give naive dates; one equal to a date we
         # already have is that date, whose offset we know.
-        ablog_update = getattr(self.renderer.blog[post.docname], "update", None)
+        ablog_update = getattr(self.renderer.ablog_post(post), "update", None)
         known = {post.date, *([post.updated.replace(tzinfo=None)] if post.updated else [])}
         if ablog_update is not None and ablog_update not in known:
             candidates.append(self.aware(ablog_update))
@@ -309,7 +323,7 @@ class FeedWriter:
     def write(
         self, feed: Feed, outdir: Path, formats: list[str], entries: dict[str, Entry]
     ) -> None:
-        posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+        posts = sorted(feed.posts, key=lambda post: (post.date, post.key), reverse=True)
         if self.length:
             posts = posts[: int(self.length)]
         if not posts:
@@ -319,7 +333,7 @@ class FeedWriter:
         wanted = [fmt for fmt in formats if cache.wanted(feed.path(fmt), fmt, inputs)]
         if not wanted:
             return
-        chosen = [entries.setdefault(post.docname, self.entry(post)) for post in posts]
+        chosen = [entries.setdefault(post.key, self.entry(post)) for post in posts]
         updated = max(entry.updated for entry in chosen)
         for fmt in wanted:
             data = {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt](
