@@ -255,3 +255,26 @@ def test_bad_feed_templates_warn(tmp_path):
     assert rss.version.startswith("atom")  # ABlog's Atom feed named "rss"
     bot = feedparser.parse(Path(app.outdir, "blog/bot.xml").read_bytes())
     assert bot.entries[0].title == "Lantern 2.0"  # the post's own title, as a fallback
+
+
+# -- Empty names -------------------------------------------------------------------------
+
+
+def test_empty_names_make_no_page_and_no_feed(tmp_path):
+    app = build_site(tmp_path, "compat-empty-names")
+    written = files(app)
+    for kind in ("category", "tag", "author", "location", "language"):
+        for name in (".html", "atom.xml", "rss.xml", "feed.json", "index.html"):
+            assert f"blog/{kind}/{name}" not in written
+    assert not [p for p in written if re.search(r"(^|/)\.html$|//", p)]
+    for tag in ("alpha", "beta", "gamma"):
+        assert f"blog/tag/{tag}.html" in written
+        assert f"blog/tag/{tag}/atom.xml" in written
+    for posts in app.env.ablog_posts.values():
+        for info in posts:
+            for key in ("tags", "author", "category", "location", "language"):
+                assert all(str(name).strip() for name in info[key]), (info["docname"], key)
+    found = warnings_of(app)
+    assert len(found) == 1
+    assert "posts/punctuation.rst:4" in found[0]
+    assert "tag '???' left out" in found[0]
