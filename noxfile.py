@@ -14,18 +14,25 @@ ROOT = Path(__file__).parent
 SITE_OUT = ROOT / "site" / "_build" / "html"
 
 
+def run_tests(session: nox.Session) -> None:
+    # The browser tests' Chromium: Debian's if installed, else Playwright's, downloaded
+    # once; without network they skip (and fail under CI=true).
+    session.run("python", "tests/chromium.py")
+    session.run("pytest", *session.posargs)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest arguments after --)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    run_tests(session)
 
 
 @nox.session(name="tests-sphinx8")
 def tests_sphinx8(session: nox.Session) -> None:
     """The test suite on the oldest supported Sphinx."""
     session.install("-e", ".[test]", "sphinx>=8,<9")
-    session.run("pytest", *session.posargs)
+    run_tests(session)
 
 
 @nox.session
