@@ -37,10 +37,12 @@ def tests_sphinx8(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy."""
-    session.install("-e", ".", "ruff", "mypy", "types-python-dateutil", "types-PyYAML")
+    """ruff and mypy on the code, zizmor on the GitHub workflows."""
+    session.install("-e", ".", "ruff", "mypy", "types-python-dateutil", "types-PyYAML", "zizmor")
     session.run("ruff", "check", "ablog_ext", "tests", "noxfile.py")
     session.run("mypy")
+    # Offline: the audits that need GitHub's API (e.g. known-vulnerable actions) are skipped.
+    session.run("zizmor", "--offline", ".github/workflows")
 
 
 @nox.session
