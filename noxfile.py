@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nox
+from packaging.requirements import Requirement
 
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["tests"]
@@ -28,10 +29,35 @@ def tests(session: nox.Session) -> None:
     run_tests(session)
 
 
+def floors() -> list[str]:
+    """Each dependency pinned to the lowest version pyproject.toml allows."""
+    pins = []
+    for text in nox.project.load_toml(ROOT / "pyproject.toml")["project"]["dependencies"]:
+        requirement = Requirement(text)
+        lowest = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if lowest:
+            pins.append(f"{requirement.name}=={lowest[0]}")
+    return pins
+
+
+@nox.session(name="tests-oldest")
+def tests_oldest(session: nox.Session) -> None:
+    """The test suite on the oldest versions pyproject.toml allows, installed exactly."""
+    session.install("-e", ".[test]", *floors())
+    run_tests(session)
+
+
+@nox.session(name="tests-newest")
+def tests_newest(session: nox.Session) -> None:
+    """The test suite on the newest versions pyproject.toml allows."""
+    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]")
+    run_tests(session)
+
+
 @nox.session(name="tests-sphinx8")
 def tests_sphinx8(session: nox.Session) -> None:
-    """The test suite on the oldest supported Sphinx."""
-    session.install("-e", ".[test]", "sphinx>=8,<9")
+    """The test suite on the newest Sphinx 8, with the newest of everything else."""
+    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]", "sphinx>=8,<9")
     run_tests(session)
 
 
