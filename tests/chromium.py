@@ -85,15 +85,17 @@ def provide(
     if on_ci(environ):
         # The system libraries too: Playwright runs apt-get (through sudo if not root).
         command.append("--with-deps")
-    print(f"browser tests: no Chromium on PATH, running {' '.join(command[1:])}", flush=True)
+    shown = " ".join(["python", *command[1:]])
+    print(f"browser tests: no Chromium on PATH, running {shown}", flush=True)
+    then = "; the browser tests will fail" if on_ci(environ) else "; the browser tests will skip"
     try:
         result = run(command, capture_output=True, text=True, timeout=900)
     except (OSError, subprocess.TimeoutExpired) as error:
-        return f"browser tests: could not install Playwright's Chromium: {error}"
+        return f"browser tests: could not install Playwright's Chromium: {error}{then}"
     if result.returncode != 0:
         lines = [line.strip() for line in (result.stderr + result.stdout).splitlines()]
-        cause = next((line for line in lines if line.startswith("Error:")), "")
-        return f"browser tests: could not install Playwright's Chromium (no network?) {cause}"
+        cause = next((line for line in lines if line.startswith("Error:")), "no message")
+        return f"browser tests: could not install Playwright's Chromium ({cause}){then}"
     return "browser tests: Playwright's Chromium is installed"
 
 

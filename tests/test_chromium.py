@@ -110,19 +110,25 @@ def test_provide_installs_playwrights_chromium_otherwise(tmp_path, ci, extra):
     assert said == "browser tests: Playwright's Chromium is installed"
 
 
-def test_provide_survives_a_closed_network(tmp_path):
+def test_provide_survives_a_closed_network(tmp_path, capsys):
     stderr = "Downloading Chrome\nError: getaddrinfo ENOTFOUND cdn.example\n    at x.js:1\n"
     said = provide({"PATH": str(tmp_path)}, run=Runs(1, stderr))
-    assert said == (
-        "browser tests: could not install Playwright's Chromium (no network?) "
-        "Error: getaddrinfo ENOTFOUND cdn.example"
+    assert capsys.readouterr().out == (
+        "browser tests: no Chromium on PATH, running python -m playwright install chromium\n"
     )
+    assert said == (
+        "browser tests: could not install Playwright's Chromium "
+        "(Error: getaddrinfo ENOTFOUND cdn.example); the browser tests will skip"
+    )
+    said = provide({"PATH": str(tmp_path), "CI": "true"}, run=Runs(1, "gone"))
+    assert said.endswith("Chromium (no message); the browser tests will fail")
 
     def timeout(command: list[str], **kwargs: object) -> None:
         raise subprocess.TimeoutExpired(command, 900)
 
     said = provide({"PATH": str(tmp_path)}, run=timeout)
     assert said.startswith("browser tests: could not install Playwright's Chromium: Command")
+    assert said.endswith("timed out after 900 seconds; the browser tests will skip")
 
 
 def test_the_nox_step_reports_the_chromium_it_found(tmp_path):
