@@ -42,7 +42,10 @@ def floors() -> list[str]:
 
 @nox.session(name="tests-oldest")
 def tests_oldest(session: nox.Session) -> None:
-    """The test suite on the oldest versions pyproject.toml allows, installed exactly."""
+    """The test suite with each dependency at its floor in pyproject.toml, exactly.
+
+    Only the package's own dependencies: the test tools are the newest.
+    """
     session.install("-e", ".[test]", *floors())
     run_tests(session)
 
