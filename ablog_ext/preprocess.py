@@ -15,6 +15,7 @@ from markdown_it.rules_core import StateCore
 from myst_parser.config.main import MdParserConfig
 
 from .frontmatter import FrontMatterBlock, PostMeta
+from .kramdown import convert_post
 from .liquid import render_liquid
 
 #: Python attribute on the document: output line (1-based) -> source line, or absent.
@@ -33,6 +34,12 @@ def preprocess_post(
     liquid = render_liquid(document, text, block, meta)
     if liquid is not None:
         text, lines = liquid
+    env = document.settings.env
+    if env.config.ablog_ext_kramdown:
+        kramdown = convert_post(env.docname, text, block.body_start, config, lines)
+        if kramdown is not None:
+            text, inner, config = kramdown
+            lines = _compose(lines, inner)
     if lines is not None and lines != list(range(1, len(lines) + 1)):
         setattr(document, _LINES, lines)
     return text, config
