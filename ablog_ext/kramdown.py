@@ -46,6 +46,8 @@ _ATX_ID = re.compile(r"^( {0,3}#{1,6}\s.*?)\s*\{#([\w:.-]+)\}\s*$")
 _SETEXT_ID = re.compile(r"^(.*?)\s*\{#([\w:.-]+)\}\s*$")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+#: An image (inline or by reference) right before a span attribute list.
+_IMAGE_BEFORE = re.compile(r"!\[(?:[^\]\\]|\\.)*\](?:\([^)]*\)|\[[^\]]*\])$")
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)", re.S)
 _DISPLAY_MATH = re.compile(r"^\s*\$\$(.+?)\$\$\s*$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$\$(.+?)(?<!\\)\$\$", re.S)
@@ -372,7 +374,7 @@ class _Converter:
             attrs = parse_attributes(match[1], self.alds)
             if attrs is None:
                 return match.group()
-            image = before.rstrip().endswith(")") and "![" in before
+            image = bool(_IMAGE_BEFORE.search(before))
             # MyST puts attributes on links, images and [spans] only.
             carrier = before.endswith((")", "]"))
             parts = [f"#{ident}" for ident in attrs.ids[:1]] if carrier else []

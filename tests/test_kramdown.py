@@ -68,6 +68,11 @@ def test_span_attributes_on_links_and_images_others_dropped():
     assert "attrs_inline" in result.extensions
 
 
+def test_span_attributes_on_reference_images():
+    result = convert('![logo][l]{: width="9" style="s"}\n\n[l]: x.png')
+    assert result.text.split("\n")[0] == '![logo][l]{width="9"}'
+
+
 def test_extensions():
     result = convert(
         '{::options toc_levels="2" /}\n{::comment}\nhidden\n{:/comment}\n'
