@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .liquid import setup_liquid
     from .parallel import setup_parallel
     from .posts import setup_posts
     from .redirects import setup_redirects
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_encoding(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
+    setup_liquid(app)
     setup_posts(app)
     setup_compat(app)
     setup_redirects(app)
