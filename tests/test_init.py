@@ -278,7 +278,7 @@ def test_summary_counts(moved):
     _, _, out, _ = moved
     assert "Posts: 9 found in 2 _posts folders (_posts, en/news/_posts)" in out
     assert "\n  5 published\n" in out
-    assert "1 dated in the future: they wait" in out
+    assert "1 dated in the future: copied, published on their date" in out
     assert "1 with published: false" in out
     assert "2 not read as posts (not copied):" in out
     assert "_posts/2021-04-01-textile-notes.textile: .textile is not a Markdown suffix" in out
@@ -600,3 +600,24 @@ def test_help_names_the_command(capsys):
         main(["init", "--help"])
     assert exit_info.value.code == 0
     assert "--from-jekyll JEKYLL_DIR" in capsys.readouterr().out
+
+
+# -- the guide shows a real run ------------------------------------------------------
+
+
+def _block_after(text: str, heading: str, language: str) -> str:
+    after = text[text.index(heading) :]
+    start = after.index(f"```{language}\n") + len(language) + 4
+    return after[start : after.index("\n```\n", start) + 1]
+
+
+def test_migration_guide_shows_what_init_prints(tmp_path, monkeypatch):
+    guide = (Path(__file__).parents[1] / "site/docs/jekyll-migration.md").read_text("utf-8")
+    assert guide.startswith("# Moving a Jekyll blog\n\n```console\n$ ablog-ext init --from-jekyll")
+    shutil.copytree(FIXTURE, tmp_path / "old-blog")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = init(Path("old-blog"), Path("site"))
+    assert code == 0
+    assert _block_after(guide, "## What it prints", "text") == out
+    conf = (tmp_path / "site/conf.py").read_text(encoding="utf-8")
+    assert _block_after(guide, "### The `conf.py`", "python") == conf

@@ -46,14 +46,15 @@ def post_lines(plan: Plan) -> list[str]:
     lines.append(f"  {len(by_status.get('published', []))} published")
     if by_status.get("future"):
         lines.append(
-            f"  {len(by_status['future'])} dated in the future: they wait "
-            "(future is false), as in Jekyll"
+            f"  {len(by_status['future'])} dated in the future: copied, published on "
+            "their date (future: false)"
         )
     elif future:
         lines.append("  (future: true, so posts dated later are published now)")
     if by_status.get("unpublished"):
         lines.append(
-            f"  {len(by_status['unpublished'])} with published: false: copied, left out of the site"
+            f"  {len(by_status['unpublished'])} with published: false: copied, left out of "
+            "the site"
         )
     not_read = by_status.get("not read", [])
     if not_read:
