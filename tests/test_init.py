@@ -284,6 +284,7 @@ def test_summary_counts(moved):
     assert "_posts/2021-04-01-textile-notes.textile: .textile is not a Markdown suffix" in out
     assert "_posts/notes-without-a-date.md: no date in its name" in out
     assert "Drafts: 1 from _drafts" in out
+    assert "\n    _posts/2021-7-4-short-date.md as 2021-07-04-short-date.md: " in out
     # The excluded folder's posts are not found at all, as in Jekyll.
     assert "secret" not in out
 
@@ -499,7 +500,7 @@ def test_posts_in_subfolders_of_posts_have_no_folder_category(tmp_path):
     # flattened, except when that would lose a post of the same name.
     assert (tmp_path / "s/posts/2019-01-01-a.md").read_text("utf-8").startswith("---\ntitle: A too")
     assert (tmp_path / "s/posts/2019/2019-01-01-a.md").is_file()
-    assert "kept in 2019/: another post has its name" in out
+    assert "_posts/2019/2019-01-01-a.md as 2019/2019-01-01-a.md: another post has" in out
 
 
 # -- errors --------------------------------------------------------------------------

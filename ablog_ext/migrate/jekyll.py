@@ -37,6 +37,8 @@ POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^./]+)$")
 DRAFT_NAME = re.compile(r"^(.*)(\.[^./]+)$")
 _SPECIAL = (".", "_", "#", "~")
 _YAML_HEADER = re.compile(rb"^---[ \t]*\r?\n")
+#: The (device, inode) of each folder above the one being read, to catch loops.
+Ancestors = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ class EntryFilter:
     def _globbed(patterns: list[str], rel: str, is_dir: bool) -> bool:
         for pattern in patterns:
             pattern = pattern.lstrip("/")
+            if not pattern:
+                continue
             if fnmatchcase(rel, pattern) or rel.startswith(pattern):
                 return True
             if is_dir and pattern == rel + "/":
@@ -227,7 +231,7 @@ class _Walker:
             self.site.skipped.append((rel, f"cannot read the folder: {error.strerror or error}"))
             return []
 
-    def enter(self, path: Path, rel: str, ancestors: tuple[tuple[int, int], ...]) -> tuple:
+    def enter(self, path: Path, rel: str, ancestors: Ancestors) -> Ancestors:
         try:
             info = path.stat()
         except OSError as error:
@@ -241,14 +245,14 @@ class _Walker:
         return (*ancestors, key)
 
     def files(
-        self, path: Path, rel: str, ancestors: tuple[tuple[int, int], ...], keep: Any
+        self, path: Path, rel: str, ancestors: Ancestors, keep: Any
     ) -> Iterator[tuple[str, Path]]:
         """Every file below *path* (paths relative to it), depth first, sorted."""
         ancestors = self.enter(path, rel, ancestors)
         yield from self._files(path, rel, "", ancestors, keep)
 
     def _files(
-        self, path: Path, rel: str, inner: str, ancestors: tuple[tuple[int, int], ...], keep: Any
+        self, path: Path, rel: str, inner: str, ancestors: Ancestors, keep: Any
     ) -> Iterator[tuple[str, Path]]:
         for name in self.listdir(path, rel):
             child, child_inner = path / name, f"{inner}{name}"
@@ -304,7 +308,7 @@ def read_site(root: Path) -> JekyllSite:
             entry, rel, is_dir
         )
 
-    def visit(path: Path, rel: str, ancestors: tuple[tuple[int, int], ...]) -> None:
+    def visit(path: Path, rel: str, ancestors: Ancestors) -> None:
         ancestors = walker.enter(path, rel, ancestors)
         in_collections = not collections_dir or rel == collections_dir
         for magic, draft in (("_posts", False), ("_drafts", True)):
@@ -352,7 +356,7 @@ def _read_posts(
     rel: str,
     magic: str,
     draft: bool,
-    ancestors: tuple[tuple[int, int], ...],
+    ancestors: Ancestors,
     entry_filter: EntryFilter,
 ) -> None:
     """The files of one ``_posts`` or ``_drafts`` folder (Jekyll's ``get_entries``)."""

@@ -139,6 +139,9 @@ def _plan_post(post: PostFile, suffixes: list[str], taken: set[str]) -> PostOutc
     folder = f"{base}/{post.folder}" if post.folder else base
     dest = f"{folder}/{new_name}"
     note = None
+    if not converted and new_name != name:
+        why = "a YYYY-MM-DD date" if new_name.lower() != name.lower() else "a lower-case suffix"
+        note = f"as {new_name}: ablog_ext reads {why}"
     if dest.lower() in taken:
         # Two files of one name in subfolders of _posts: keep the second one's subfolder
         # (it becomes a category) rather than lose it.
@@ -146,7 +149,7 @@ def _plan_post(post: PostFile, suffixes: list[str], taken: set[str]) -> PostOutc
         dest = f"{folder}/{sub}/{new_name}" if sub else ""
         if not dest or dest.lower() in taken:
             return PostOutcome(post, "not read", note=f"another post is also named {new_name}")
-        note = f"kept in {sub}/: another post has its name"
+        note = f"as {sub}/{new_name}: another post has its name"
     return PostOutcome(post, "published", dest=dest, note=note, converted=converted, slug=slug)
 
 

@@ -74,9 +74,12 @@ def post_lines(plan: Plan) -> list[str]:
             f"  {len(invalid)} not valid UTF-8 (copied as they are; Jekyll skips them): "
             + _some(invalid, 5)
         )
-    moved = [f"{o.source.rel} ({o.note})" for o in plan.outcomes if o.note and o.dest]
-    if moved:
-        lines.append(f"  {len(moved)} renamed: {_some(moved, 5)}")
+    renamed = [o for o in plan.outcomes if o.note and o.dest]
+    if renamed:
+        lines.append(f"  {_count(len(renamed), 'file')} copied under another name:")
+        lines += [f"    {o.source.rel} {o.note}" for o in renamed[:MAX_ITEMS]]
+        if len(renamed) > MAX_ITEMS:
+            lines.append(f"    ... and {len(renamed) - MAX_ITEMS} more")
     copied_drafts = [o for o in drafts if o.dest]
     if drafts:
         lines.append(
