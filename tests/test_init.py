@@ -204,6 +204,25 @@ def test_defaults_when_config_is_silent(tmp_path):
     assert "jekyll_static_folders" not in conf and "setup" not in conf
 
 
+def test_config_values_of_odd_shapes(tmp_path):
+    jekyll = tmp_path / "j"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
+    (jekyll / "_config.yml").write_text(
+        "timezone: 5\nexcerpt_separator: ''\nurl: https://x.example.org/\nbaseurl: /\n"
+        "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n",
+        "utf-8",
+    )
+    assert init(jekyll, tmp_path / "s")[0] == 0
+    conf = conf_of(tmp_path / "s")
+    assert conf["ablog_ext_timezone"] == "UTC"
+    assert conf["ablog_ext_excerpt_separator"] == ""  # Jekyll: no excerpts
+    assert conf["blog_baseurl"] == "https://x.example.org/"
+    assert "blog_authors" not in conf
+    assert conf["ablog_ext_site"]["date"] == "2020-01-02"
+    assert conf["ablog_ext_site"]["ratio"] == "inf"
+
+
 @pytest.mark.parametrize(
     "title",
     ['It\'s "quoted"', 'Three """ quotes', "Back\\slash {{ site.x }}", "A\u2028line", "日本語"],

@@ -218,13 +218,15 @@ def render_conf(plan: Plan) -> str:
         lines,
         "ablog_ext_timezone",
         plan.timezone,
-        "_config.yml timezone" if has("timezone") else "no timezone: GitHub Pages builds in UTC",
+        "_config.yml timezone"
+        if _text(config, "timezone")
+        else "no timezone: GitHub Pages builds in UTC",
     )
     permalink, origin = post_permalink(config)
     lines.append("# Old post URLs: each gets a redirect, and links to them resolve.")
     _assign(lines, "ablog_ext_permalink", permalink, origin)
     separator = config.get("excerpt_separator")
-    if isinstance(separator, str) and separator:
+    if isinstance(separator, str):  # "" too: Jekyll then makes no excerpts
         _assign(lines, "ablog_ext_excerpt_separator", separator, "_config.yml excerpt_separator")
     else:
         lines.append("# Jekyll's default: a post's excerpt is its text up to the first blank line.")
