@@ -53,8 +53,7 @@ def post_lines(plan: Plan) -> list[str]:
         lines.append("  (future: true, so posts dated later are published now)")
     if by_status.get("unpublished"):
         lines.append(
-            f"  {len(by_status['unpublished'])} with published: false: copied, left out of "
-            "the site"
+            f"  {len(by_status['unpublished'])} with published: false: copied, left out of the site"
         )
     not_read = by_status.get("not read", [])
     if not_read:
@@ -103,7 +102,7 @@ def copied_lines(plan: Plan, result: WriteResult, sphinx_shown: str) -> list[str
     for folder in plan.static_folders:
         rows.append((f"{folder}/", plan.copied(folder), "static folder"))
     width = max(len(row[0]) for row in rows)
-    lines = [f"Copied into {sphinx_shown}:"]
+    lines = [f"Copied into {_folder(sphinx_shown)}:"]
     for name, number, note in rows:
         lines.append(
             f"  {name.ljust(width)} {number:6d} file{'' if number == 1 else 's'}"
@@ -188,6 +187,10 @@ def links_lines(missing: dict[str, list[str]]) -> list[str]:
     return lines
 
 
+def _folder(shown: str) -> str:
+    return shown if shown.endswith(("/", "\\")) else shown + "/"
+
+
 def build_command(sphinx_shown: str) -> str:
     out = str(PurePath(sphinx_shown, "_build", "html"))
     return f"python3 -m sphinx -b html {shlex.quote(sphinx_shown)} {shlex.quote(out)}"
@@ -201,7 +204,10 @@ def summary(
     sphinx_shown: str,
 ) -> str:
     blocks = [
-        [f"Moved the Jekyll site {jekyll_shown} into the Sphinx site {sphinx_shown}."],
+        [
+            f"Made a Sphinx site in {_folder(sphinx_shown)} from the Jekyll site in "
+            f"{_folder(jekyll_shown)}."
+        ],
         post_lines(plan),
         copied_lines(plan, result, sphinx_shown),
         not_carried_lines(plan),
