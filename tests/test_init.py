@@ -255,7 +255,7 @@ def test_conf_is_valid_python_for_any_title(tmp_path, title):
                 "defaults": [
                     {"scope": {"path": ""}, "values": {"image": "x.png"}},
                     {"scope": {"type": "pages"}, "values": {"permalink": "/p/:title/"}},
-                    {"scope": {"type": "posts"}, "values": {"permalink": "/:year/:title/"}},
+                    {"scope": {"type": "posts"}, "values": {"permalink": ":year/:title/"}},
                 ],
             },
             "/:year/:title/",

@@ -119,7 +119,15 @@ def _post_defaults(config: dict[str, Any]) -> list[dict[str, Any]]:
 
 def post_permalink(config: dict[str, Any]) -> tuple[str, str]:
     """Jekyll's permalink of posts, and where it comes from: front matter defaults for
-    posts, then ``collections.posts.permalink``, then ``permalink`` (default ``date``)."""
+    posts, then ``collections.posts.permalink``, then ``permalink`` (default ``date``).
+    A pattern starts with ``/``, as Jekyll's URLs do."""
+    value, origin = _post_permalink(config)
+    if value not in STYLES and not value.startswith("/"):
+        value = "/" + value
+    return value, origin
+
+
+def _post_permalink(config: dict[str, Any]) -> tuple[str, str]:
     for values in _post_defaults(config):
         if isinstance(values.get("permalink"), str):
             return values["permalink"], "_config.yml defaults for posts"
