@@ -12,12 +12,14 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from .compat import setup_compat
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
     from .encoding import setup_encoding
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .liquid import setup_liquid
     from .names import setup_names
     from .parallel import setup_parallel
     from .postfiles import setup_postfiles
@@ -37,8 +39,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_encoding(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
+    setup_liquid(app)
     setup_posts(app)
     setup_postfiles(app)
+    setup_compat(app)
     setup_names(app)
     setup_redirects(app)
     setup_themes(app)
@@ -49,7 +53,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 3,
+        "env_version": 4,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -78,6 +78,16 @@ class Cut:
     #: The separator without surrounding white space, to find it in that block.
     marker: str
 
+    def on_lines(self, lines: Sequence[int]) -> Cut:
+        """This cut in the author's lines, *lines* giving the source line of each
+        line of the text it was found in (Liquid and kramdown move lines)."""
+
+        def source(line: int) -> int:
+            return lines[min(max(line, 1), len(lines)) - 1]
+
+        block_line = None if self.block_line is None else source(self.block_line)
+        return Cut(source(self.line), block_line, self.marker)
+
 
 @dataclass
 class _Regions:
@@ -143,7 +153,11 @@ def find_separator(
     regions = _Regions(set(), [])
     _collect_regions(tokens, 0, md, separator, regions)
     starts = [0] + [match.end() for match in re.finditer("\n", text)]
-    position = starts[body_start] if body_start < len(starts) else len(text)
+    # Jekyll skips the blank lines that open the body (so "\n\n" is not met there).
+    first = body_start
+    while first < len(starts) - 1 and not text[starts[first] : starts[first + 1]].strip():
+        first += 1
+    position = starts[first] if first < len(starts) else len(text)
     leading = len(separator) - len(separator.lstrip())
     while (found := text.find(separator, position)) >= 0:
         position = found + 1

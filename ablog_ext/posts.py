@@ -49,6 +49,7 @@ from .frontmatter import (
     normalise,
     read_front_matter,
 )
+from .preprocess import preprocess_post, source_line_map, use_source_lines
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,9 @@ class JekyllMystParser(MystParser):
                 create_warning(document, msg, wtype, line=1, append_to=document)
 
             myst_config = merge_file_level(myst_config, block.data, myst_warning)
+        inputstring, myst_config = preprocess_post(
+            document, inputstring, block, meta, myst_config
+        )
         # We render the title ourselves, as plain text; MyST would parse it as Markdown.
         myst_config = myst_config.copy(title_to_header=False)
         parser = create_md_parser(myst_config, _PostRenderer)
@@ -179,6 +183,13 @@ class JekyllMystParser(MystParser):
             cut = find_separator(
                 inputstring, tokens, parser, meta.excerpt_separator, block.body_start
             )
+        # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
+        lines = source_line_map(document)
+        use_source_lines(parser, document)
+        if lines is not None:
+            cut = cut and cut.on_lines(lines)
+            md_env = {}
+            tokens = parser.parse(inputstring, md_env)
         parser.renderer.render(tokens, parser.options, md_env)
         if cut is not None:
             mark_cut(document, cut)

@@ -41,6 +41,8 @@ def excerpt_text(app, docname):
         ("text-separator", "A lead sentence"),
         ("in-admonition", "Before the note. | Inside the note, before."),
         ("quote", "Quoted before."),
+        # Liquid removed lines before the separator: the cut is in the author's lines.
+        ("liquid", "Before the separator."),
         # ABlog's own post directive allows a section in the excerpt.
         ("rst-post", "The post’s own excerpt. | A section in the excerpt | Text of that section."),
     ],
@@ -104,6 +106,8 @@ def test_no_other_warnings(built, warnings):
         ("```{code-block}\n<!--more-->\n```\n", "<!--more-->", None, None),
         ("```{note}\nx\n\n<!--more-->\n```\n", "<!--more-->", 4, None),
         ("para\n\nnext\n", "\n\n", 3, None),
+        # Blank lines that open the body are skipped, as Jekyll does.
+        ("\n\npara\n\nnext\n", "\n\n", 5, None),
         ("- a\n  <!--more-->\n", "<!--more-->", 2, None),
         ("<div>\n<!--more-->\n</div>\n", "<!--more-->", None, None),
     ],
