@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .feeds import setup_feeds
     from .incremental import setup_incremental
     from .parallel import setup_parallel
+    from .permalinks import setup_permalinks
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
     setup_posts(app)
+    setup_permalinks(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
@@ -45,7 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

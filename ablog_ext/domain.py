@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypedDict, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 from docutils import nodes
 from sphinx.domains import Domain
@@ -24,8 +24,11 @@ class PostRecord(TypedDict):
     authors: list[str]
     #: Words in the post's body, for reading time and year figures.
     words: int
-    #: ``(URL path, source line)`` of each ``redirect_from`` and ``permalink``.
+    #: ``(URL path, source line)`` of each ``redirect_from``.
     redirects: list[tuple[str, int]]
+    #: ``(URL, source line)`` of the post on the Jekyll site it came from: its
+    #: ``permalink``, or the site's permalink style (``permalinks.py`` sets it).
+    old_url: NotRequired[tuple[str, int] | None]
 
 
 class PassageRecord(TypedDict):
@@ -51,7 +54,7 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 2
+    data_version = 3
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
         # docname -> list of PassageRecord, in document order

@@ -1,8 +1,16 @@
-"""Jekyll 4.3's URL rules, redone in Python: the URL ``jekyll build`` gives a post.
+"""A Jekyll post's old URL: a redirect page there, and links to it that resolve.
 
-Pure functions, no Sphinx: ``Jekyll::URL``, ``Drops::UrlDrop``,
-``Utils.slugify`` and ``Document#destination``, with what they read of a post
-(its file name, date, categories and ``slug``).
+The first half is pure: Jekyll 4.3's URL rules (``Jekyll::URL``,
+``Drops::UrlDrop``, ``Utils.slugify``, ``Document#destination``) redone in
+Python, so a post's URL here is the URL ``jekyll build`` gave it.  The second
+half wires it into Sphinx:
+
+1. at read time each Jekyll post (a dated file name, or a front matter
+   ``permalink``) gets its old URL in :class:`~.domain.PostRecord` (``old_url``);
+   :mod:`.redirects` writes a redirect page there;
+2. :class:`ResolveOldLinks`, a post-transform that runs before MyST's reference
+   resolver, turns a link to a post's old or new site-absolute URL into a link
+   to the page, where MyST would warn ``cross-reference target not found``.
 """
 
 from __future__ import annotations
@@ -10,10 +18,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from .blogdata import parse_iso, wall_clock
+from .domain import blog_domain
+from .posts import _PARSED, ParsedPost
+
+logger = logging.getLogger(__name__)
+
+# -- Jekyll's rules (pure) -----------------------------------------------------------------
 
 #: ``Jekyll::Configuration::STYLE_TO_PERMALINK``.
 STYLES: dict[str, str] = {
@@ -346,3 +372,260 @@ def url_key(path: str) -> str:
                 segments[-1] = last[: -len(suffix)]
                 break
     return "/" + "/".join(segments)
+
+
+# -- Sphinx: old URLs at read time ----------------------------------------------------------
+
+
+def site_template(config: Config) -> str | None:
+    """The site's permalink template; ``None`` when site-wide old URLs are off."""
+    style = str(config.ablog_ext_permalink).strip()
+    return style_template(style) if style else None
+
+
+def check_site_permalink(app: Sphinx, config: Config) -> None:
+    """An unknown placeholder in ``ablog_ext_permalink`` (Jekyll stops with an error)
+    gets a warning and the default."""
+    value = config.ablog_ext_permalink
+    if not isinstance(value, str):
+        return  # config.py's own check warns and restores the default
+    unknown = unknown_placeholders(style_template(value.strip()))
+    if unknown:
+        logger.warning(
+            "ablog_ext_permalink %r has unknown placeholder(s) %s; using the default 'date'",
+            value,
+            ", ".join(f":{name}" for name in unknown),
+            type="ablog_ext",
+            subtype="config",
+        )
+        config.ablog_ext_permalink = "date"
+
+
+def posts_folder(config: Config, docname: str) -> str:
+    """The fixed start of the ``blog_post_pattern`` that *docname* is under
+    (``posts`` for ``posts/**``), or the post's own folder."""
+    patterns = config.blog_post_pattern
+    for pattern in [patterns] if isinstance(patterns, str) else list(patterns or ()):
+        fixed = []
+        for segment in str(pattern).strip("/").split("/"):
+            if any(char in segment for char in "*?["):
+                break
+            fixed.append(segment)
+        root = "/".join(fixed)
+        if root and docname.startswith(root + "/"):
+            return root
+    return docname.rpartition("/")[0]
+
+
+#: Python attribute on the doctree between the two ``doctree-read`` handlers below.
+_SOURCE = "ablog_ext_jekyll_source"
+
+
+@dataclass(frozen=True)
+class _Source:
+    front_matter: Mapping[str, Any]
+    permalink: str | None
+    permalink_line: int
+
+
+def remember_front_matter(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``, before :func:`~.posts.record_post` drops it: what the
+    post's front matter says about its URL."""
+    parsed: ParsedPost | None = getattr(doctree, _PARSED, None)
+    if parsed is None:
+        return
+    source = _Source(
+        front_matter=dict(parsed.block.data or {}),
+        permalink=parsed.meta.permalink,
+        permalink_line=parsed.block.key_lines.get("permalink", 1),
+    )
+    setattr(doctree, _SOURCE, source)
+
+
+def record_old_url(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``, after the post is recorded: its URL on the Jekyll site."""
+    source: _Source | None = doctree.__dict__.pop(_SOURCE, None)
+    env = app.env
+    docname = env.docname
+    domain = blog_domain(env)
+    record = domain.posts.get(docname)
+    if source is None or record is None:
+        return
+    config = app.config
+    stem = docname.rpartition("/")[2]
+    template: str | None = None
+    line, setting = 1, "ablog_ext_permalink"
+    if source.permalink:
+        template, line, setting = source.permalink, source.permalink_line, "'permalink'"
+    elif is_dated_name(stem) and not _is_draft(config, docname):
+        template = site_template(config)
+    if template is None:
+        return
+    written = parse_iso(record["date"])
+    folder = posts_folder(config, docname)
+    post = jekyll_post(
+        source.front_matter,
+        docname.removeprefix(folder + "/") if folder else docname,
+        wall_clock(written) if written is not None else None,
+        folder_categories=bool(config.ablog_ext_folder_categories),
+    )
+    try:
+        url = post_url(template, post)
+    except PermalinkError as error:
+        logger.warning(
+            "%s %r: %s; the post's old URL is unknown",
+            setting,
+            template,
+            error,
+            type="ablog_ext",
+            subtype="permalink",
+            location=(docname, line),
+        )
+        return
+    record["old_url"] = (url, line)
+    domain.add_post(docname, record)
+
+
+def _is_draft(config: Config, docname: str) -> bool:
+    from sphinx.util.matching import Matcher
+
+    return Matcher(list(config.ablog_ext_drafts))(docname)
+
+
+def old_urls(env: BuildEnvironment) -> list[tuple[str, str, int]]:
+    """``(docname, old URL, line)`` of each post that has one, the post Jekyll served
+    at a URL first: Jekyll writes posts oldest first, so of two posts with one URL
+    the newer (then the later path) is the one that was there."""
+    found = []
+    for docname, record in blog_domain(env).sorted_posts():
+        old = record.get("old_url")
+        if old:
+            written = parse_iso(record["date"])
+            date = wall_clock(written) if written is not None else dt.datetime.min
+            found.append((date, docname, old[0], old[1]))
+    found.sort(reverse=True)
+    return [(docname, url, line) for _date, docname, url, line in found]
+
+
+# -- Sphinx: links to old (and new) URLs ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """Every site path a link may use for a page: each document's own, and each
+    post's old URL and ``redirect_from`` paths."""
+
+    pages: Mapping[str, str]
+    #: Each post's old URL, to read its relative links against.
+    old_urls: Mapping[str, str]
+    #: Path prefixes the site was published under (Jekyll's ``baseurl``).
+    baseurls: tuple[str, ...]
+
+    def find(self, target: str, refdoc: str) -> tuple[str, str] | None:
+        """``(docname, anchor)`` of the page *target* (a link as written) points to."""
+        path, _, anchor = target.partition("#")
+        path = path.partition("?")[0].strip()
+        if not path or path.startswith("//") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
+            return None
+        if path.startswith("/"):
+            candidates = [path]
+            for base in self.baseurls:
+                if path == base or path.startswith(base + "/"):
+                    candidates.append(path[len(base) :] or "/")
+        elif refdoc in self.old_urls and _looks_like_a_url(path):
+            # Jekyll served the post at its old URL: a relative link was written from there.
+            candidates = [urljoin(self.old_urls[refdoc], path)]
+        else:
+            return None
+        for candidate in candidates:
+            docname = self.pages.get(url_key(candidate))
+            if docname is not None:
+                return docname, anchor
+        return None
+
+
+def _looks_like_a_url(path: str) -> bool:
+    """A relative link MyST would otherwise read as a label or document name is
+    left to MyST."""
+    return path.startswith(("./", "../")) or path.endswith(("/", ".html", ".htm"))
+
+
+def link_targets(env: BuildEnvironment) -> LinkTargets:
+    return blog_domain(env).memo("link-targets", lambda: _link_targets(env))
+
+
+def _link_targets(env: BuildEnvironment) -> LinkTargets:
+    pages: dict[str, str] = {}
+    for docname in sorted(env.found_docs):
+        pages.setdefault(url_key("/" + docname + ".html"), docname)
+    # A page's own path first, then old URLs, then redirect_from: the order redirects use.
+    urls = old_urls(env)
+    for docname, url, _line in urls:
+        pages.setdefault(url_key(url), docname)
+    for docname, record in blog_domain(env).sorted_posts():
+        for path, _line in record["redirects"]:
+            pages.setdefault(url_key(path), docname)
+    return LinkTargets(pages, {docname: url for docname, url, _ in urls}, site_baseurls(env.config))
+
+
+def site_baseurls(config: Config) -> tuple[str, ...]:
+    """The path the Jekyll site was published under: ``ablog_ext_site["baseurl"]``,
+    and the path of ``blog_baseurl``."""
+    site = config.ablog_ext_site if isinstance(config.ablog_ext_site, dict) else {}
+    found = []
+    for value in (site.get("baseurl"), urlsplit(str(config.blog_baseurl or "")).path):
+        base = "/" + str(value or "").strip().strip("/")
+        if base != "/" and base not in found:
+            found.append(base)
+    return tuple(found)
+
+
+class ResolveOldLinks(SphinxPostTransform):
+    """A Markdown link to a page's site path (``/2019/03/05/slug.html``, a post's
+    old URL, or ``/posts/2019-03-05-slug.html``, its new one) becomes a link to the
+    page.  MyST leaves such a link as a ``pending_xref`` it cannot resolve."""
+
+    # Before MyST's MystReferenceResolver (9) and Sphinx's ReferencesResolver (10).
+    default_priority = 8
+    #: The application, set by :func:`setup_permalinks` on a subclass of its own
+    #: (Sphinx 9 deprecates a transform's ``app``).
+    sphinx_app: weakref.ReferenceType[Sphinx]
+
+    def run(self, **kwargs: Any) -> None:
+        targets: LinkTargets | None = None
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("reftype") != "myst" or node.get("refdomain"):
+                continue
+            targets = targets or link_targets(self.env)
+            refdoc = node.get("refdoc", self.env.docname)
+            found = targets.find(str(node["reftarget"]), refdoc)
+            if found is not None:
+                node.replace_self(self._reference(node, *found))
+
+    def _reference(self, node: addnodes.pending_xref, docname: str, anchor: str) -> nodes.Node:
+        inner = nodes.inline("", "", classes=["std", "std-doc" if not anchor else "std-ref"])
+        if node.get("refexplicit") and len(node):
+            inner += node[0].deepcopy().children
+        else:
+            title = self.env.titles.get(docname)
+            text = title.astext() if title is not None else docname
+            inner += nodes.Text(text)
+        # A heading's MyST slug, when it has one, names the section's id.
+        slugs = self.env.metadata.get(docname, {}).get("myst_slugs", {})
+        targetid = slugs[anchor][1] if anchor in slugs else anchor
+        app = self.sphinx_app()
+        assert app is not None
+        reference = make_refnode(app.builder, self.env.docname, docname, targetid, inner)
+        if "reftitle" in node:
+            reference["reftitle"] = node["reftitle"]
+        return reference
+
+
+def setup_permalinks(app: Sphinx) -> None:
+    app.connect("config-inited", check_site_permalink, priority=101)
+    # Around posts.record_post (600): read the front matter before it is dropped,
+    # compute the URL once the post's date is recorded.
+    app.connect("doctree-read", remember_front_matter, priority=599)
+    app.connect("doctree-read", record_old_url, priority=610)
+    resolver = type("ResolveOldLinks", (ResolveOldLinks,), {"sphinx_app": weakref.ref(app)})
+    app.add_post_transform(resolver)
