@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nox
+from packaging.requirements import Requirement
 
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["tests"]
@@ -14,26 +15,63 @@ ROOT = Path(__file__).parent
 SITE_OUT = ROOT / "site" / "_build" / "html"
 
 
+def run_tests(session: nox.Session) -> None:
+    # The browser tests' Chromium: Debian's if installed, else Playwright's, downloaded
+    # once; without network they skip (and fail under CI=true).
+    session.run("python", "tests/chromium.py")
+    session.run("pytest", *session.posargs)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest arguments after --)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    run_tests(session)
+
+
+def floors() -> list[str]:
+    """Each dependency pinned to the lowest version pyproject.toml allows."""
+    pins = []
+    for text in nox.project.load_toml(ROOT / "pyproject.toml")["project"]["dependencies"]:
+        requirement = Requirement(text)
+        lowest = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if lowest:
+            pins.append(f"{requirement.name}=={lowest[0]}")
+    return pins
+
+
+@nox.session(name="tests-oldest")
+def tests_oldest(session: nox.Session) -> None:
+    """The test suite with each dependency at its floor in pyproject.toml, exactly.
+
+    Only the package's own dependencies: the test tools are the newest.
+    """
+    session.install("-e", ".[test]", *floors())
+    run_tests(session)
+
+
+@nox.session(name="tests-newest")
+def tests_newest(session: nox.Session) -> None:
+    """The test suite on the newest versions pyproject.toml allows."""
+    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]")
+    run_tests(session)
 
 
 @nox.session(name="tests-sphinx8")
 def tests_sphinx8(session: nox.Session) -> None:
-    """The test suite on the oldest supported Sphinx."""
-    session.install("-e", ".[test]", "sphinx>=8,<9")
-    session.run("pytest", *session.posargs)
+    """The test suite on the newest Sphinx 8, with the newest of everything else."""
+    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]", "sphinx>=8,<9")
+    run_tests(session)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy."""
-    session.install("-e", ".", "ruff", "mypy", "types-python-dateutil", "types-PyYAML")
+    """ruff and mypy on the code, zizmor on the GitHub workflows."""
+    session.install("-e", ".", "ruff", "mypy", "types-python-dateutil", "types-PyYAML", "zizmor")
     session.run("ruff", "check", "ablog_ext", "tests", "noxfile.py")
     session.run("mypy")
+    # Offline: the audits that need GitHub's API (e.g. known-vulnerable actions) are skipped.
+    session.run("zizmor", "--offline", ".github/workflows")
 
 
 @nox.session

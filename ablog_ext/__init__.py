@@ -12,12 +12,14 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from .compat import setup_compat
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
     from .encoding import setup_encoding
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .liquid import setup_liquid
     from .parallel import setup_parallel
     from .permalinks import setup_permalinks
     from .posts import setup_posts
@@ -36,8 +38,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_encoding(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
+    setup_liquid(app)
     setup_posts(app)
     setup_permalinks(app)
+    setup_compat(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
@@ -47,7 +51,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 3,
+        "env_version": 4,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -51,6 +51,13 @@ class Post:
     tags: tuple[str, ...]
     authors: tuple[str, ...]
     words: int
+    #: Anchor of a post that is one section of its document (ABlog's section posts).
+    section: str = ""
+
+    @property
+    def key(self) -> str:
+        """Unique among posts, as ABlog names them: ``docname`` or ``docname#section``."""
+        return f"{self.docname}#{self.section}" if self.section else self.docname
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,9 @@ class Passage:
 
 
 def listed_posts(env: BuildEnvironment) -> list[Post]:
-    """Published posts, oldest first: no drafts, no future posts.  Computed once
-    per build (until a document changes), however many pages ask."""
+    """Published posts, oldest first: no drafts, no future posts; each post of a
+    document that holds several.  Computed once per build (until a document
+    changes), however many pages ask."""
     return list(blog_domain(env).memo("listed-posts", lambda: tuple(_listed_posts(env))))
 
 
@@ -80,7 +88,7 @@ def theme_passages(env: BuildEnvironment) -> list[Passage]:
 def _listed_posts(env: BuildEnvironment) -> list[Post]:
     limit = cutoff()
     posts = []
-    for docname, record in blog_domain(env).sorted_posts():
+    for docname, record in blog_domain(env).every_post():
         written = parse_iso(record["date"])
         if written is None or wall_clock(written) >= limit:
             continue
@@ -95,15 +103,19 @@ def _listed_posts(env: BuildEnvironment) -> list[Post]:
                 tags=tuple(record["tags"]),
                 authors=tuple(record["authors"]),
                 words=record["words"],
+                section=record.get("section", ""),
             )
         )
-    posts.sort(key=lambda post: (post.date, post.docname))
+    posts.sort(key=lambda post: (post.date, post.key))
     return posts
 
 
 def _theme_passages(env: BuildEnvironment) -> list[Passage]:
     domain = blog_domain(env)
-    listed = {post.docname: post for post in listed_posts(env)}
+    listed: dict[str, Post] = {}
+    for post in listed_posts(env):
+        # A document with several posts: its passages date from its first.
+        listed.setdefault(post.docname, post)
     passages = []
     for docname in sorted(domain.passages):
         record = domain.posts.get(docname)

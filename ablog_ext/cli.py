@@ -10,6 +10,7 @@ from . import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .migrate import add_init_command
     from .versions import add_versions_command
 
     parser = argparse.ArgumentParser(
@@ -18,11 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_init_command(subparsers)
     add_versions_command(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .migrate import InitError
     from .versions import VersionsError
 
     parser = build_parser()
@@ -32,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args))
-    except VersionsError as error:
+    except (InitError, VersionsError) as error:
         print(f"ablog-ext {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

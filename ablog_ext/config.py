@@ -49,7 +49,8 @@ OPTIONS: tuple[Option, ...] = (
         ["category"],
         "html",
         (list, tuple),
-        "Archive kinds with their own feeds: category, tag, author, year, theme.",
+        "Archive kinds with their own feeds, besides those of ABlog's blog_feed_archives: "
+        "category, tag, author, location, language, year, theme.",
     ),
     Option(
         "ablog_ext_timezone",

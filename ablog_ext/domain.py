@@ -29,6 +29,9 @@ class PostRecord(TypedDict):
     #: ``(URL, source line)`` of the post on the Jekyll site it came from: its
     #: ``permalink``, or the site's permalink style (``permalinks.py`` sets it).
     old_url: NotRequired[tuple[str, int] | None]
+    #: The anchor of a post that is one section of its document (ABlog's section
+    #: posts, see :mod:`.compat`); absent or empty for a whole-document post.
+    section: NotRequired[str]
 
 
 class PassageRecord(TypedDict):
@@ -44,6 +47,10 @@ class PassageRecord(TypedDict):
     content: nodes.Element
 
 
+#: The keys of ``BlogDomain.data`` that hold one value per document.
+_PER_DOCUMENT = ("posts", "sections", "passages", "dependents")
+
+
 class BlogDomain(Domain):
     """Holds the ``ablog_ext`` data of every document.
 
@@ -54,9 +61,12 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 3
+    data_version = 4
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
+        # docname -> list of PostRecord, one per post, for a document whose posts
+        # are sections (several ``post`` directives)
+        "sections": {},
         # docname -> list of PassageRecord, in document order
         "passages": {},
         # docnames whose content is computed from other documents
@@ -67,6 +77,11 @@ class BlogDomain(Domain):
     def posts(self) -> dict[str, PostRecord]:
         posts: dict[str, PostRecord] = self.data["posts"]
         return posts
+
+    @property
+    def sections(self) -> dict[str, list[PostRecord]]:
+        sections: dict[str, list[PostRecord]] = self.data["sections"]
+        return sections
 
     @property
     def passages(self) -> dict[str, list[PassageRecord]]:
@@ -92,13 +107,13 @@ class BlogDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._changed()
-        for key in ("posts", "passages", "dependents"):
+        for key in _PER_DOCUMENT:
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._changed()
         wanted = set(docnames)
-        for key in ("posts", "passages", "dependents"):
+        for key in _PER_DOCUMENT:
             for docname, value in otherdata[key].items():
                 if docname in wanted:
                     self.data[key][docname] = value
@@ -106,6 +121,10 @@ class BlogDomain(Domain):
     def add_post(self, docname: str, record: PostRecord) -> None:
         self._changed()
         self.posts[docname] = record
+
+    def add_section_posts(self, docname: str, records: list[PostRecord]) -> None:
+        self._changed()
+        self.sections[docname] = records
 
     def add_passage(self, docname: str, record: PassageRecord) -> None:
         self._changed()
@@ -118,6 +137,12 @@ class BlogDomain(Domain):
         """Posts in document-name order, so everything derived is deterministic."""
         for docname in sorted(self.posts):
             yield docname, self.posts[docname]
+
+    def every_post(self) -> Iterator[tuple[str, PostRecord]]:
+        """Like :meth:`sorted_posts`, but each post of a document that holds
+        several (ABlog's section posts) in place of the document's one record."""
+        for docname, record in self.sorted_posts():
+            yield from ((docname, each) for each in self.sections.get(docname) or [record])
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []

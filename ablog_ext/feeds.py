@@ -1,13 +1,20 @@
 """Atom, RSS 2.0 and JSON Feed for the blog and for each archive.
 
 One generator owns every feed file: ABlog's own Atom writer is switched off, so
-``blog/atom.xml`` is never written twice.  A feed's ``updated`` is its newest
-entry's date, never the build time, so the same sources give the same bytes
-whatever the time or ``TZ``.
+``blog/atom.xml`` is never written twice.  Everything ABlog would have written is
+still written, with ABlog's options honoured in every format: the Atom feed of
+every archive (``blog_feed_archives``), every named feed of ``blog_feed_templates``
+with its entry templates, ``blog_feed_fulltext``, ``blog_feed_titles``,
+``blog_feed_length`` and ``blog_feed_subtitle``.  ablog_ext's own options add
+formats and archive kinds to those, never take any away.
+
+A feed's ``updated`` is its newest entry's date, never the build time, so the
+same sources give the same bytes whatever the time or ``TZ``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -18,9 +25,12 @@ from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+import jinja2
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
@@ -39,11 +49,34 @@ MEDIA_TYPES = {
     "json": "application/feed+json",
 }
 FORMAT_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
-ARCHIVES = ("category", "tag", "author", "year", "theme")
+ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme")
+#: ABlog's archive feeds (``blog_feed_archives``), in ABlog's order, with the
+#: header of their titles (ABlog adds its translations to Sphinx's catalog).
+ABLOG_ARCHIVES = {
+    "author": "Posts by",
+    "location": "Posts from",
+    "language": "Posts in",
+    "category": "Posts in",
+    "year": "Posted in",
+    "tag": "Posts tagged",
+}
+#: The named feed written as ``atom.xml``, ``rss.xml`` and ``feed.json``; ABlog's
+#: default ``blog_feed_templates`` is ``{"atom": {}}``.
+DEFAULT_ROOT = "atom"
+#: The entry elements a ``blog_feed_templates`` template may set.
+TEMPLATE_ELEMENTS = ("title", "summary", "content")
 GENERATOR_URI = "https://pypi.org/project/ablog-ext/"
 #: Characters XML 1.0 cannot carry.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def file_name(root: str, fmt: str) -> str:
+    """The file of the named feed *root* in format *fmt*: ABlog's ``<root>.xml``
+    for Atom, and beside it ``<root>-rss.xml`` and ``<root>.json``."""
+    if root == DEFAULT_ROOT:
+        return FORMATS[fmt]
+    return {"atom": f"{root}.xml", "rss": f"{root}-rss.xml", "json": f"{root}.json"}[fmt]
 
 
 @dataclass(frozen=True)
@@ -56,13 +89,80 @@ class Feed:
     #: The HTML page the feed belongs to, e.g. ``blog/category/career``.
     pagename: str
     posts: list[Post]
+    #: Whether ABlog writes this feed (the blog's, or an archive's with
+    #: ``blog_feed_archives``): its Atom files stay whatever ablog_ext's formats.
+    ablog: bool = True
 
-    def path(self, fmt: str) -> str:
-        return f"{self.folder}/{FORMATS[fmt]}"
+    def path(self, fmt: str, root: str = DEFAULT_ROOT) -> str:
+        return f"{self.folder}/{file_name(root, fmt)}"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One file of a feed: a named feed of ``blog_feed_templates`` in one format."""
+
+    root: str
+    fmt: str
+    #: ABlog writes it (the Atom file of one of its named feeds) for ABlog's feeds.
+    ablog: bool
+    #: ``(element, Jinja template)`` of the named feed's entries.
+    templates: tuple[tuple[str, str], ...] = ()
+
+    def wanted_for(self, feed: Feed, formats: list[str]) -> bool:
+        return self.fmt in formats or (self.ablog and feed.ablog)
+
+
+def _valid_root(root: object) -> bool:
+    """A named feed ABlog can write: a file name without folders."""
+    return isinstance(root, str) and bool(root.strip()) and not re.search(r"[/\\]", root)
+
+
+def named_feeds(config: Config) -> dict[str, dict[str, str]]:
+    """``blog_feed_templates``, ablog_ext's default feed first, unusable entries
+    left out (:func:`validate_feed_config` warns about each)."""
+    configured = config.blog_feed_templates
+    roots: dict[str, dict[str, str]] = {DEFAULT_ROOT: {}}
+    for root, elements in (configured if isinstance(configured, dict) else {}).items():
+        if not _valid_root(root):
+            continue
+        roots[root] = {
+            element: template
+            for element, template in (elements if isinstance(elements, dict) else {}).items()
+            if element in TEMPLATE_ELEMENTS and isinstance(template, str)
+        }
+    return roots
+
+
+def feed_variants(config: Config) -> tuple[list[Variant], list[Variant]]:
+    """The ``(named feed, format)`` files of every feed, and those left out because
+    another already has their file name (ABlog's own names win)."""
+    configured = config.blog_feed_templates
+    ablog_roots = set(configured) if isinstance(configured, dict) else set()
+    candidates = [
+        Variant(
+            root,
+            fmt,
+            ablog=fmt == "atom" and root in ablog_roots,
+            templates=tuple(sorted(templates.items())),
+        )
+        for root, templates in named_feeds(config).items()
+        for fmt in FORMATS
+    ]
+    formats = list(config.ablog_ext_feed_formats)
+    candidates = [v for v in candidates if v.ablog or v.fmt in formats]
+    taken: set[str] = set()
+    kept: set[Variant] = set()
+    for variant in sorted(candidates, key=lambda v: not v.ablog):
+        name = file_name(variant.root, variant.fmt)
+        if name not in taken:
+            taken.add(name)
+            kept.add(variant)
+    return [v for v in candidates if v in kept], [v for v in candidates if v not in kept]
 
 
 def validate_feed_config(app: Sphinx, config: Config) -> None:
-    """Drop unknown formats and archive kinds with a warning; check the time zone."""
+    """Drop unknown formats and archive kinds with a warning; check ABlog's feed
+    templates and the time zone."""
     for name, allowed in (
         ("ablog_ext_feed_formats", tuple(FORMATS)),
         ("ablog_ext_feed_archives", ARCHIVES),
@@ -81,6 +181,7 @@ def validate_feed_config(app: Sphinx, config: Config) -> None:
                 subtype="config",
             )
         config[name] = [value for value in values if value in allowed]
+    _check_feed_templates(config)
     try:
         ZoneInfo(config.ablog_ext_timezone)
     except (ValueError, KeyError, OSError):
@@ -93,6 +194,58 @@ def validate_feed_config(app: Sphinx, config: Config) -> None:
         config.ablog_ext_timezone = "UTC"
 
 
+def _config_warning(message: str, *args: Any) -> None:
+    logger.warning(message, *args, type="ablog_ext", subtype="config")
+
+
+def _check_feed_templates(config: Config) -> None:
+    """Warn about each part of ``blog_feed_templates`` that cannot be used."""
+    configured = config.blog_feed_templates
+    if not isinstance(configured, dict):
+        _config_warning(
+            "blog_feed_templates should be a dict of feed names to templates, not %r; ignored",
+            configured,
+        )
+        return
+    for root, elements in configured.items():
+        if not _valid_root(root):
+            _config_warning("blog_feed_templates: %r is not a feed file name; ignored", root)
+            continue
+        if not isinstance(elements, dict):
+            _config_warning(
+                "blog_feed_templates[%r] should be a dict of templates, not %r; ignored",
+                root,
+                elements,
+            )
+            continue
+        for element, template in elements.items():
+            if element not in TEMPLATE_ELEMENTS or not isinstance(template, str):
+                _config_warning(
+                    "blog_feed_templates[%r][%r]: only text templates of %s are used; ignored",
+                    root,
+                    element,
+                    ", ".join(TEMPLATE_ELEMENTS),
+                )
+                continue
+            try:
+                jinja2.Environment().parse(template)
+            except jinja2.TemplateSyntaxError as error:
+                _config_warning(
+                    "blog_feed_templates[%r][%r] is not a valid template (%s); ignored",
+                    root,
+                    element,
+                    error,
+                )
+    for variant in feed_variants(config)[1]:
+        _config_warning(
+            "the %s file of the feed %r would be %s, which another feed already is; "
+            "it is not written",
+            FORMAT_NAMES[variant.fmt],
+            variant.root,
+            file_name(variant.root, variant.fmt),
+        )
+
+
 def disable_ablog_feeds(app: Sphinx) -> None:
     """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time."""
     for listener in ablog_listeners(app, "html-collect-pages", "generate_atom_feeds"):
@@ -100,7 +253,13 @@ def disable_ablog_feeds(app: Sphinx) -> None:
 
 
 def feeds_enabled(app: Sphinx) -> bool:
-    return bool(app.config.blog_baseurl) and bool(app.config.ablog_ext_feed_formats)
+    """Whether any feed is written: ABlog's (a named feed) or ablog_ext's (a format)."""
+    return bool(app.config.blog_baseurl) and bool(feed_variants(app.config)[0])
+
+
+def ablog_kinds(config: Config) -> list[str]:
+    """The archive kinds whose feeds ABlog writes."""
+    return list(ABLOG_ARCHIVES) if config.blog_feed_archives else []
 
 
 def blog_feeds(app: Sphinx) -> list[Feed]:
@@ -108,7 +267,8 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
 
     Archive feeds sit beside ABlog's archive pages (``blog/category/<slug>.html``
     and ``blog/category/<slug>/atom.xml``), so their folders come from ABlog's own
-    catalogs; themes are ablog_ext's own.
+    catalogs, with ABlog's titles; themes are ablog_ext's own.  The archive kinds
+    are ABlog's (``blog_feed_archives``) and ablog_ext's (``ablog_ext_feed_archives``).
     """
     from ablog.blog import Blog
     from ablog.post import register_posts
@@ -117,40 +277,58 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     blog_path = str(config.blog_path).strip("/")
     title = config.blog_title
     posts = listed_posts(app.env)
-    by_docname = {post.docname: post for post in posts}
+    by_key = {post.key: post for post in posts}
     feeds = [Feed(blog_path, title, blog_path, posts)]
-    kinds = config.ablog_ext_feed_archives
+    from_ablog = ablog_kinds(config)
+    kinds = [*from_ablog, *(k for k in config.ablog_ext_feed_archives if k not in from_ablog)]
     blog = Blog(app)
     if not blog:
         register_posts(app)
-    catalogs = [
-        ("category", "Posts in", blog.category),
-        ("tag", "Posts tagged", blog.tags),
-        ("author", "Posts by", blog.author),
-        ("year", "Posted in", blog.archive),
-    ]
-    for kind, header, catalog in catalogs:
-        if kind not in kinds:
-            continue
-        collections = sorted(catalog, key=lambda collection: collection.docname)
-        for collection in collections:
+    catalogs = {
+        "author": blog.author,
+        "location": blog.location,
+        "language": blog.language,
+        "category": blog.category,
+        "year": blog.archive,
+        "tag": blog.tags,
+    }
+    for kind in sorted((k for k in kinds if k in catalogs), key=list(ABLOG_ARCHIVES).index):
+        header = str(_(ABLOG_ARCHIVES[kind]))
+        for collection in sorted(catalogs[kind], key=lambda collection: collection.docname):
             group = sorted(
-                {by_docname[p.docname] for p in collection if p.docname in by_docname},
-                key=lambda post: (post.date, post.docname),
+                {by_key[_ablog_key(p)] for p in collection if _ablog_key(p) in by_key},
+                key=lambda post: (post.date, post.key),
             )
-            if group:
+            if group and str(collection).strip():
                 folder = collection.docname
-                feeds.append(Feed(folder, f"{title} - {header} {collection}", folder, group))
+                feeds.append(
+                    Feed(
+                        folder,
+                        f"{title} - {header} {collection}",
+                        folder,
+                        group,
+                        ablog=kind in from_ablog,
+                    )
+                )
     if "theme" in kinds:
+        by_docname: dict[str, list[Post]] = {}
+        for post in posts:
+            by_docname.setdefault(post.docname, []).append(post)
         themes: dict[str, tuple[str, set[str]]] = {}
         for passage in theme_passages(app.env):
             if passage.docname in by_docname:
                 themes.setdefault(passage.slug, (passage.theme, set()))[1].add(passage.docname)
         for slug, (name, docnames) in sorted(themes.items()):
             folder = f"{blog_path}/theme/{slug}"
-            group = [by_docname[d] for d in sorted(docnames)]
-            feeds.append(Feed(folder, f"{title} - Theme: {name}", folder, group))
+            group = [post for d in sorted(docnames) for post in by_docname[d]]
+            feeds.append(Feed(folder, f"{title} - Theme: {name}", folder, group, ablog=False))
     return feeds
+
+
+def _ablog_key(ablog_post: Any) -> str:
+    """ABlog's name of a post: ``docname``, or ``docname#section`` for a section post."""
+    section = getattr(ablog_post, "section", "") or ""
+    return f"{ablog_post.docname}#{section}" if section else str(ablog_post.docname)
 
 
 class _EntryRenderer:
@@ -165,29 +343,37 @@ class _EntryRenderer:
         if not self.blog:
             register_posts(app)
         self.fulltext = bool(app.config.blog_feed_fulltext)
+        #: ``blog_feed_titles``: entries without content, as ABlog writes them.
+        self.titles_only = bool(app.config.blog_feed_titles)
         self.cache: dict[str, tuple[str, str]] = {}
         self.warned: set[str] = set()
 
+    def ablog_post(self, post: Post) -> Any:
+        """ABlog's object for *post* (``None`` if ABlog does not know it)."""
+        return self.blog[post.key]
+
     def html_and_summary(self, post: Post, url: str) -> tuple[str, str]:
-        if post.docname not in self.cache:
-            ablog_post = self.blog[post.docname]
+        if post.key not in self.cache:
+            ablog_post = self.ablog_post(post)
             html = ""
             summary = ""
             if ablog_post is not None:
-                content = self._content(ablog_post)
-                html = absolutize(
-                    render_fragment(self.app, post.docname, content, permalinks=False), url
-                )
+                if not self.titles_only:
+                    content = self._content(ablog_post)
+                    html = absolutize(
+                        render_fragment(self.app, post.docname, content, permalinks=False), url
+                    )
                 summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
-            self.cache[post.docname] = (self.xml_safe(html, post), self.xml_safe(summary, post))
-        return self.cache[post.docname]
+            self.cache[post.key] = (self.xml_safe(html, post), self.xml_safe(summary, post))
+        return self.cache[post.key]
 
     def _content(self, ablog_post: Any) -> list[nodes.Node]:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
         if not self.fulltext:
             return [node.deepcopy() for node in ablog_post.excerpt]
         copy = ablog_post.doctree.deepcopy()
-        body = list(copy.children)
+        # A section post's doctree is its section; a post's, its document.
+        body = [copy] if isinstance(copy, nodes.section) else list(copy.children)
         if len(body) == 1 and isinstance(body[0], nodes.section):
             # Keep the section, so the post's own headings stay <h2>, but not its title.
             for title in [c for c in body[0].children if isinstance(c, nodes.title)]:
@@ -196,8 +382,8 @@ class _EntryRenderer:
 
     def xml_safe(self, text: str, post: Post) -> str:
         cleaned = _XML_FORBIDDEN.sub("", text)
-        if cleaned != text and post.docname not in self.warned:
-            self.warned.add(post.docname)
+        if cleaned != text and post.key not in self.warned:
+            self.warned.add(post.key)
             logger.warning(
                 "characters that XML cannot carry were dropped from this post in its feeds",
                 type="ablog_ext",
@@ -244,6 +430,7 @@ class FeedWriter:
         self.renderer = _EntryRenderer(app)
         self.length = config.blog_feed_length
         self.subtitle = config.blog_feed_subtitle
+        self.templates = _EntryTemplates(app)
         #: Everything besides the posts that a feed's bytes depend on.
         self.settings = (
             self.baseurl,
@@ -251,6 +438,7 @@ class FeedWriter:
             self.length,
             self.subtitle,
             bool(config.blog_feed_fulltext),
+            bool(config.blog_feed_titles),
             sorted((config.blog_authors or {}).items()),
             config.blog_default_author,
             config.language,
@@ -278,7 +466,7 @@ class FeedWriter:
         return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
 
     def entry(self, post: Post) -> Entry:
-        url = self.url(post.docname)
+        url = self.url(post.docname) + (f"#{post.section}" if post.section else "")
         html, summary = self.renderer.html_and_summary(post, url)
         published = self.aware(post.written_date)
         candidates = [published]
@@ -286,7 +474,7 @@ class FeedWriter:
             candidates.append(self.aware(post.updated))
         # ABlog's `update` directives give naive dates; one equal to a date we
         # already have is that date, whose offset we know.
-        ablog_update = getattr(self.renderer.blog[post.docname], "update", None)
+        ablog_update = getattr(self.renderer.ablog_post(post), "update", None)
         known = {post.date, *([post.updated.replace(tzinfo=None)] if post.updated else [])}
         if ablog_update is not None and ablog_update not in known:
             candidates.append(self.aware(ablog_update))
@@ -307,34 +495,52 @@ class FeedWriter:
         )
 
     def write(
-        self, feed: Feed, outdir: Path, formats: list[str], entries: dict[str, Entry]
+        self,
+        feed: Feed,
+        outdir: Path,
+        variants: list[Variant],
+        formats: list[str],
+        entries: dict[str, Entry],
     ) -> None:
-        posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+        posts = sorted(feed.posts, key=lambda post: (post.date, post.key), reverse=True)
         if self.length:
             posts = posts[: int(self.length)]
         if not posts:
             return
         cache = page_cache(self.app)
         inputs = (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
-        wanted = [fmt for fmt in formats if cache.wanted(feed.path(fmt), fmt, inputs)]
+        wanted = [
+            variant
+            for variant in variants
+            if variant.wanted_for(feed, formats)
+            and cache.wanted(feed.path(variant.fmt, variant.root), variant, inputs)
+        ]
         if not wanted:
             return
-        chosen = [entries.setdefault(post.docname, self.entry(post)) for post in posts]
+        chosen = [entries.setdefault(post.key, self.entry(post)) for post in posts]
         updated = max(entry.updated for entry in chosen)
-        for fmt in wanted:
-            data = {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt](
-                feed, chosen, updated
+        for variant in wanted:
+            path = feed.path(variant.fmt, variant.root)
+            shown = chosen
+            if variant.templates:
+                feed_url = urljoin(self.baseurl, path)
+                shown = [
+                    self.templates.apply(entry, post, feed, posts, variant, feed_url, self)
+                    for entry, post in zip(chosen, posts, strict=True)
+                ]
+            data = {"atom": self.atom, "rss": self.rss, "json": self.json}[variant.fmt](
+                feed, shown, updated, path
             )
-            write_if_changed(outdir / feed.path(fmt), data)
+            write_if_changed(outdir / path, data)
 
-    def _generator(self, feed: Feed, fmt: str, updated: dt.datetime) -> Any:
+    def _generator(self, feed: Feed, path: str, updated: dt.datetime) -> Any:
         from feedgen.feed import FeedGenerator
 
         generator = FeedGenerator()
         page_url = self.url(feed.pagename)
         generator.id(page_url)
         generator.title(feed.title)
-        generator.link(href=urljoin(self.baseurl, feed.path(fmt)), rel="self")
+        generator.link(href=urljoin(self.baseurl, path), rel="self")
         # feedgen gives RSS the last link: the page, not the feed itself.
         generator.link(href=page_url, rel="alternate")
         generator.description(self.subtitle or feed.title)
@@ -374,22 +580,22 @@ class FeedWriter:
             elif rss and entry.summary:
                 item.description(entry.summary)
 
-    def atom(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
-        generator = self._generator(feed, "atom", updated)
+    def atom(self, feed: Feed, entries: list[Entry], updated: dt.datetime, path: str) -> bytes:
+        generator = self._generator(feed, path, updated)
         self._add_entries(generator, entries, rss=False)
         return bytes(generator.atom_str(pretty=True))
 
-    def rss(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
-        generator = self._generator(feed, "rss", updated)
+    def rss(self, feed: Feed, entries: list[Entry], updated: dt.datetime, path: str) -> bytes:
+        generator = self._generator(feed, path, updated)
         self._add_entries(generator, entries, rss=True)
         return bytes(generator.rss_str(pretty=True))
 
-    def json(self, feed: Feed, entries: list[Entry], updated: dt.datetime) -> bytes:
+    def json(self, feed: Feed, entries: list[Entry], updated: dt.datetime, path: str) -> bytes:
         document: dict[str, Any] = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": feed.title,
             "home_page_url": self.url(feed.pagename),
-            "feed_url": urljoin(self.baseurl, feed.path("json")),
+            "feed_url": urljoin(self.baseurl, path),
             "language": self.app.config.language or "en",
         }
         if self.subtitle:
@@ -420,6 +626,98 @@ class FeedWriter:
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+class _EntryTemplates:
+    """``blog_feed_templates``: entry titles, summaries and contents rendered from
+    Jinja templates with the context ABlog documents, in every format.
+
+    Titles and summaries are text (the feed escapes them); a content template's
+    output is HTML, so it is rendered with autoescaping: a post's title or a tag
+    name printed into it is escaped, the post's own HTML (``content``) is not.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.text = jinja2.Environment(autoescape=False)
+        self.html = jinja2.Environment(autoescape=True)
+        self.compiled: dict[tuple[str, str], jinja2.Template | None] = {}
+        self.warned: set[tuple[str, str]] = set()
+
+    def _template(self, element: str, source: str) -> jinja2.Template | None:
+        key = (element, source)
+        if key not in self.compiled:
+            environment = self.html if element == "content" else self.text
+            try:
+                self.compiled[key] = environment.from_string(source)
+            except jinja2.TemplateSyntaxError:
+                self.compiled[key] = None  # validate_feed_config warned already
+        return self.compiled[key]
+
+    def apply(
+        self,
+        entry: Entry,
+        post: Post,
+        feed: Feed,
+        posts: list[Post],
+        variant: Variant,
+        feed_url: str,
+        writer: FeedWriter,
+    ) -> Entry:
+        from ablog.blog import Blog
+
+        renderer = writer.renderer
+        config = self.app.config
+        ablog_post = renderer.ablog_post(post)
+        context = {
+            "app": self.app,
+            "blog": Blog(self.app),
+            "feed_length": config.blog_feed_length,
+            "feed_fulltext": config.blog_feed_fulltext,
+            "feed_posts": [renderer.ablog_post(each) for each in posts],
+            "pagename": feed.pagename,
+            "feed_title": feed.title,
+            "feed_url": feed_url,
+            "post": ablog_post,
+            "post_url": entry.url,
+            "url": entry.url,
+            "title": post.title,
+            "summary": entry.summary,
+            "content": Markup(entry.content_html) if entry.content_html else None,
+        }
+        values: dict[str, str] = {}
+        for element, source in variant.templates:
+            template = self._template(element, source)
+            if template is None:
+                continue
+            try:
+                values[element] = renderer.xml_safe(template.render(**context), post)
+            except Exception as error:  # a user's template: any error is theirs
+                self._warn(variant.root, element, post, f"failed ({error})")
+        title = values.get("title", entry.title)
+        if not title.strip():
+            self._warn(variant.root, "title", post, "gave an empty title; the post's is used")
+            title = entry.title
+        return dataclasses.replace(
+            entry,
+            title=title,
+            summary=values.get("summary", entry.summary),
+            content_html=values.get("content", entry.content_html),
+        )
+
+    def _warn(self, root: str, element: str, post: Post, what: str) -> None:
+        if (root, element) in self.warned:
+            return
+        self.warned.add((root, element))
+        logger.warning(
+            "blog_feed_templates[%r][%r] %s",
+            root,
+            element,
+            what,
+            type="ablog_ext",
+            subtype="feed",
+            location=post.docname,
+        )
+
+
 def _json_author(author: tuple[str, str | None]) -> dict[str, str]:
     name, link = author
     return {"name": name, **({"url": link} if link else {})}
@@ -442,10 +740,10 @@ def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if feeds_enabled(app):
         writer = FeedWriter(app)
         entries: dict[str, Entry] = {}
+        variants = feed_variants(app.config)[0]
+        formats = list(app.config.ablog_ext_feed_formats)
         for feed in blog_feeds(app):
-            writer.write(
-                feed, Path(builder.outdir), list(app.config.ablog_ext_feed_formats), entries
-            )
+            writer.write(feed, Path(builder.outdir), variants, formats, entries)
     yield from ()
 
 
@@ -479,10 +777,13 @@ def feed_links(
     if pagename != blog_path and blog_path in by_page:
         shown.append(by_page[blog_path])
     baseurl = str(app.config.blog_baseurl).rstrip("/") + "/"
+    formats = list(app.config.ablog_ext_feed_formats)
+    # The default feed's files (other named feeds are for machines, not readers).
+    defaults = [v for v in feed_variants(app.config)[0] if v.root == DEFAULT_ROOT]
     links = []
     tags = []
     for each in shown:
-        for fmt in app.config.ablog_ext_feed_formats:
+        for fmt in [v.fmt for v in defaults if v.wanted_for(each, formats)]:
             href = urljoin(baseurl, each.path(fmt))
             title = f"{each.title} ({FORMAT_NAMES[fmt]})"
             tags.append(

@@ -41,6 +41,7 @@ from sphinx.util.matching import Matcher
 
 from .domain import PostRecord, blog_domain, detach
 from .frontmatter import FrontMatterBlock, PostMeta, naive, normalise, read_front_matter
+from .preprocess import preprocess_post, use_source_lines
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +139,11 @@ class JekyllMystParser(MystParser):
                 create_warning(document, msg, wtype, line=1, append_to=document)
 
             config = merge_file_level(config, block.data, myst_warning)
+        inputstring, config = preprocess_post(document, inputstring, block, meta, config)
         # We render the title ourselves, as plain text; MyST would parse it as Markdown.
         config = config.copy(title_to_header=False)
         parser = create_md_parser(config, _PostRenderer)
+        use_source_lines(parser, document)
         parser.options["document"] = document
         parser.options["ablog_ext_front_matter"] = block.data
         parser.options["ablog_ext_title"] = meta.title or (

@@ -208,15 +208,15 @@ def render_stats(app: Sphinx, links: Links, review: Review) -> nodes.container:
     stats += _stat(month_label(first_day), f"busiest month ({_plural(len(busiest), 'post')})")
     longest = max(posts, key=lambda post: (post.words, post.date))
     stats += _stat(
-        links.link(longest.title, longest.docname),
+        links.link(longest.title, longest.docname, longest.section),
         f"longest post ({_plural(longest.words, 'word')})",
     )
     stats += _stat(
-        links.link(posts[0].title, posts[0].docname),
+        links.link(posts[0].title, posts[0].docname, posts[0].section),
         f"first post, {format_date(app, posts[0].date)}",
     )
     stats += _stat(
-        links.link(posts[-1].title, posts[-1].docname),
+        links.link(posts[-1].title, posts[-1].docname, posts[-1].section),
         f"last post, {format_date(app, posts[-1].date)}",
     )
     return stats
@@ -252,7 +252,7 @@ def bucket_label(first: dt.date, last: dt.date) -> str:
 
 def post_entry(app: Sphinx, links: Links, post: Post) -> nodes.list_item:
     paragraph = nodes.paragraph(classes=["year-in-review-post"])
-    paragraph += links.link(post.title, post.docname)
+    paragraph += links.link(post.title, post.docname, post.section)
     date_text = format_date(app, post.date)
     paragraph += nodes.Text(" — ")
     paragraph += nodes.inline(date_text, date_text, classes=["year-in-review-date"])
@@ -282,15 +282,19 @@ def group_posts(
                 groups.setdefault(name, []).append(post)
         return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold()))
     # By theme: posts that have a passage of each theme, in the themes' order.
-    by_docname = {post.docname: post for post in posts}
+    # A document with several posts (section posts) has them all in its themes.
+    by_docname: dict[str, list[Post]] = {}
+    for post in posts:
+        by_docname.setdefault(post.docname, []).append(post)
     result = []
     themed: set[str] = set()
     for name, _slug, group in group_by_theme(passages):
         docnames = sorted(
-            {p.docname for p in group if p.docname in by_docname}, key=lambda d: by_docname[d].date
+            {p.docname for p in group if p.docname in by_docname},
+            key=lambda d: by_docname[d][0].date,
         )
         themed.update(docnames)
-        result.append((name, [by_docname[d] for d in docnames]))
+        result.append((name, [post for d in docnames for post in by_docname[d]]))
     others = [post for post in posts if post.docname not in themed]
     if others:
         result.append(("Other posts", others))

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 
 from .config import provided_by_user
 
@@ -49,7 +56,83 @@ def _pagename_pattern(source_pattern: str) -> str:
     return str(path.with_suffix("")) if path.suffix else str(path)
 
 
+def escape_header_nav(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``, after pydata-sphinx-theme's: page titles are text, so
+    its header links (the navbar, and the sidebar on narrow screens) get them escaped.
+
+    The theme builds those links from the titles' text and prints it into HTML as
+    it is: a page titled ``Why <div> matters`` (or a post whose front matter title
+    is a ``<script>``) would put markup into every page of the site.
+    """
+    original = context.get("generate_header_nav_html")
+    if not callable(original) or getattr(original, _ESCAPING, False):
+        return
+
+    def generate_header_nav_html(*args: Any, **kwargs: Any) -> Any:
+        with _pydata_nav_reads_html_titles(app.env):
+            return original(*args, **kwargs)
+
+    setattr(generate_header_nav_html, _ESCAPING, True)
+    context["generate_header_nav_html"] = generate_header_nav_html
+
+
+_ESCAPING = "_ablog_ext_escapes_titles"
+
+
+@contextmanager
+def _pydata_nav_reads_html_titles(env: BuildEnvironment) -> Iterator[None]:
+    """Reach into pydata-sphinx-theme (0.16 to 0.24, ``toctree._generate_nav_info``):
+    it reads each header link's title from ``env.titles[page]`` (text of each child,
+    math as ``\\(...\\)``) or from the root document's ``toctree`` entries, and
+    inserts it into HTML unescaped.  While it runs, both hold escaped text; nothing
+    is left changed afterwards.
+    """
+    titles = env.titles
+    root_toc = env.tocs.get(env.config.root_doc)
+    toctrees = list(root_toc.findall(addnodes.toctree)) if root_toc is not None else []
+    entries = [toctree["entries"] for toctree in toctrees]
+    env.titles = _EscapedTitles(titles)  # type: ignore[assignment]
+    for toctree in toctrees:
+        toctree["entries"] = [
+            (html.escape(title) if isinstance(title, str) else title, page)
+            for title, page in toctree["entries"]
+        ]
+    try:
+        yield
+    finally:
+        env.titles = titles
+        for toctree, saved in zip(toctrees, entries, strict=True):
+            toctree["entries"] = saved
+
+
+class _EscapedTitles(Mapping[str, nodes.title]):
+    """``env.titles`` whose text is escaped for HTML, made one title at a time."""
+
+    def __init__(self, titles: Mapping[str, nodes.title]) -> None:
+        self.titles = titles
+
+    def __getitem__(self, docname: str) -> nodes.title:
+        escaped = nodes.title()
+        for child in self.titles[docname].children:
+            text = html.escape(child.astext())
+            escaped += nodes.math(text, text) if isinstance(child, nodes.math) else nodes.Text(text)
+        return escaped
+
+    def __contains__(self, docname: object) -> bool:
+        return docname in self.titles
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.titles)
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+
 def setup_theme(app: Sphinx) -> None:
     # After ABlog's config-inited, which normalises blog_post_pattern to a list.
     app.connect("config-inited", configure_theme, priority=600)
+    # After pydata-sphinx-theme's add_toctree_functions (default priority).
+    app.connect("html-page-context", escape_header_nav, priority=900)
     app.add_css_file("ablog_ext.css")

@@ -1,0 +1,234 @@
+"""Liquid in posts, rendered as Jekyll renders it, before MyST reads them.
+
+:func:`render_liquid` renders a post's body (never its front matter) with
+:class:`~.liquid_jekyll.JekyllLiquid`: ``page.*`` from the post, ``site.*`` from
+``ablog_ext_site`` over defaults from the Sphinx configuration. Includes come
+from ``ablog_ext_liquid_includes``; ``post_url`` and ``link`` give the target's
+site-absolute URL, ``"/" + builder.get_target_uri(docname)``. Each problem is a
+warning with the post's file and line; the post is always built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from .frontmatter import FrontMatterBlock, PostMeta, parse_bool
+from .liquid_jekyll import JekyllLiquid, Rendered
+
+logger = logging.getLogger(__name__)
+
+_DATED = re.compile(r"^(?:(.+)/)?(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]+)$")
+
+
+def site_values(config: Config) -> dict[str, object]:
+    """``site.*``: ``ablog_ext_site`` over what the Sphinx configuration already says."""
+    base = str(getattr(config, "blog_baseurl", "") or getattr(config, "html_baseurl", "") or "")
+    parts = urlsplit(base)
+    url = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    # A fixed time when the build asks for reproducible output.
+    time = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    )
+    defaults: dict[str, object] = {
+        "title": getattr(config, "blog_title", None) or config.project,
+        "url": url,
+        "baseurl": parts.path.rstrip("/") if url else "",
+        "description": getattr(config, "blog_feed_subtitle", None) or "",
+        "author": getattr(config, "blog_default_author", None) or config.author or "",
+        "time": time,
+    }
+    return {**defaults, **config.ablog_ext_site}
+
+
+@dataclass
+class _Site:
+    """What rendering needs from the build, once per read phase."""
+
+    builder: Builder
+    engine: JekyllLiquid
+    #: ``(year, month, day, slug)`` of a dated file name -> docnames.
+    dated: dict[tuple[int, int, int, str], list[str]] = field(default_factory=dict)
+
+
+_SITES: weakref.WeakKeyDictionary[BuildEnvironment, _Site] = weakref.WeakKeyDictionary()
+
+
+def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    site = _Site(app.builder, JekyllLiquid(site_values(app.config)))
+    for docname in sorted(env.found_docs):
+        match = _DATED.match(docname)
+        if match:
+            key = (int(match[2]), int(match[3]), int(match[4]), match[5])
+            site.dated.setdefault(key, []).append(docname)
+    _SITES[env] = site
+
+
+@dataclass
+class _Resolver:
+    """Answers the engine's questions about files and other posts, for one post."""
+
+    env: BuildEnvironment
+    site: _Site
+    docname: str
+    includes: Path
+
+    def include(self, name: str, relative: bool) -> tuple[str, str] | None:
+        srcdir = Path(self.env.srcdir).resolve()
+        base = Path(self.env.doc2path(self.docname)).parent if relative else self.includes
+        path = (base / name).resolve()
+        if not path.is_relative_to(srcdir):
+            return None
+        # Noted even when missing, so that adding it re-reads the post.
+        self.env.note_dependency(str(path))
+        try:
+            return str(path), path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def post_url(self, name: str) -> str | None:
+        match = _DATED.match(name)
+        if not match:
+            return None
+        folder = match[1] or ""
+        key = (int(match[2]), int(match[3]), int(match[4]), match[5])
+        candidates = self.site.dated.get(key, [])
+        if not candidates:
+            # Jekyll finds a post by its stem whatever the file's suffix.
+            stem = PurePosixPath(match[5]).stem
+            candidates = self.site.dated.get((*key[:3], stem), [])
+        in_folder = [doc for doc in candidates if doc.rsplit("/", 1)[0].endswith(folder)]
+        chosen = (in_folder or candidates)[:1]
+        return self._url(chosen[0]) if chosen else None
+
+    def link(self, path: str) -> str | None:
+        pure = PurePosixPath(path)
+        if "_posts" in pure.parts:
+            index = pure.parts.index("_posts")
+            folder = "/".join(pure.parts[:index] + pure.parts[index + 1 : -1])
+            return self.post_url(f"{folder}/{pure.stem}" if folder else pure.stem)
+        parts = ["drafts", *pure.parts[1:]] if pure.parts[:1] == ("_drafts",) else pure.parts
+        docname = str(PurePosixPath(*parts).with_suffix("")) if parts else ""
+        if docname in self.env.found_docs:
+            return self._url(docname)
+        if (Path(self.env.srcdir) / path).is_file():
+            return "/" + path
+        return None
+
+    def _url(self, docname: str) -> str:
+        self.env.note_dependency(str(self.env.doc2path(docname)))
+        return "/" + self.site.builder.get_target_uri(docname)
+
+
+def wants_liquid(config: Config, data: dict[str, Any] | None) -> bool:
+    """The site's ``ablog_ext_liquid``, unless the post says ``render_with_liquid``."""
+    if data and "render_with_liquid" in data:
+        return parse_bool(data["render_with_liquid"], "render_with_liquid", True, [])
+    return bool(config.ablog_ext_liquid)
+
+
+def page_values(
+    env: BuildEnvironment,
+    site: _Site,
+    docname: str,
+    data: dict[str, Any],
+    meta: PostMeta,
+    body: str,
+) -> dict[str, object]:
+    """``page.*``: the front matter, plus what Jekyll computes for a post."""
+    path = PurePosixPath(Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix())
+    match = _DATED.match(docname)
+    slug = match[5] if match else path.stem
+    excerpt = meta.excerpt
+    if excerpt is None:
+        separator = meta.excerpt_separator.strip() or "\n\n"
+        head = body.lstrip("\n")
+        excerpt = head.split(separator, 1)[0] if separator in head else head.split("\n\n", 1)[0]
+    return {
+        **data,
+        "title": meta.title or data.get("title") or "",
+        "date": meta.date,
+        "url": "/" + site.builder.get_target_uri(docname),
+        "path": str(path),
+        "name": path.name,
+        "slug": data.get("slug") or slug,
+        "id": "/" + docname,
+        "categories": list(meta.categories),
+        "tags": list(meta.tags),
+        "excerpt": excerpt.strip(),
+        "collection": "posts",
+    }
+
+
+def render_liquid(
+    document: nodes.document, text: str, block: FrontMatterBlock, meta: PostMeta
+) -> tuple[str, list[int]] | None:
+    """The post's text with its body rendered, and the source line of each of its
+    lines; ``None`` when there is nothing to render."""
+    env: BuildEnvironment = document.settings.env
+    if not wants_liquid(env.config, block.data):
+        return None
+    lines = text.splitlines(keepends=True)
+    head, body = "".join(lines[: block.body_start]), "".join(lines[block.body_start :])
+    if "{%" not in body and "{{" not in body:
+        return None
+    site = _SITES.get(env)
+    if site is None:  # read outside a build's read phase (a test calling the parser)
+        return None
+    docname = env.docname
+    includes = Path(env.srcdir, env.config.ablog_ext_liquid_includes).resolve()
+    resolver = _Resolver(env, site, docname, includes)
+    page = page_values(env, site, docname, block.data or {}, meta, body)
+    rendered = site.engine.render(body, page, resolver, name=docname)
+    _report(docname, block.body_start, rendered)
+    offset = block.body_start
+    mapping = list(range(1, offset + 1)) + [offset + line for line in rendered.lines]
+    return head + rendered.text, mapping
+
+
+def _report(docname: str, offset: int, rendered: Rendered) -> None:
+    for problem in sorted(rendered.problems, key=lambda problem: problem.line):
+        action = "" if rendered.rendered else "; the post's Liquid is left unrendered"
+        logger.warning(
+            "Liquid: %s%s",
+            problem.message,
+            action,
+            type="ablog_ext",
+            subtype="liquid",
+            location=(docname, offset + problem.line),
+        )
+    for name, found in rendered.unknown_tags.items():
+        if name.startswith("end") and name[3:] in rendered.unknown_tags:
+            continue
+        also = f" (also on line {', '.join(map(str, (offset + n for n in found[1:])))})"
+        logger.warning(
+            "Liquid: unknown tag '%s' (a Jekyll plugin's?) left out%s",
+            name,
+            also if found[1:] else "",
+            type="ablog_ext",
+            subtype="liquid",
+            location=(docname, offset + found[0]),
+        )
+
+
+def setup_liquid(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _start_reading)
+
+
+__all__ = ["page_values", "render_liquid", "setup_liquid", "site_values", "wants_liquid"]

@@ -1,0 +1,1 @@
+# A plugin Jekyll runs and init cannot carry over.

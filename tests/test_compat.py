@@ -1,0 +1,352 @@
+"""Adding ablog_ext to an ABlog site keeps everything the site already publishes.
+
+Each ``compat-*`` root is a site written for plain ABlog; it is built as it is and
+with ``ablog_ext`` added (same configuration otherwise).  Every file of the plain
+build must be in the ablog_ext build, with no new warning, and every feed ABlog
+wrote must hold the same entries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_site, warnings_of
+
+PLAIN = ["ablog", "myst_parser"]
+#: Files plain ABlog writes that ablog_ext leaves out on purpose: the archive page
+#: of a category with an empty name (``:category:`` with nothing after it).
+DELIBERATELY_GONE = {("compat-team", "html"): {"blog/category/.html"}}
+
+
+def build_pair(tmp_path_factory, root: str, buildername: str = "html", **overrides):
+    from ablog.blog import Blog
+
+    # Plain ABlog keeps its posts in a process-wide singleton: start it afresh.
+    Blog._dict.clear()
+    plain = build_site(
+        tmp_path_factory.mktemp("plain"), root, buildername, confoverrides=dict(overrides)
+    )
+    with_ext = build_site(
+        tmp_path_factory.mktemp("ext"),
+        root,
+        buildername,
+        confoverrides={**overrides, "extensions": [*PLAIN, "ablog_ext"]},
+    )
+    return plain, with_ext
+
+
+def files(app) -> set[str]:
+    out = Path(app.outdir)
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def normalised_warnings(app) -> set[str]:
+    """Warnings without the build's own folder, so two builds compare."""
+    return {w.replace(str(app.srcdir), "<src>") for w in warnings_of(app)}
+
+
+def feed_entries(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
+    """A feed's title and its entries' titles, links and content as text."""
+    if path.suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = [
+            (item["title"], item["url"], text_of(item.get("content_html", "")))
+            for item in data["items"]
+        ]
+        return data["title"], items
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    items = []
+    for entry in parsed.entries:
+        content = entry.content[0].value if "content" in entry else entry.get("description", "")
+        items.append((entry.title, entry.link, text_of(content)))
+    return parsed.feed.title, items
+
+
+def text_of(html: str) -> str:
+    return " ".join(BeautifulSoup(html or "", "html.parser").get_text(" ").split())
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("compat-ablogdocs", "html"),
+        ("compat-team", "html"),
+        ("compat-team", "dirhtml"),
+        ("compat-ablogdocs", "dirhtml"),
+    ],
+)
+def pair(request, tmp_path_factory):
+    root, buildername = request.param
+    plain, with_ext = build_pair(tmp_path_factory, root, buildername)
+    return root, buildername, plain, with_ext
+
+
+def test_every_file_of_the_plain_build_is_kept(pair):
+    root, buildername, plain, with_ext = pair
+    gone = DELIBERATELY_GONE.get((root, buildername), set())
+    assert files(plain) - files(with_ext) == gone
+    for path in gone:
+        assert path in files(plain)  # the exception is still needed
+
+
+def test_no_new_warnings(pair):
+    _root, _buildername, plain, with_ext = pair
+    assert normalised_warnings(with_ext) - normalised_warnings(plain) == set()
+
+
+def test_every_ablog_feed_keeps_its_entries(pair):
+    _root, _buildername, plain, with_ext = pair
+    feeds = sorted(p for p in files(plain) if p.endswith(".xml"))
+    assert feeds
+    for name in feeds:
+        title, entries = feed_entries(Path(plain.outdir, name))
+        ext_title, ext_entries = feed_entries(Path(with_ext.outdir, name))
+        assert ext_title == title, name
+        assert [e[:2] for e in ext_entries] == [e[:2] for e in entries], name
+        for (entry_title, _, content), (_, _, ext_content) in zip(
+            entries, ext_entries, strict=True
+        ):
+            assert ext_content == content, (name, entry_title)
+
+
+# -- ABlog's documentation: archive feeds, named feeds, section posts ------------------
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    return build_pair(tmp_path_factory, "compat-ablogdocs")
+
+
+ARCHIVE_FEEDS = [
+    "blog/2021",
+    "blog/2022",
+    "blog/author/mira-okafor",
+    "blog/author/tomas-lind",
+    "blog/location/oslo-norway",
+    "blog/location/lagos-nigeria",
+    "blog/location/tromsø",
+    "blog/language/english",
+    "blog/language/norsk-bokmal",
+    "blog/category/manual",
+    "blog/category/release",
+    "blog/category/notes",
+    "blog/tag/config",
+    "blog/tag/travel",
+]
+
+
+def test_archive_feeds_and_named_feeds_in_every_format(docs):
+    plain, with_ext = docs
+    written = files(with_ext)
+    for folder in ["blog", *ARCHIVE_FEEDS]:
+        for name in (
+            "atom.xml",
+            "rss.xml",
+            "feed.json",
+            "social.xml",
+            "social-rss.xml",
+            "social.json",
+        ):
+            assert f"{folder}/{name}" in written, f"{folder}/{name}"
+        # ABlog writes the same two Atom files.
+        assert {f"{folder}/atom.xml", f"{folder}/social.xml"} <= files(plain)
+
+
+@pytest.mark.parametrize("name", ["social.xml", "social-rss.xml", "social.json"])
+def test_named_feed_templates_in_every_format(docs, name):
+    _plain, with_ext = docs
+    title, entries = feed_entries(Path(with_ext.outdir, "blog/tag/travel", name))
+    assert title == "Lantern - Posts tagged travel"
+    assert [(t, c) for t, _, c in entries] == [
+        (
+            "New: Second crossing",
+            "Second crossing: https://lantern.example.org/notes/crossings.html#second-crossing",
+        ),
+        (
+            "New: First crossing",
+            "First crossing: https://lantern.example.org/notes/crossings.html#first-crossing",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml", "feed.json"])
+def test_default_feed_content_template_in_every_format(docs, name):
+    _plain, with_ext = docs
+    _title, entries = feed_entries(Path(with_ext.outdir, "blog", name))
+    assert ("Lantern 2.0", "Lantern 2.0 #release #feeds") in [(t, c) for t, _, c in entries]
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml", "feed.json"])
+def test_section_posts_each_in_every_feed(docs, name):
+    _plain, with_ext = docs
+    expected = [
+        ("Second crossing", "https://lantern.example.org/notes/crossings.html#second-crossing"),
+        ("First crossing", "https://lantern.example.org/notes/crossings.html#first-crossing"),
+    ]
+    for folder in ("blog", "blog/category/notes", "blog/tag/travel", "blog/2021"):
+        _title, entries = feed_entries(Path(with_ext.outdir, folder, name))
+        links = [(t, link) for t, link, _ in entries]
+        assert [each for each in links if "crossings" in each[1]] == expected, folder
+    _title, entries = feed_entries(Path(with_ext.outdir, "blog/author/mira-okafor", name))
+    assert ("Second crossing", expected[0][1]) in [(t, link) for t, link, _ in entries]
+    assert "First crossing" not in [t for t, _, _ in entries]
+
+
+def test_section_posts_are_listed_posts(docs):
+    from ablog_ext.blogdata import listed_posts
+
+    _plain, with_ext = docs
+    crossings = [p for p in listed_posts(with_ext.env) if p.docname == "notes/crossings"]
+    assert [(p.title, p.section, p.categories, p.authors) for p in crossings] == [
+        ("First crossing", "first-crossing", ("Notes",), ("Tomas",)),
+        ("Second crossing", "second-crossing", ("Notes",), ("Mira",)),
+    ]
+    assert all(p.words > 0 for p in crossings)
+
+
+def test_parallel_build_writes_the_same_feeds(docs, tmp_path):
+    """Section posts are recorded in the worker that reads them, then merged."""
+    _plain, serial = docs
+    parallel = build_site(
+        tmp_path,
+        "compat-ablogdocs",
+        confoverrides={"extensions": [*PLAIN, "ablog_ext"]},
+        parallel=2,
+    )
+    feeds = sorted(p for p in files(serial) if re.search(r"\.(xml|json)$", p))
+    assert feeds == sorted(p for p in files(parallel) if re.search(r"\.(xml|json)$", p))
+    for name in feeds:
+        assert Path(parallel.outdir, name).read_bytes() == Path(serial.outdir, name).read_bytes()
+
+
+def test_options_only_add(tmp_path):
+    """ablog_ext's own options add formats and archive kinds; ABlog's files stay."""
+    app = build_site(
+        tmp_path,
+        "compat-ablogdocs",
+        confoverrides={
+            "extensions": [*PLAIN, "ablog_ext"],
+            "ablog_ext_feed_formats": ["json"],
+            "ablog_ext_feed_archives": ["theme"],
+        },
+    )
+    written = files(app)
+    for folder in ["blog", *ARCHIVE_FEEDS]:
+        assert {f"{folder}/atom.xml", f"{folder}/social.xml", f"{folder}/feed.json"} <= written
+        assert f"{folder}/rss.xml" not in written
+
+
+def test_ablog_ext_archive_kinds_without_blog_feed_archives(tmp_path):
+    app = build_site(
+        tmp_path,
+        "compat-ablogdocs",
+        confoverrides={
+            "extensions": [*PLAIN, "ablog_ext"],
+            "blog_feed_archives": False,
+            "ablog_ext_feed_archives": ["location", "language"],
+            "ablog_ext_feed_formats": ["rss"],
+        },
+    )
+    feeds = {p for p in files(app) if re.search(r"\.(xml|json)$", p)}
+    assert feeds == {
+        f"{folder}/{name}"
+        for folder in [
+            "blog",
+            "blog/location/oslo-norway",
+            "blog/location/lagos-nigeria",
+            "blog/location/tromsø",
+            "blog/language/english",
+            "blog/language/norsk-bokmal",
+        ]
+        for name in ("rss.xml", "social-rss.xml")
+    } | {"blog/atom.xml", "blog/social.xml"}
+    title, entries = feed_entries(Path(app.outdir, "blog/location/oslo-norway/rss.xml"))
+    assert title == "Lantern - Posts from Oslo, Norway"
+    assert [t for t, _, _ in entries] == [
+        "Lantern 2.0",
+        "Second crossing",
+        "Om oversettelser",
+        "Setting up Lantern",
+    ]
+
+
+def test_titles_only_length_and_subtitle(tmp_path):
+    app = build_site(
+        tmp_path,
+        "compat-ablogdocs",
+        confoverrides={
+            "extensions": [*PLAIN, "ablog_ext"],
+            "blog_feed_titles": True,
+            "blog_feed_templates": {"atom": {}},
+            "blog_feed_length": 2,
+            "blog_feed_subtitle": "Paths, lit",
+        },
+    )
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse(Path(app.outdir, "blog", name).read_bytes())
+        assert parsed.feed.subtitle == "Paths, lit"
+        assert [e.title for e in parsed.entries] == ["Lantern 2.0", "Lantern 1.0"]
+        for entry in parsed.entries:
+            assert "content" not in entry
+            assert "The second release" in entry.summary or "first release" in entry.summary
+    data = json.loads(Path(app.outdir, "blog/feed.json").read_text(encoding="utf-8"))
+    assert data["description"] == "Paths, lit"
+    assert len(data["items"]) == 2
+    assert all("content_html" not in item for item in data["items"])
+
+
+def test_bad_feed_templates_warn(tmp_path):
+    app = build_site(
+        tmp_path,
+        "compat-ablogdocs",
+        confoverrides={
+            "extensions": [*PLAIN, "ablog_ext"],
+            "blog_feed_templates": {
+                "atom": {"content": "{% for %}"},
+                "../up": {},
+                "rss": {},
+                "bot": {"title": "{{ post.no_such.attribute }}", "body": "x"},
+            },
+        },
+    )
+    found = warnings_of(app)
+    assert any("blog_feed_templates['atom']['content'] is not a valid template" in w for w in found)
+    assert any("blog_feed_templates: '../up' is not a feed file name" in w for w in found)
+    assert any("blog_feed_templates['bot']['body']" in w for w in found)
+    # ABlog's feed named "rss" keeps its name; ablog_ext's RSS file would be the same.
+    assert any("the RSS file of the feed 'atom' would be rss.xml" in w for w in found)
+    assert any("blog_feed_templates['bot']['title'] failed" in w for w in found)
+    rss = feedparser.parse(Path(app.outdir, "blog/rss.xml").read_bytes())
+    assert rss.version.startswith("atom")  # ABlog's Atom feed named "rss"
+    bot = feedparser.parse(Path(app.outdir, "blog/bot.xml").read_bytes())
+    assert bot.entries[0].title == "Lantern 2.0"  # the post's own title, as a fallback
+
+
+# -- Empty names -------------------------------------------------------------------------
+
+
+def test_empty_names_make_no_page_and_no_feed(tmp_path):
+    app = build_site(tmp_path, "compat-empty-names")
+    written = files(app)
+    for kind in ("category", "tag", "author", "location", "language"):
+        for name in (".html", "atom.xml", "rss.xml", "feed.json", "index.html"):
+            assert f"blog/{kind}/{name}" not in written
+    assert not [p for p in written if re.search(r"(^|/)\.html$|//", p)]
+    for tag in ("alpha", "beta", "gamma"):
+        assert f"blog/tag/{tag}.html" in written
+        assert f"blog/tag/{tag}/atom.xml" in written
+    for posts in app.env.ablog_posts.values():
+        for info in posts:
+            for key in ("tags", "author", "category", "location", "language"):
+                assert all(str(name).strip() for name in info[key]), (info["docname"], key)
+    found = warnings_of(app)
+    assert len(found) == 1
+    assert "posts/punctuation.rst:4" in found[0]
+    assert "tag '???' left out" in found[0]

@@ -1,0 +1,176 @@
+"""kramdown syntax to MyST: the pure conversion, and what a real build shows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ablog_ext.kramdown import convert, parse_attributes
+
+from conftest import main_text, read_html, warnings_of
+
+
+def lines_of(text):
+    return convert(text).text.split("\n")
+
+
+def test_attribute_lists_parse():
+    attrs = parse_attributes("#id .a .b key=\"v w\" other='x' bare=1")
+    assert attrs is not None
+    assert (attrs.ids, attrs.classes) == (["id"], ["a", "b"])
+    assert attrs.keys == {"key": "v w", "other": "x", "bare": "1"}
+    assert parse_attributes("ok, car") is None
+    assert parse_attributes("note", {"note": ".n #x"}).classes == ["n"]
+    assert parse_attributes("nope", {}).unknown == ["nope"]
+
+
+def test_block_attributes_move_before_their_block():
+    result = convert("A lead\nparagraph.\n{: .lead #intro}\n\nNext.")
+    assert result.text.split("\n") == ["{#intro .lead}", "A lead", "paragraph.", "", "Next."]
+    assert result.lines == [3, 1, 2, 4, 5]
+    assert result.extensions == {"attrs_block"}
+
+
+def test_attributes_written_before_a_block_stay_there():
+    assert lines_of("{: .note}\nText.") == ["{.note}", "Text."]
+
+
+def test_heading_ids_become_targets():
+    assert lines_of("## Heading {#first}\n\nText") == ["(first)=", "## Heading", "", "Text"]
+    assert lines_of("### Plain\n{: #later}") == ["(later)=", "### Plain"]
+    assert lines_of("\nSetext {#s}\n------") == ["", "(s)=", "Setext", "------"]
+
+
+def test_toc_becomes_a_contents_directive():
+    result = convert("* TOC\n{:toc}\n\n## A")
+    assert result.text.split("\n")[:3] == ["```{contents}", ":local:", "```"]
+    assert result.lines[:3] == [1, 2, 2]
+
+
+def test_ald_definitions_vanish_and_references_resolve():
+    assert lines_of("{:warn: .warning}\n\nCareful.\n{: warn}") == [
+        "",
+        "",
+        "{.warning}",
+        "Careful.",
+    ]
+
+
+def test_span_attributes_on_links_and_images_others_dropped():
+    result = convert('[a](u){: .x target="_blank"} ![i](p){: width="9" style="s"} *e*{: .y}')
+    assert result.text == '[a](u){.x} ![i](p){width="9"} *e*'
+    assert [what for _, what in result.dropped] == [
+        "{: target='_blank'}",
+        "{: style='s'}",
+        "{: .y}",
+    ]
+    assert "attrs_inline" in result.extensions
+
+
+def test_span_attributes_on_reference_images():
+    result = convert('![logo][l]{: width="9" style="s"}\n\n[l]: x.png')
+    assert result.text.split("\n")[0] == '![logo][l]{width="9"}'
+
+
+def test_extensions():
+    result = convert(
+        '{::options toc_levels="2" /}\n{::comment}\nhidden\n{:/comment}\n'
+        "{::nomarkdown}\n<b>x</b>\n{:/nomarkdown}\nA{::comment}gone{:/comment}B"
+    )
+    assert result.text.split("\n") == ["", "", "", "", "```{raw} html", "<b>x</b>", "```", "AB"]
+    assert [what for _, what in result.dropped] == ['{::options toc_levels="2" /}']
+
+
+def test_math_display_inline_and_dollars():
+    assert lines_of("$$\n\\frac{a}{b}\n$$") == ["```{math}", "\\frac{a}{b}", "```"]
+    assert lines_of("$$ E = mc^2 $$") == ["```{math}", "E = mc^2", "```"]
+    assert lines_of("Costs $5 or $$ x_1 $$ and $6.") == ["Costs $5 or {math}`x_1` and $6."]
+    assert lines_of("Escaped \\$$ x $$") == ["Escaped \\$$ x $$"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "```\n{: .x}\n$$ y $$\n## H {#i}\n```",
+        "~~~\n{:toc}\n~~~",
+        "Para.\n\n    {: .x}\n    $$ y $$",
+        "Text `{: .x}` and `$$ y $$` here.",
+    ],
+)
+def test_code_is_never_touched(code):
+    assert convert(code).text == code
+
+
+def test_lookalikes_of_myst_attributes_are_escaped():
+    # Only converted when the post has kramdown syntax (here the trailing span list).
+    assert convert("*x*{.y} and [a](b){#c} {: .z}").text == "*x*\\{.y} and [a](b)\\{#c} "
+
+
+def test_text_without_kramdown_is_returned_as_is():
+    text = "Plain {braces} and {:ok, car} in prose."
+    result = convert(text)
+    assert result.text == text
+    assert result.dropped == []
+
+
+# -- a real build -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(site_factory):
+    return site_factory("liquid")
+
+
+def test_build_shows_no_kramdown_syntax(built):
+    page = main_text(read_html(built, "posts/2020-10-01-kramdown"))
+    for code in page.select("pre, code"):
+        code.decompose()
+    text = page.get_text(" ", strip=True)
+    assert "{:" not in text
+    assert "$$" not in text
+    assert "{::" not in text
+
+
+def test_build_maps_what_myst_has(built):
+    page = main_text(read_html(built, "posts/2020-10-01-kramdown"))
+    toc = [a.get_text() for a in page.select("nav.contents a")]
+    assert toc == ["First section", "Second section"]
+    assert page.select_one("section#first h2") is not None
+    assert page.select_one("section#second h2") is not None
+    lead = page.select_one("p#intro")
+    assert lead is not None and "lead" in lead["class"]
+    assert "before-block" in page.find("p", string=re.compile("written before it"))["class"]
+    ald = page.select_one("p#from-ald")
+    assert ald is not None and "callout" in ald["class"]
+    image = page.select_one('img[src="https://example.org/logo.png"]')
+    # Attributes or a style, depending on the docutils version.
+    size = (image.get("width"), image.get("height"))
+    assert size == ("120", "60") or "width: 120px; height: 60px" in image.get("style", "")
+    assert page.select_one("div.raw-html").get_text() == "kept as HTML"
+    assert "never shown" not in page.get_text()
+
+
+def test_build_renders_math_and_keeps_dollars(built):
+    page = main_text(read_html(built, "posts/2020-10-01-kramdown"))
+    assert page.select_one("span.math").get_text() == "\\(x^2 + y^2\\)"
+    assert page.select_one("div.math").get_text().strip() == "\\[\\frac{a}{b} = c\\]"
+    assert "It costs $5, or $10 with shipping" in page.get_text(" ", strip=True)
+
+
+def test_build_keeps_code_as_written(built):
+    page = main_text(read_html(built, "posts/2020-10-01-kramdown"))
+    code = page.select_one("div.highlight-ruby").get_text()
+    assert "{: .not-an-attribute}" in code
+    assert "$$ not math $$" in code
+    literals = [c.get_text() for c in page.select("code.literal")]
+    assert literals == ["{: .kept}", "$$ kept $$"]
+    assert "{.braces} is text" in page.get_text(" ", strip=True)
+
+
+def test_build_warns_once_per_post_with_lines(built):
+    found = [w for w in warnings_of(built) if "[ablog_ext.kramdown]" in w]
+    assert len(found) == 1
+    assert "2020-10-01-kramdown.md:7: WARNING: kramdown: MyST has no equivalent for" in found[0]
+    for part in ["(line 7)", "target='_blank'} (line 12)", "{: .highlight} (line 12)", "(line 15)"]:
+        assert part in found[0]
