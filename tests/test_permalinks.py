@@ -347,6 +347,15 @@ def test_links_to_old_and_new_urls_resolve(built):
     ]
 
 
+def test_liquid_links_resolve(built):
+    """What Liquid writes (post_url: the new URL; site.baseurl: ablog_ext_site's)."""
+    assert link_hrefs(built, "posts/2020-02-11-liquid") == [
+        ("2020-01-05-first-steps.html", "post_url"),
+        ("2020-01-05-first-steps.html", "site.baseurl"),
+        ("2020-01-05-first-steps.html", "relative_url"),
+    ]
+
+
 def test_dirhtml(tmp_path):
     app = build_dir(copy_root(tmp_path, "permalinks"), "dirhtml")
     # The page "about" is about/index.html here: about.html is free for the redirect.
@@ -356,6 +365,10 @@ def test_dirhtml(tmp_path):
     # The page a static host serves at /2020/02/10/linking.html, not .../linking/index.html.
     assert (Path(app.outdir) / "2020/02/10/linking.html").is_file()
     assert not (Path(app.outdir) / "2020/02/10/linking").exists()
+    assert link_hrefs(app, "posts/2020-02-11-liquid")[0] == (
+        "../2020-01-05-first-steps/",
+        "post_url",
+    )
     links = link_hrefs(app, "posts/2020-02-10-linking")
     assert links[0] == ("../2020-01-05-first-steps/", "old URL")
     assert links[5] == ("../2020-01-05-first-steps/#a-section", "with a fragment")
