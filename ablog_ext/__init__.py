@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .names import setup_names
     from .parallel import setup_parallel
     from .postfiles import setup_postfiles
+    from .permalinks import setup_permalinks
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_liquid(app)
     setup_posts(app)
     setup_postfiles(app)
+    setup_permalinks(app)
     setup_compat(app)
     setup_names(app)
     setup_redirects(app)
@@ -53,7 +55,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 4,
+        "env_version": 5,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

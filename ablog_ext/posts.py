@@ -452,8 +452,6 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
             info["update"] = max(info["update"], naive(meta.updated))
         lines = dict(parsed.block.key_lines)
         redirects = [(path, lines.get("redirect_from", 1)) for path in meta.redirect_from]
-        if meta.permalink:
-            redirects.append((meta.permalink, lines.get("permalink", 1)))
         # The offset the author wrote, which ABlog's naive date has lost.
         if meta.date is not None and date is not None:
             date_text = meta.date.isoformat()
