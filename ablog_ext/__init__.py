@@ -22,8 +22,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .liquid import setup_liquid
     from .names import setup_names
     from .parallel import setup_parallel
-    from .postfiles import setup_postfiles
     from .permalinks import setup_permalinks
+    from .postfiles import setup_postfiles
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
