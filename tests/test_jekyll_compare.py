@@ -109,7 +109,10 @@ def test_sphinx_redirects_from_every_file_jekyll_writes(tmp_path, permalink):
     )
     app = build_dir(srcdir)
     # Jekyll rolls 2019-02-30 over to 2019-03-02; ablog_ext says it is not a date.
-    assert [w for w in warnings_of(app) if "'2019-02-30'" not in w] == []
+    # The cases spell one category two ways on purpose (Jekyll downcases it in URLs):
+    # ablog_ext merges them into one archive, with a warning.
+    expected = ("'2019-02-30'", "[ablog_ext.names]")
+    assert [w for w in warnings_of(app) if not any(text in w for text in expected)] == []
     outdir = Path(app.outdir)
     missing = sorted(path for path in jekyll_files if not (outdir / path).is_file())
     assert missing == []
