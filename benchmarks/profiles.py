@@ -2,8 +2,9 @@
 
     python3 benchmarks/profiles.py --posts 1000 --variants plain ext --shapes toctree orphan
 
-Each build runs in its own process under cProfile (which roughly doubles its
-time: read shares, not seconds).  The raw profiles are kept (``--keep DIR``) for
+Each build runs in its own process under cProfile, timed in CPU seconds of that
+process (so other work on the machine does not distort the shares; cProfile itself
+adds roughly half again: read shares, not seconds).  The raw profiles are kept (``--keep DIR``) for
 ``python3 -m pstats`` or snakeviz.  Phases are the cumulative time of marker
 functions; they nest (parsing is part of reading), so shares do not add up.
 """
@@ -137,9 +138,10 @@ PHASES: list[tuple[str, int, str, str]] = [
 
 #: Runs sphinx-build under cProfile in a fresh process.
 _PROFILED_BUILD = """
-import cProfile, sys
+import cProfile, sys, time
 from sphinx.cmd.build import main
-profile = cProfile.Profile()
+# CPU time of this process: other processes on a shared machine do not inflate it.
+profile = cProfile.Profile(time.process_time)
 status = profile.runcall(main, sys.argv[2:])
 profile.dump_stats(sys.argv[1])
 sys.exit(status)
@@ -198,7 +200,7 @@ def report(stats_path: Path, title: str, top: int) -> str:
     stats = pstats.Stats(str(stats_path))
     raw = stats.stats  # type: ignore[attr-defined]
     total = max(ct for (_cc, _nc, _tt, ct, _callers) in raw.values())
-    out = [f"### {title}\n", f"Profiled total {total:.1f} s (cProfile overhead included).\n"]
+    out = [f"### {title}\n", f"Profiled total {total:.1f} CPU s (cProfile overhead included).\n"]
     out += ["| phase | cumulative s | share | calls |", "|---|---:|---:|---:|"]
     for label, indent, seconds, calls in phase_rows(stats):
         name = "\u00a0\u00a0" * indent + label

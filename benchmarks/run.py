@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -222,6 +222,7 @@ def hugo_system(srcdir: Path) -> System:
 @dataclass
 class Options:
     repeat: int
+    parallel_repeat: int
     memory_limit_mb: float
     timeout: float
 
@@ -414,7 +415,7 @@ def run_shape(
         jobs = {v: sphinx_system(v, sites[v].srcdir, jobs=2) for v in SPHINX}
         for variant, system in jobs.items():
             system.name = variant
-        runs = take_turns(jobs.values(), options, clean)
+        runs = take_turns(jobs.values(), replace(options, repeat=options.parallel_repeat), clean)
         for variant, system in jobs.items():
             run = median(runs[variant])
             size = output_size(system.outdir) if not run.failed else None
@@ -630,6 +631,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (median)")
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--skip-parallel", action="store_true", help="no -j 2 builds")
+    parser.add_argument(
+        "--parallel-repeat", type=int, help="-j 2 builds of each system (default: --repeat)"
+    )
     parser.add_argument("--skip-others", action="store_true", help="no Jekyll and Hugo rows")
     parser.add_argument(
         "--migration-posts",
@@ -640,7 +644,7 @@ def main() -> None:
     parser.add_argument(
         "--memory-limit",
         type=float,
-        default=8000,
+        default=6000,
         help="stop a build whose process tree goes above this many MB",
     )
     parser.add_argument(
@@ -650,7 +654,9 @@ def main() -> None:
         help="stop a build that runs longer than this many seconds",
     )
     args = parser.parse_args()
-    options = Options(args.repeat, args.memory_limit, args.timeout)
+    options = Options(
+        args.repeat, args.parallel_repeat or args.repeat, args.memory_limit, args.timeout
+    )
     versions = ", ".join(
         f"{name} {metadata.version(name)}"
         for name in ("sphinx", "ablog", "myst-parser", "pydata-sphinx-theme")
@@ -663,7 +669,7 @@ def main() -> None:
     print(
         f"# ablog-ext benchmark\n\n{platform.python_implementation()} {platform.python_version()}, "
         f"{versions}; {'; '.join(tools)}; {os.cpu_count()} CPUs, {platform.machine()}; "
-        f"--repeat {args.repeat}\n",
+        f"--repeat {args.repeat}, -j 2 builds {options.parallel_repeat} times\n",
         flush=True,
     )
     results: dict[tuple[int, str], list[Row]] = {}
