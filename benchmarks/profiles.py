@@ -23,31 +23,42 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import SHAPES, VARIANTS, generate
 
-#: (phase, indent, file, function): the cumulative time of that function is the phase's.
-PHASES: list[tuple[str, int, str, str]] = [
+#: (phase, indent, file, function[, caller]): the cumulative time of that function (when
+#: called from *caller*) is the phase's.
+PHASES: list[tuple[str, int, str, str] | tuple[str, int, str, str, str]] = [
     ("whole build (Sphinx.build)", 0, "sphinx/application.py", "build"),
     ("reading (Builder.read)", 1, "sphinx/builders/__init__.py", "read"),
     (
-        "parse + transforms, per document (_parse_str_to_doctree)",
+        "parse + read transforms, per document (_parse_str_to_doctree)",
         2,
         "sphinx/util/docutils.py",
         "_parse_str_to_doctree",
     ),
-    ("markdown-it tokenizing (MarkdownIt.parse)", 3, "markdown_it/main.py", "parse"),
     (
-        "MyST tokens to docutils (DocutilsRenderer.render)",
+        "docutils settings built per document (_get_settings)",
         3,
-        "myst_parser/mdit_to_docutils/base.py",
-        "render",
+        "sphinx/util/docutils.py",
+        "_get_settings",
+        "_parse_str_to_doctree",
+    ),
+    ("MyST parse (MystParser.parse)", 3, "myst_parser/parsers/sphinx_.py", "parse"),
+    ("ablog_ext's parser: front matter + MyST (posts.py)", 3, "ablog_ext/posts.py", "parse"),
+    ("markdown-it + MyST renderer (MarkdownIt.render)", 4, "markdown_it/main.py", "render"),
+    (
+        "a markdown-it parser per document (create_md_parser)",
+        4,
+        "myst_parser/parsers/mdit.py",
+        "create_md_parser",
     ),
     (
-        "transforms (Transformer.apply_transforms)",
+        "read transforms (SphinxTransformer.apply_transforms)",
         3,
-        "docutils/transforms/__init__.py",
+        "sphinx/transforms/__init__.py",
         "apply_transforms",
+        "_parse_str_to_doctree",
     ),
-    ("ABlog post registration (process_posts, doctree-read)", 2, "ablog/post.py", "process_posts"),
-    ("ablog_ext front matter and excerpts (posts.py)", 2, "ablog_ext/posts.py", "record_post"),
+    ("ABlog post registration (process_posts, doctree-read)", 4, "ablog/post.py", "process_posts"),
+    ("ablog_ext record_post (doctree-read)", 4, "ablog_ext/posts.py", "record_post"),
     ("pickling doctrees (write_doctree)", 2, "sphinx/builders/__init__.py", "write_doctree"),
     ("ABlog register_posts (Blog objects)", 1, "ablog/post.py", "register_posts"),
     ("consistency check", 1, "sphinx/environment/__init__.py", "check_consistency"),
@@ -91,7 +102,7 @@ PHASES: list[tuple[str, int, str, str]] = [
     ),
     ("every page template (handle_page)", 1, "sphinx/builders/html/__init__.py", "handle_page"),
     (
-        "pydata: remove empty sidebar templates (update_and_remove_templates)",
+        "pydata: sidebars rendered to test emptiness (update_and_remove_templates)",
         2,
         "pydata_sphinx_theme/__init__.py",
         "update_and_remove_templates",
@@ -135,6 +146,7 @@ PHASES: list[tuple[str, int, str, str]] = [
     ),
 ]
 
+INDENT = "\u00a0\u00a0"  # non-breaking: Markdown keeps them
 
 #: Runs sphinx-build under cProfile in a fresh process.
 _PROFILED_BUILD = """
@@ -172,14 +184,21 @@ def phase_rows(stats: pstats.Stats) -> list[tuple[str, int, float, int]]:
     """(phase, indent, cumulative seconds, calls) for every phase found."""
     raw = stats.stats  # type: ignore[attr-defined]
     rows = []
-    for label, indent, path, function in PHASES:
+    for label, indent, path, function, *caller in PHASES:
         regex = re.compile(re.escape(path) + r":\d+\((" + function + r")\)$")
         seconds = 0.0
         calls = 0
-        for func, (_cc, nc, _tt, ct, _callers) in raw.items():
-            if regex.search(_key(func)):
+        for func, (_cc, nc, _tt, ct, callers) in raw.items():
+            if not regex.search(_key(func)):
+                continue
+            if not caller:
                 seconds += ct
                 calls += nc
+                continue
+            for who, (_c, n, _t, cumulative) in callers.items():
+                if who[2] == caller[0]:
+                    seconds += cumulative
+                    calls += n
         if calls:
             rows.append((label, indent, seconds, calls))
     return rows
@@ -217,6 +236,29 @@ def report(stats_path: Path, title: str, top: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def compare(paths: list[Path]) -> str:
+    """One phase table over several profiles: CPU seconds and share of each."""
+    columns = []
+    for path in paths:
+        stats = pstats.Stats(str(path))
+        raw = stats.stats  # type: ignore[attr-defined]
+        total = max(ct for (_cc, _nc, _tt, ct, _callers) in raw.values())
+        columns.append((total, {label: seconds for label, _i, seconds, _n in phase_rows(stats)}))
+    out = ["| phase | " + " | ".join(path.stem for path in paths) + " |"]
+    out.append("|---|" + "---:|" * len(paths))
+    for label, indent, *_rest in PHASES:
+        cells = []
+        for total, found in columns:
+            seconds = found.get(label)
+            cells.append("" if seconds is None else f"{seconds:.1f} ({seconds / total:.0%})")
+        if any(cells):
+            name = INDENT * int(indent) + str(label)
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
+    totals = " | ".join(f"{total:.1f}" for total, _found in columns)
+    out.append(f"| profiled total, CPU s | {totals} |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -227,7 +269,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, help="keep the .prof files in this folder")
     parser.add_argument("--report", type=Path, nargs="*", help="only report these .prof files")
+    parser.add_argument("--compare", type=Path, nargs="*", help="one phase table for these")
     args = parser.parse_args()
+    if args.compare:
+        print(compare(args.compare))
+        return
     if args.report:
         for path in args.report:
             print(report(path, path.stem, args.top))

@@ -262,7 +262,8 @@ def median(runs: list[Run]) -> Run:
     if failed:
         return failed[0]
     ordered = sorted(runs, key=lambda run: run.seconds)
-    middle = ordered[len(ordered) // 2]
+    # The lower middle of an even count: noise on a shared machine only adds time.
+    middle = ordered[(len(ordered) - 1) // 2]
     # Memory: the median of the peaks, not the peak of the median-time run.
     return Run(
         middle.seconds,
@@ -376,7 +377,13 @@ class Row:
 
 
 def run_shape(
-    posts: int, shape: str, workdir: Path, options: Options, others: list[System], parallel: bool
+    posts: int,
+    shape: str,
+    workdir: Path,
+    options: Options,
+    others: list[System],
+    parallel: bool,
+    rebuilds: bool = True,
 ) -> list[Row]:
     sites = {v: sphinx_system(v, workdir / f"{v}-{shape}-{posts}") for v in SPHINX}
     for variant, system in sites.items():
@@ -389,6 +396,9 @@ def run_shape(
         rows.append(Row(f"{system.name} full", run, system.name, "full", size))
 
     # Rebuilds on the serial full build's output.
+    if not rebuilds:
+        return _parallel_rows(posts, shape, sites, options, parallel, rows)
+
     def nothing(system: System, turn: int) -> None:
         pass
 
@@ -408,6 +418,18 @@ def run_shape(
                 Row(f"{variant} {label}", median(runs[variant]), variant, kind, visible=visible)
             )
 
+    return _parallel_rows(posts, shape, sites, options, parallel, rows)
+
+
+def _parallel_rows(
+    posts: int,
+    shape: str,
+    sites: dict[str, System],
+    options: Options,
+    parallel: bool,
+    rows: list[Row],
+) -> list[Row]:
+    """The -j 2 full builds, from freshly generated posts; then clean up."""
     if parallel:
         for variant, system in sites.items():
             shutil.rmtree(system.srcdir, ignore_errors=True)
@@ -632,6 +654,12 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--skip-parallel", action="store_true", help="no -j 2 builds")
     parser.add_argument(
+        "--full-only-above",
+        type=int,
+        default=0,
+        help="above this many posts, full builds only (no rebuild rows): the growth",
+    )
+    parser.add_argument(
         "--parallel-repeat", type=int, help="-j 2 builds of each system (default: --repeat)"
     )
     parser.add_argument("--skip-others", action="store_true", help="no Jekyll and Hugo rows")
@@ -687,9 +715,18 @@ def main() -> None:
                     others.append(hugo_system(generate_hugo(workdir / f"hugo-{posts}", posts)))
             for shape in args.shapes:
                 # Jekyll and Hugo have no shapes: the same build, a control for noise.
-                rows = run_shape(posts, shape, workdir, options, others, not args.skip_parallel)
+                rows = run_shape(
+                    posts,
+                    shape,
+                    workdir,
+                    options,
+                    others,
+                    not args.skip_parallel,
+                    rebuilds=not args.full_only_above or posts <= args.full_only_above,
+                )
                 results[(posts, shape)] = rows
-                print_table(f"{posts} posts, {shape} shape", rows)
+                load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+                print_table(f"{posts} posts, {shape} shape (load average after: {load})", rows)
                 sys.stdout.flush()
             for system in others:
                 shutil.rmtree(system.srcdir, ignore_errors=True)
