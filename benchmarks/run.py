@@ -223,6 +223,7 @@ def hugo_system(srcdir: Path) -> System:
 class Options:
     repeat: int
     parallel_repeat: int
+    parallel_systems: tuple[str, ...]
     memory_limit_mb: float
     timeout: float
 
@@ -434,7 +435,11 @@ def _parallel_rows(
         for variant, system in sites.items():
             shutil.rmtree(system.srcdir, ignore_errors=True)
             generate(system.srcdir, posts, variant, shape)  # undo the edits
-        jobs = {v: sphinx_system(v, sites[v].srcdir, jobs=2) for v in SPHINX}
+        jobs = {
+            v: sphinx_system(v, sites[v].srcdir, jobs=2)
+            for v in SPHINX
+            if v in options.parallel_systems
+        }
         for variant, system in jobs.items():
             system.name = variant
         runs = take_turns(jobs.values(), replace(options, repeat=options.parallel_repeat), clean)
@@ -654,6 +659,13 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--skip-parallel", action="store_true", help="no -j 2 builds")
     parser.add_argument(
+        "--parallel-systems",
+        nargs="+",
+        choices=SPHINX,
+        default=list(SPHINX),
+        help="which sites get -j 2 builds",
+    )
+    parser.add_argument(
         "--full-only-above",
         type=int,
         default=0,
@@ -683,7 +695,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     options = Options(
-        args.repeat, args.parallel_repeat or args.repeat, args.memory_limit, args.timeout
+        args.repeat,
+        args.parallel_repeat or args.repeat,
+        tuple(args.parallel_systems),
+        args.memory_limit,
+        args.timeout,
     )
     versions = ", ".join(
         f"{name} {metadata.version(name)}"
