@@ -490,7 +490,8 @@ def run_migration(posts: int, workdir: Path, options: Options) -> list[Row]:
         conf = min(target.rglob("conf.py"), key=lambda path: len(path.parts), default=None)
         if conf is None:
             raise SystemExit(f"ablog-ext init wrote no conf.py into {target}")
-        built = build(sphinx_system("ext", conf.parent), options)
+        site = sphinx_system("ext", conf.parent)
+        built = build(site, options)
         migrations.append(
             Run(
                 init.seconds + built.seconds,
@@ -513,7 +514,7 @@ def run_migration(posts: int, workdir: Path, options: Options) -> list[Row]:
     if command is None:
         rows.append(Row(name, Run(0, 0, 0, failed="not available"), "ext", "migration"))
     else:
-        rows.append(Row(name, median(migrations), "ext", "migration"))
+        rows.append(Row(name, median(migrations), "ext", "migration", output_size(site.outdir)))
     return rows
 
 
@@ -544,7 +545,7 @@ def print_table(title: str, rows: list[Row]) -> None:
             continue
         size = row.size
         shown = ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in row.visible.items())
-        read = "" if row.system not in SPHINX or row.kind == "migration" else str(run.read)
+        read = "" if row.system not in SPHINX else str(run.read)
         print(
             f"| {row.name} | {run.seconds:.2f} | "
             f"{_ratio(run.seconds, plain.seconds) if plain and not plain.failed else ''} | "
