@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import SHAPES, VARIANTS, generate
+from run import edit_body, edit_sidebar
 
 #: (phase, indent, file, function[, caller]): the cumulative time of that function (when
 #: called from *caller*) is the phase's.
@@ -268,6 +269,9 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, help="keep the .prof files in this folder")
+    parser.add_argument(
+        "--rebuilds", action="store_true", help="also a no-op rebuild, a body and a sidebar edit"
+    )
     parser.add_argument("--report", type=Path, nargs="*", help="only report these .prof files")
     parser.add_argument("--compare", type=Path, nargs="*", help="one phase table for these")
     args = parser.parse_args()
@@ -285,9 +289,21 @@ def main() -> None:
             name = f"{variant}-{shape}-{args.posts}"
             with tempfile.TemporaryDirectory(prefix="ablog-ext-profile-") as tmp:
                 srcdir = generate(Path(tmp) / name, args.posts, variant, shape)
+                outdir = srcdir / "_build" / "html"
                 stats_path = keep / f"{name}.prof"
-                profile_build(srcdir, srcdir / "_build" / "html", stats_path)
-            print(report(stats_path, name, args.top), flush=True)
+                profile_build(srcdir, outdir, stats_path)
+                print(report(stats_path, name, args.top), flush=True)
+                if args.rebuilds:
+                    for kind, edit in (
+                        ("noop", None),
+                        ("body", edit_body),
+                        ("sidebar", edit_sidebar),
+                    ):
+                        if edit is not None:
+                            edit(srcdir, 0)
+                        path = keep / f"{name}-{kind}.prof"
+                        profile_build(srcdir, outdir, path)
+                        print(report(path, path.stem, args.top), flush=True)
 
 
 if __name__ == "__main__":
