@@ -452,6 +452,32 @@ def _parallel_rows(
     return rows
 
 
+def run_growth(
+    small: int, large: int, shapes: list[str], workdir: Path, options: Options
+) -> dict[str, tuple[int, Run, int, Run]]:
+    """ablog_ext's full builds at two sizes taking turns, so a change of load between the
+    sizes' tables does not pass for growth."""
+    growths = {}
+    for shape in shapes:
+        systems = []
+        for posts in (small, large):
+            system = sphinx_system(f"ext {posts}", workdir / f"growth-{shape}-{posts}")
+            generate(system.srcdir, posts, "ext", shape)
+            systems.append(system)
+        runs = take_turns(systems, options, clean)
+        first, second = (median(runs[system.name]) for system in systems)
+        growths[shape] = (small, first, large, second)
+        rows = [
+            Row(f"ext full, {posts} posts", median(runs[system.name]), "ext", "growth")
+            for posts, system in zip((small, large), systems, strict=True)
+        ]
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print_table(f"Growth, {shape} shape, sizes taking turns (load average after: {load})", rows)
+        for system in systems:
+            shutil.rmtree(system.srcdir, ignore_errors=True)
+    return growths
+
+
 # -- the migration row -----------------------------------------------------------------------
 
 
@@ -564,7 +590,11 @@ def _find(rows: list[Row], system: str, kind: str) -> Run | None:
     return None
 
 
-def targets(results: dict[tuple[int, str], list[Row]], sizes: list[int]) -> list[str]:
+def targets(
+    results: dict[tuple[int, str], list[Row]],
+    sizes: list[int],
+    growths: dict[str, tuple[int, Run, int, Run]] | None = None,
+) -> list[str]:
     """One line per target of issue 13: met, missed, or not measured."""
     lines: list[str] = []
 
@@ -620,7 +650,19 @@ def targets(results: dict[tuple[int, str], list[Row]], sizes: list[int]) -> list
                     f"{shape}, {small} posts: the sidebar edit shows everywhere"
                     + (f" (missing: {', '.join(missing)})" if missing else ""),
                 )
-        if large != small:
+        if growths and shape in growths:
+            small_posts, small_run, large_posts, large_run = growths[shape]
+            limit = 2.1 * large_posts / small_posts / 2
+            if small_run.failed or large_run.failed:
+                say(None, f"{shape}: growth (a build failed)")
+            else:
+                growth = large_run.seconds / small_run.seconds
+                say(
+                    growth <= limit,
+                    f"{shape}: growth {small_posts} -> {large_posts} posts {growth:.2f}x, the two "
+                    f"sizes taking turns (target at most {limit:.2f}x)",
+                )
+        elif large != small:
             big = _find(results.get((large, shape), []), "ext", "full")
             if ext and big and not ext.failed and not big.failed:
                 growth = big.seconds / ext.seconds
@@ -659,6 +701,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (median)")
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--skip-parallel", action="store_true", help="no -j 2 builds")
+    parser.add_argument(
+        "--growth",
+        type=int,
+        default=0,
+        help="also time ablog_ext at the first --posts size and this one, taking turns",
+    )
     parser.add_argument(
         "--parallel-systems",
         nargs="+",
@@ -758,8 +806,11 @@ def main() -> None:
                 print(
                     f"init + full build: {migration.seconds / jekyll.seconds:.2f}x `jekyll build`\n"
                 )
+        growths = {}
+        if args.growth:
+            growths = run_growth(args.posts[0], args.growth, args.shapes, workdir, options)
     print("## Targets\n")
-    print("\n".join(targets(results, args.posts)))
+    print("\n".join(targets(results, args.posts, growths)))
 
 
 if __name__ == "__main__":
