@@ -668,7 +668,8 @@ def targets(
                 growth = big.seconds / ext.seconds
                 say(
                     growth <= 2.1 * large / small / 2,
-                    f"{shape}: growth {small} -> {large} posts {growth:.2f}x (target at most "
+                    f"{shape}: growth {small} -> {large} posts {growth:.2f}x, the sizes measured "
+                    f"apart (--growth makes them take turns; target at most "
                     f"{2.1 * large / small / 2:.2f}x)",
                 )
         else:
