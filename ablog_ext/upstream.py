@@ -703,7 +703,8 @@ class AblogEnvPosts(Reach):
     target = "env.ablog_posts"
     fallback = (
         "its records of ABlog's posts: ablog_ext's feeds, year-in-review and theme "
-        "pages list no posts, and ABlog's own Atom feeds are kept"
+        "pages list no posts, old URLs get no redirects, excerpts end where ABlog "
+        "ends them, and ABlog's own Atom feeds are kept"
     )
     attribute = "ablog_posts"
 
