@@ -1384,7 +1384,8 @@ class MystParse(Reach):
 def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> Any:
     """The MyST configuration of one post: the site's, with the post's own front
     matter options (``myst:``), warnings attached to the document."""
-    if not topmatter or not _myst_internals_on(document):
+    app = _document_app(document)
+    if not topmatter or app is None or not MYST_PARSE.on(app):
         return config
     merge_file_level = _lookup("myst_parser.config.main:merge_file_level")
     create_warning = _lookup("myst_parser.warnings_:create_warning")
@@ -1401,6 +1402,7 @@ def myst_config(env: Any) -> Any:
 
 
 def _myst_internals_on(document: nodes.document) -> bool:
+    """Whether ablog_ext renders posts with its own renderer (MyST's internals fit)."""
     app = _document_app(document)
     return app is not None and MYST_RENDERER.on(app) and MYST_PARSE.on(app)
 
