@@ -323,7 +323,6 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
         return cache[key]
 
     setattr(to_html, _ORIGINAL, original)
-    to_html._ablog_ext_on_error = on_error  # type: ignore[attr-defined]
     return to_html
 
 
@@ -361,7 +360,7 @@ def _instance_to_html(
 
 
 def install_post_html(app: Sphinx, on_error: Callable[[Any, bool, Exception], str]) -> None:
-    """``builder-inited``: ABlog's ``to_html`` memoised for *app* (or its fallback),
+    """``config-inited``: ABlog's ``to_html`` memoised for *app* (or its fallback),
     and its ``new_document`` Sphinx's while ablog_ext renders."""
     _ON_ERROR["to_html"] = on_error
     ABLOG_POST_TO_HTML.install(app, on_error)
