@@ -29,10 +29,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .review import setup_review
     from .theme import setup_theme
     from .themes import setup_themes
+    from .upstream import setup_upstream
     from .versions import setup_versions
 
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
+    # First: every reach into ABlog, MyST, the theme and Sphinx is checked before use.
+    setup_upstream(app)
     setup_parallel(app)
     setup_excerpts(app)
     setup_incremental(app)

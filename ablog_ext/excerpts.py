@@ -25,19 +25,17 @@ is kept per folder on the post, which ABlog creates afresh every build.
 from __future__ import annotations
 
 import bisect
-import functools
 import html as html_lib
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
-from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import new_document
+
+from . import upstream
 
 logger = logging.getLogger(__name__)
 
@@ -328,41 +326,10 @@ def plain_excerpt(excerpt: Iterable[nodes.Node]) -> str:
 
 # -- rendering --------------------------------------------------------------------------------
 
-_MARK = "_ablog_ext_memoized"
-
-
-def memoize_post_html() -> None:
-    from ablog import blog as ablog_blog
-
-    # Sphinx's new_document caches the default settings that docutils' rebuilds.
-    ablog_blog.new_document = new_document
-    original = ablog_blog.Post.to_html
-    if getattr(original, _MARK, False):
-        return
-
-    @functools.wraps(original)
-    def to_html(
-        self: Any, pagename: str, fulltext: bool = False, drop_h1: Any = True, img_url: bool = False
-    ) -> str:
-        builder = self._blog.app.builder
-        folder = posixpath.dirname(builder.get_target_uri(pagename))
-        key = (folder, fulltext, drop_h1, img_url)
-        cache: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_ablog_ext_html", {})
-        if key not in cache:
-            permalinks = builder.add_permalinks
-            try:
-                html = original(self, pagename, fulltext=fulltext, drop_h1=drop_h1, img_url=img_url)
-            except Exception as error:
-                # One post's excerpt must never stop the build (ABlog's templates
-                # call this while writing every archive page that lists the post).
-                builder.add_permalinks = permalinks
-                html = fallback_html(self, fulltext, error)
-            # Markup: HTML that the autoescaping of ABlog's templates must keep.
-            cache[key] = Markup(html)
-        return cache[key]
-
-    setattr(to_html, _MARK, True)
-    ablog_blog.Post.to_html = to_html
+def memoize_post_html(app: Sphinx, config: Any) -> None:
+    """``config-inited``: ABlog's ``Post.to_html`` renders each post once per
+    folder and never fails (see :class:`~.upstream.AblogPostToHtml`)."""
+    upstream.install_post_html(app, fallback_html)
 
 
 def fallback_html(post: Any, fulltext: bool, error: Exception) -> str:
@@ -391,8 +358,7 @@ def escape_ablog_templates(app: Sphinx) -> None:
     those templates print, a post's excerpt, comes through ``to_html`` as
     ``Markup``, which autoescaping leaves alone.
     """
-    templates = getattr(app.builder, "templates", None)
-    environment = getattr(templates, "environment", None)
+    environment = upstream.SPHINX_TEMPLATES.environment(app)
     if environment is None:
         return
     previous = environment.autoescape
@@ -410,27 +376,27 @@ def guard_postlist_excerpts(app: Sphinx, doctree: nodes.document, docname: str) 
     render each post's excerpt once (the blog's archive page needs it anyway): one
     that fails is shown as plain text there too, instead of stopping the build."""
     from ablog.blog import Blog
-    from ablog.post import PostList, register_posts
 
     if app.builder.format != "html" or app.builder.name in {"json", "pickle"}:
         return
-    if not any(node.get("excerpts") for node in doctree.findall(PostList)):
+    if not any(node.get("excerpts") for node in upstream.postlist_nodes(doctree)):
         return
     blog = Blog(app)
     if not blog:
-        register_posts(app)
+        upstream.register_posts(app)
     for post in blog.posts:
         if post.__dict__.get("_ablog_ext_checked"):
             continue
         post.__dict__["_ablog_ext_checked"] = True
-        post.to_html(blog.posts.docname)
+        upstream.render_post_html(post, blog.posts.docname)
         if post.__dict__.get("_ablog_ext_failed"):
             text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
             post.excerpt = [nodes.paragraph(text, text)]
 
 
 def setup_excerpts(app: Sphinx) -> None:
-    memoize_post_html()
+    # After upstream's checks (priority 0).
+    app.connect("config-inited", memoize_post_html, priority=5)
     app.connect("builder-inited", escape_ablog_templates)
     # Before ABlog's process_postlist (500).
     app.connect("doctree-resolved", guard_postlist_excerpts, priority=450)

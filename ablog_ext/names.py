@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from . import upstream
 from .domain import blog_domain
 
 logger = logging.getLogger(__name__)
@@ -95,9 +96,7 @@ def _declared(env: BuildEnvironment, kind: str) -> dict[str, str]:
 
 
 def _compute(env: BuildEnvironment) -> NameMap:
-    from ablog.blog import slugify
-
-    posts: dict[str, list[dict[str, Any]]] = getattr(env, "ablog_posts", {}) or {}
+    posts = upstream.ABLOG_ENV_POSTS.posts(env)
     renames: dict[tuple[str, str], str] = {}
     collisions: list[Collision] = []
     for kind, (word, _) in KINDS.items():
@@ -107,7 +106,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
         for docname in sorted(posts):
             for index, info in enumerate(posts[docname]):
                 for name in dict.fromkeys(written_names(info, kind)):
-                    page = slugify(declared.get(name, name))
+                    page = upstream.slugify(declared.get(name, name))
                     uses.setdefault(page, Counter())[name] += 1
                     first_use.setdefault(name, (docname, str(index)))
         for page, counter in sorted(uses.items()):
@@ -127,9 +126,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
 def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: give ABlog's posts the shown spellings, before ABlog files
     them into its archives, and warn once per group of names sharing a page."""
-    from ablog.blog import Blog
-
-    posts: dict[str, list[dict[str, Any]]] = getattr(env, "ablog_posts", {}) or {}
+    posts = upstream.ABLOG_ENV_POSTS.posts(env)
     names = canonical_names(env)
     for infos in posts.values():
         for info in infos:
@@ -138,7 +135,7 @@ def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 info[kind] = list(names.rename(kind, written[kind]))
     # ABlog made archives under the written names while it read the posts; the
     # archives are made again from the renamed posts when first asked for.
-    Blog._dict.clear()
+    upstream.ABLOG_BLOG_STATE.reset(app)
     records = blog_domain(env).posts
     for collision in names.collisions:
         docname, _ = collision.example

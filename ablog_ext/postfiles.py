@@ -31,6 +31,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
+from . import upstream
 from .blogdata import future_cutoff, is_future, post_zone
 from .frontmatter import FILENAME_DATE, normalise, read_front_matter
 from .posts import is_draft, pattern_folder
@@ -88,8 +89,8 @@ def register_post_suffixes(app: Sphinx, config: Config) -> None:
             )
             continue
         valid.append(suffix)
-        if suffix not in declared and suffix not in app.registry.source_suffix:
-            app.add_source_suffix(suffix, "markdown")
+        if suffix not in declared:
+            upstream.SPHINX_SOURCE_SUFFIXES.add(app, suffix, "markdown")
     config.ablog_ext_post_suffixes = valid
 
 
@@ -166,7 +167,7 @@ def _classify(path: Path, rel: str, config: Config, scan: _Scan) -> None:
     if config.ablog_ext_future:
         return
     docname = str(PurePosixPath(rel).with_suffix(""))
-    is_post = docname in (getattr(config, "matched_blog_posts", None) or ()) or bool(
+    is_post = docname in upstream.ABLOG_MATCHED_POSTS.posts(config) or bool(
         front and _BLOGPOST_TRUE.search(front)
     )
     if not is_post or is_draft(config, docname, rel):
@@ -274,7 +275,7 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
     srcdir = Path(app.srcdir)
     patterns = post_patterns(config)
     source_suffix = dict(config.source_suffix)
-    matched = set(getattr(config, "matched_blog_posts", None) or ())
+    matched = set(upstream.ABLOG_MATCHED_POSTS.posts(config))
     for path, (own, wider) in sorted(_candidates(srcdir, patterns, excluded).items()):
         rel = path.relative_to(srcdir).as_posix()
         if rel in left_out:
@@ -346,24 +347,13 @@ def align_ablog_future(app: Sphinx, config: Config) -> None:
     """ABlog publishes a post dated before tomorrow on the build machine's clock
     (its ``TOMORROW``, computed once when ABlog is imported); make it publish what
     ablog_ext publishes: dated up to the build time, on the site's wall clock, or
-    every date with ``ablog_ext_future``."""
-    import ablog
-    from ablog import blog
-
-    if not isinstance(getattr(blog, "TOMORROW", None), dt.datetime):
-        logger.warning(
-            "ABlog %s has no ablog.blog.TOMORROW to set: ABlog's own rule decides "
-            "which dated posts it publishes",
-            ablog.__version__,
-            type="ablog_ext",
-            subtype="config",
-        )
-        return
+    every date with ``ablog_ext_future``.  Only while this build runs (see
+    :class:`~.upstream.AblogTomorrow`)."""
     limit = future_cutoff(config)
     if limit is None or limit >= dt.datetime.max - dt.timedelta(microseconds=1):
-        blog.TOMORROW = dt.datetime.max
+        upstream.ABLOG_TOMORROW.use(app, dt.datetime.max)
     else:
-        blog.TOMORROW = limit + dt.timedelta(microseconds=1)
+        upstream.ABLOG_TOMORROW.use(app, limit + dt.timedelta(microseconds=1))
 
 
 def setup_postfiles(app: Sphinx) -> None:

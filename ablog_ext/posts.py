@@ -25,21 +25,25 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ablog.post import PostList
 from docutils import nodes
-from myst_parser.config.main import MdParserConfig, merge_file_level
-from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from . import upstream
 from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
-from .excerpts import excerpt_before_mark, find_separator, mark_cut, remove_marks, safe_excerpt
+from .excerpts import (
+    Cut,
+    excerpt_before_mark,
+    find_separator,
+    mark_cut,
+    remove_marks,
+    safe_excerpt,
+)
 from .frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -78,54 +82,10 @@ def warn(message: str, docname: str, line: int | None, subtype: str = "post") ->
 
 
 def is_post_docname(config: Config, docname: str) -> bool:
-    return docname in (getattr(config, "matched_blog_posts", None) or ())
+    return docname in upstream.ABLOG_MATCHED_POSTS.posts(config)
 
 
 # -- 1. parsing --------------------------------------------------------------------------
-
-
-class _PostRenderer(SphinxRenderer):
-    """MyST's renderer, with the front matter title as the one top-level section."""
-
-    def render_front_matter(self, token: Any) -> None:
-        data = self.md_options.get("ablog_ext_front_matter")
-        if data is not None and token.token is not None:
-            # Our own read keeps dates as text: MyST's would fail on 2019-02-30.
-            token.token.content = data
-        super().render_front_matter(token)
-        title = self.md_options.get("ablog_ext_title")
-        if title and self.current_node is self.document:
-            self._open_title_section(title, token)
-
-    def _render_initialise(self) -> None:
-        super()._render_initialise()
-        title = self.md_options.get("ablog_ext_title")
-        if title and self.md_options.get("ablog_ext_front_matter") is None:
-            # No front matter to render first: the title section opens at once.
-            self._open_title_section(title, None)
-
-    def _open_title_section(self, title: str, token: Any) -> None:
-        section = nodes.section()
-        title_node = nodes.title(title, title)
-        for node in (section, title_node):
-            if token is not None:
-                self.add_line_and_source_path(node, token)
-            else:
-                node.source, node.line = self.document["source"], 1
-        section += title_node
-        section["names"].append(nodes.fully_normalize_name(title))
-        self.document.note_implicit_target(section, section)
-        self.update_section_level_state(section, 1)
-        self.current_node = section
-        self.md_options["ablog_ext_title_open"] = True
-
-    def render_heading(self, token: Any) -> None:
-        if self.md_options.get("ablog_ext_title_open"):
-            # The body's top heading level becomes H2, whether it starts at `#` or `##`.
-            level = int(token.tag[1])
-            base = self.md_options.setdefault("ablog_ext_base_level", level)
-            self._heading_offset = max(2 - base, 2 - level)
-        super().render_heading(token)
 
 
 class JekyllMystParser(MystParser):
@@ -153,44 +113,40 @@ class JekyllMystParser(MystParser):
         )
         setattr(document, _PARSED, parsed)
 
-        myst_config: MdParserConfig = env.myst_config
-        if block.data:
-
-            def myst_warning(wtype: Any, msg: str) -> None:
-                create_warning(document, msg, wtype, line=1, append_to=document)
-
-            myst_config = merge_file_level(myst_config, block.data, myst_warning)
+        myst_config: MdParserConfig = upstream.myst_file_config(
+            document, upstream.myst_config(env), block.data
+        )
         inputstring, myst_config = preprocess_post(
             document, inputstring, block, meta, myst_config
         )
-        # We render the title ourselves, as plain text; MyST would parse it as Markdown.
-        myst_config = myst_config.copy(title_to_header=False)
-        parser = create_md_parser(myst_config, _PostRenderer)
-        parser.options["document"] = document
-        parser.options["ablog_ext_front_matter"] = block.data
         title = meta.title
         if title is None and not starts_with_heading(inputstring, block.body_start):
             title = slug_title(env.docname)
-        parser.options["ablog_ext_title"] = title
         if block.error:
             inputstring = _without_broken_front_matter(inputstring, block)
         else:
             inputstring = delimiters_for_myst(inputstring, block)
-        md_env: dict[str, Any] = {}
-        tokens = parser.parse(inputstring, md_env)
-        cut = None
-        if meta.excerpt is None:
-            cut = find_separator(
-                inputstring, tokens, parser, meta.excerpt_separator, block.body_start
-            )
+
+        def find_cut(text: str, tokens: list[Any], md: Any) -> Cut | None:
+            if meta.excerpt is not None:
+                return None
+            return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
+
         # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
         lines = source_line_map(document)
-        use_source_lines(parser, document)
+        cut = upstream.render_myst_post(
+            document,
+            inputstring,
+            myst_config,
+            front_matter=block.data,
+            title=title,
+            find_cut=find_cut,
+            map_lines=lambda md: use_source_lines(md, document),
+            lines=lines,
+            parse=lambda text, doc: super(JekyllMystParser, self).parse(text, doc),
+        )
         if lines is not None:
             cut = cut and cut.on_lines(lines)
-            md_env = {}
-            tokens = parser.parse(inputstring, md_env)
-        parser.renderer.render(tokens, parser.options, md_env)
         if cut is not None:
             mark_cut(document, cut)
 
@@ -426,10 +382,10 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    if next(iter(doctree.findall(PostList)), None) is not None:
+    if upstream.postlist_nodes(doctree):
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
-    ablog_posts = getattr(env, "ablog_posts", {}).get(docname)
+    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
     if not ablog_posts:
         return
     info = ablog_posts[0]
