@@ -42,8 +42,14 @@ def warnings_of(app) -> list[str]:
 
 
 def main_text(soup: BeautifulSoup) -> BeautifulSoup:
-    """The article of a pydata-sphinx-theme page, without navbar and sidebars."""
-    return soup.select_one("article.bd-article") or soup.select_one("main") or soup
+    """The article of a page, without navbar and sidebars: pydata-sphinx-theme's
+    ``article``, or the ``role="main"`` body of Sphinx's basic themes (alabaster)."""
+    return (
+        soup.select_one("article.bd-article")
+        or soup.select_one('[role="main"]')
+        or soup.select_one("main")
+        or soup
+    )
 
 
 @pytest.fixture

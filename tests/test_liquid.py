@@ -41,17 +41,19 @@ def located(app) -> list[tuple[str, str]]:
 
 
 def test_warnings_name_file_and_line(built):
-    assert sorted(located(built)) == [
+    warnings = sorted(located(built))
+    # The parse error's own words are python-liquid's, and differ between its releases.
+    *ours, (unbalanced_location, unbalanced_message) = warnings
+    assert ours == [
         ("2020-03-15-links.md:9", "'post_url': no post named '2019-12-31-no-such-post'"),
         ("2020-04-20-includes.md:13", "'include': no file 'missing-file.html'"),
         ("2020-06-01-errors.md:10", "unknown filter 'no_such_filter' (in 'broken.html', line 2)"),
         ("2020-06-01-errors.md:6", "unknown filter 'no_such_filter'"),
         ("2020-06-01-errors.md:8", "unknown tag 'seo' (a Jekyll plugin's?) left out"),
-        (
-            "2020-07-01-unbalanced.md:6",
-            "missing tag name or closing delimiter; the post's Liquid is left unrendered",
-        ),
     ]
+    assert unbalanced_location == "2020-07-01-unbalanced.md:6"
+    assert unbalanced_message.endswith("; the post's Liquid is left unrendered")
+    assert len(unbalanced_message) > len("; the post's Liquid is left unrendered")
 
 
 def test_no_liquid_visible_in_pages_archives_and_feeds(built):
