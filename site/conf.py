@@ -25,4 +25,6 @@ ablog_ext_feed_archives = ["category", "theme"]
 ablog_ext_permalink = ""
 
 myst_enable_extensions = ["colon_fence", "deflist"]
+# Links to a heading of another page (`page.md#a-heading`) with MyST 4 as with 5.
+myst_heading_anchors = 3
 exclude_patterns = ["_build"]
