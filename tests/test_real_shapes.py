@@ -9,7 +9,7 @@ import pytest
 
 from ablog_ext.domain import blog_domain
 
-from conftest import main_text
+from conftest import main_text, warnings_of
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +29,17 @@ def test_names_keep_their_quotes(built, html):
     assert "Fool’s" not in card.get_text()
     # The title is text a reader reads: Sphinx's smart quotes apply, as on any page.
     assert main_text(html(built, "posts/2015-04-01-quoted-names")).h1 is not None
+
+
+def test_links_of_any_scheme_are_addresses(built, html):
+    """kramdown writes ``[x](rsync://...)`` and ``[x](list:1234)`` as links, where
+    MyST looks up a scheme it does not know as a reference and warns (ruby-lang.org's
+    news link ``ruby-talk:124434`` and ``rsync://``)."""
+    links = {
+        a.get_text(): a["href"]
+        for a in main_text(html(built, "posts/2004-12-26-other-schemes")).find_all("a")
+    }
+    assert links["rsync"] == "rsync://mirror.example.org/pub/"
+    assert links["list:1234"] == "list:1234"
+    assert links["the archive"] == "URL:https://archive.example.org/notes.tar.gz"
+    assert not [w for w in warnings_of(built) if "other-schemes" in w]
