@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .kramdown import setup_kramdown
     from .liquid import setup_liquid
     from .names import setup_names
     from .parallel import setup_parallel
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_dependents)
     setup_liquid(app)
     setup_posts(app)
+    setup_kramdown(app)
     setup_postfiles(app)
     setup_permalinks(app)
     setup_compat(app)

@@ -15,7 +15,9 @@ touched. What maps:
 - ``$$ ... $$``: a paragraph of its own -> a ``{math}`` directive, inside text
   -> a ``{math}`` role (a single ``$`` stays a dollar sign, as in kramdown);
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
-  become ``{raw} html``.
+  become ``{raw} html``;
+- each heading gets the id kramdown (and its GFM input) gives it, so that
+  ``[x](#use-of-stringindexencodedoffset)`` finds it (:class:`HeadingIds`).
 
 Everything else an attribute list says (``style``, ``target``, ...) is dropped
 and listed, so the Sphinx side can warn once per post.
@@ -26,8 +28,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from docutils import nodes
 from markdown_it import MarkdownIt
 from myst_parser.config.main import MdParserConfig
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -452,11 +457,88 @@ def convert(text: str) -> Converted:
     return _Converter(text).run()
 
 
+# -- heading ids ------------------------------------------------------------------------
+
+
+def kramdown_id(text: str) -> str:
+    """kramdown's automatic id of a heading (``Converter::Base#basic_generate_id``)."""
+    text = re.sub(r"^[^a-zA-Z]+", "", text)
+    return re.sub(r"[^a-zA-Z0-9 -]", "", text).replace(" ", "-").lower()
+
+
+def gfm_id(text: str) -> str:
+    """The id kramdown's GFM input (``input: GFM``) gives a heading, GitHub's."""
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
+
+
+class HeadingIds(SphinxTransform):
+    """Give each heading of a Jekyll post the ids kramdown gives it (``auto_ids``,
+    on by default in Jekyll), both of its input formats, so that links to
+    ``#the-heading-id`` written for Jekyll find it, here and from other posts.
+
+    The ids are added to the section (the page keeps the old anchors) and to the
+    document's MyST heading slugs, which MyST resolves ``[x](#id)`` against; ids
+    already taken are left to their owner, and a repeated heading gets kramdown's
+    ``-1``, ``-2``."""
+
+    # Before MyST's ResolveAnchorIds (879), after the sections have their ids.
+    default_priority = 870
+
+    def apply(self, **kwargs: object) -> None:
+        from .posts import _PARSED, ParsedPost
+
+        parsed: ParsedPost | None = getattr(self.document, _PARSED, None)
+        if parsed is None or not self.config.ablog_ext_kramdown:
+            return
+        slugs: dict[str, tuple[int, str, str]] = getattr(self.document, "myst_slugs", {})
+        counts: dict[str, dict[str, int]] = {"kramdown": {}, "gfm": {}}
+        titled = bool(parsed.meta.title) and "title" in (parsed.block.data or {})
+        for section in self.document.findall(nodes.section):
+            if titled and section.parent is self.document:
+                continue  # the front matter title: not a heading of the post's text
+            title = next((c for c in section.children if isinstance(c, nodes.title)), None)
+            if title is None or not section["ids"]:
+                continue
+            text = title.astext()
+            for kind, base in (("kramdown", kramdown_id(text) or "section"), ("gfm", gfm_id(text))):
+                seen = counts[kind]
+                seen[base] = seen[base] + 1 if base in seen else 0
+                ident = f"{base}-{seen[base]}" if seen[base] else base
+                self._add(section, ident, title.line or section.line or 0, text, slugs)
+        if slugs:
+            self.document.myst_slugs = slugs
+            self.env.metadata[self.env.docname]["myst_slugs"] = slugs
+
+    def _add(
+        self,
+        section: nodes.section,
+        ident: str,
+        line: int,
+        text: str,
+        slugs: dict[str, tuple[int, str, str]],
+    ) -> None:
+        if not ident or ident in slugs:
+            return
+        owner = self.document.ids.get(ident)
+        if owner is None:
+            section["ids"].append(ident)
+            self.document.ids[ident] = section
+        elif owner is not section:
+            return
+        slugs[ident] = (line, ident, text)
+
+
+def setup_kramdown(app: Sphinx) -> None:
+    app.add_transform(HeadingIds)
+
+
 __all__ = [
     "Attributes",
     "Converted",
+    "HeadingIds",
     "convert",
     "convert_post",
     "needs_conversion",
     "parse_attributes",
+    "setup_kramdown",
 ]

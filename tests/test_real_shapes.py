@@ -43,3 +43,28 @@ def test_links_of_any_scheme_are_addresses(built, html):
     assert links["list:1234"] == "list:1234"
     assert links["the archive"] == "URL:https://archive.example.org/notes.tar.gz"
     assert not [w for w in warnings_of(built) if "other-schemes" in w]
+
+
+def test_links_to_kramdowns_heading_ids(built, html):
+    """kramdown gives every heading an id (swift.org links to
+    ``#use-of-stringindexencodedoffset-considered-harmful``, dask's GFM posts to
+    ``#dask-map_overlap-and-map_blocks``); Sphinx's ids differ (dots become hyphens,
+    underscores go)."""
+    page = main_text(html(built, "posts/2019-03-20-heading-links"))
+    links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
+    assert links["the caveat"] == "#use-of-stringindexencodedoffset-considered-harmful"
+    assert links["GFM one"] == "#map_overlap-and-map_blocks"
+    assert links["second notes"] == "#notes-1"
+    ids = {tag["id"] for tag in page.find_all(id=True)}
+    assert {
+        "use-of-stringindexencodedoffset-considered-harmful",
+        "mapoverlap-and-mapblocks",
+        "map_overlap-and-map_blocks",
+        "notes-1",
+    } <= ids
+    # The second "Notes" heading holds notes-1: the link lands there.
+    second = page.find(id="notes-1")
+    section = second if second.name == "section" else second.find_parent("section")
+    assert "Second." in section.get_text()
+    assert "First." not in section.get_text()
+    assert not [w for w in warnings_of(built) if "heading-links" in w]
