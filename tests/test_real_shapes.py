@@ -9,7 +9,8 @@ import pytest
 
 from ablog_ext.domain import blog_domain
 
-from conftest import main_text, warnings_of
+from conftest import build_site, main_text, warnings_of
+from conftest import read_html as html_of
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,17 @@ def test_links_to_kramdowns_heading_ids(built, html):
     assert "Second." in section.get_text()
     assert "First." not in section.get_text()
     assert not [w for w in warnings_of(built) if "heading-links" in w]
+
+
+@pytest.mark.parametrize("fulltext", [False, True])
+def test_a_broken_link_in_an_excerpt_warns_once(tmp_path, fulltext):
+    """An excerpt is shown on the home page's postlist, the archive, category, tag
+    and year pages and in feeds; crystal-lang.org's link to a page that was not a
+    post warned eight times, once per copy. The post's own page says it once."""
+    app = build_site(tmp_path, "real-shapes", confoverrides={"blog_feed_fulltext": fulltext})
+    found = [w for w in warnings_of(app) if "gone-link" in w]
+    assert len(found) == 1, found
+    assert "'/not/moved/'" in found[0]
+    assert ":7:" in found[0]
+    # The copies still show the link's text.
+    assert "links to a page that is not here" in main_text(html_of(app, "index")).get_text()
