@@ -28,6 +28,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
+    from .rootfolders import setup_root_folders
     from .theme import setup_theme
     from .themes import setup_themes
     from .versions import setup_versions
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_compat(app)
     setup_names(app)
     setup_redirects(app)
+    setup_root_folders(app)
     setup_themes(app)
     setup_review(app)
     setup_feeds(app)

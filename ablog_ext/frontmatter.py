@@ -451,6 +451,17 @@ _TIME_TAG = "tag:ablog-ext,2025:yaml-time"
 _LOADER: type | None = None
 
 
+def load_yaml(text: str) -> Any:
+    """A YAML document (a Jekyll data file), read as front matter is: dates as
+    written.  Raises ``yaml.YAMLError``."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _string_date_loader()
+    return yaml.load(text, Loader=_LOADER)
+
+
 def read_front_matter(text: str) -> FrontMatterBlock:
     """Read a post's front matter the way Jekyll finds it (``---`` on line 1, up to
     ``---`` or ``...``, each maybe followed by blanks), keeping the line of each

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,7 +27,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .frontmatter import FrontMatterBlock, PostMeta, parse_bool
+from .frontmatter import FrontMatterBlock, PostMeta, load_yaml, parse_bool
 from .liquid_jekyll import JekyllLiquid, Rendered
 
 logger = logging.getLogger(__name__)
@@ -57,12 +58,99 @@ def site_values(config: Config) -> dict[str, object]:
     return {**defaults, **config.ablog_ext_site}
 
 
+# -- site.data -----------------------------------------------------------------------
+
+_DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv")
+def _data_key(name: str) -> str:
+    """Jekyll's ``sanitize_filename``: what a file name becomes as a key of site.data."""
+    return re.sub(r"\s+", "_", re.sub(r"[^\w\s-]+", "", name).strip())
+
+
+def _read_data_file(path: Path) -> object:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".csv", ".tsv"):
+        import csv
+        import io
+
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    return load_yaml(text)  # JSON is YAML too, as Jekyll reads it
+
+
+class SiteData(Mapping[str, object]):
+    """Liquid's ``site.data``: the data folder's files as Jekyll's ``DataReader``
+    reads them (``_data/a/b.yml`` is ``site.data.a.b``), read when a post first
+    asks. A file that cannot be read gets a warning and is left out."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._data: dict[str, object] | None = None
+
+    def paths(self) -> list[Path]:
+        """The folder, its folders and its data files: what a post that uses
+        site.data depends on (a folder changes when a file is added)."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        found = [self.folder]
+        for path in sorted(self.folder.rglob("*")):
+            if any(part.startswith(".") for part in path.relative_to(self.folder).parts):
+                continue
+            if path.is_dir() or path.suffix.lower() in _DATA_SUFFIXES:
+                found.append(path)
+        return found
+
+    def _loaded(self) -> dict[str, object]:
+        if self._data is None:
+            self._data = self._read(self.folder) if self.folder is not None else {}
+        return self._data
+
+    def _read(self, folder: Path) -> dict[str, object]:
+        data: dict[str, object] = {}
+        if not folder.is_dir():
+            return data
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                data[_data_key(path.name)] = self._read(path)
+            elif path.suffix.lower() in _DATA_SUFFIXES:
+                try:
+                    data[_data_key(path.stem)] = _read_data_file(path)
+                except Exception as error:  # OSError, UnicodeDecodeError, YAML's, csv's
+                    self._warn(path, error)
+        return data
+
+    @staticmethod
+    def _warn(path: Path, error: Exception) -> None:
+        logger.warning(
+            "site.data: %s cannot be read (%s); left out",
+            path,
+            " ".join(str(error).split()),
+            type="ablog_ext",
+            subtype="liquid",
+        )
+
+    def __getitem__(self, key: str) -> object:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+#: A post's body names site.data (``site.data.x``, ``site["data"]``).
+_USES_DATA = re.compile(r"""site\s*(?:\.\s*data\b|\[\s*["']data["']\s*\])""")
+
+
 @dataclass
 class _Site:
     """What rendering needs from the build, once per read phase."""
 
     builder: Builder
     engine: JekyllLiquid
+    data: SiteData
     #: ``(year, month, day, slug)`` of a dated file name -> docnames.
     dated: dict[tuple[int, int, int, str], list[str]] = field(default_factory=dict)
 
@@ -71,7 +159,12 @@ _SITES: weakref.WeakKeyDictionary[BuildEnvironment, _Site] = weakref.WeakKeyDict
 
 
 def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    site = _Site(app.builder, JekyllLiquid(site_values(app.config)))
+    values = site_values(app.config)
+    folder = str(app.config.ablog_ext_liquid_data).strip()
+    data = SiteData(Path(app.srcdir, folder) if folder else None)
+    if "data" not in values:  # ablog_ext_site's own "data" wins
+        values["data"] = data
+    site = _Site(app.builder, JekyllLiquid(values), data)
     for docname in sorted(env.found_docs):
         match = _DATED.match(docname)
         if match:
@@ -195,6 +288,9 @@ def render_liquid(
     includes = Path(env.srcdir, env.config.ablog_ext_liquid_includes).resolve()
     resolver = _Resolver(env, site, docname, includes)
     page = page_values(env, site, docname, block.data or {}, meta, body)
+    if _USES_DATA.search(body):
+        for path in site.data.paths():
+            env.note_dependency(str(path))
     rendered = site.engine.render(body, page, resolver, name=docname)
     _report(docname, block.body_start, rendered)
     offset = block.body_start
@@ -231,4 +327,11 @@ def setup_liquid(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _start_reading)
 
 
-__all__ = ["page_values", "render_liquid", "setup_liquid", "site_values", "wants_liquid"]
+__all__ = [
+    "SiteData",
+    "page_values",
+    "render_liquid",
+    "setup_liquid",
+    "site_values",
+    "wants_liquid",
+]

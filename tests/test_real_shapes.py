@@ -9,7 +9,7 @@ import pytest
 
 from ablog_ext.domain import blog_domain
 
-from conftest import build_site, main_text, warnings_of
+from conftest import build_dir, build_site, copy_root, main_text, warnings_of
 from conftest import read_html as html_of
 
 
@@ -83,3 +83,28 @@ def test_a_broken_link_in_an_excerpt_warns_once(tmp_path, fulltext):
     assert ":7:" in found[0]
     # The copies still show the link's text.
     assert "links to a page that is not here" in main_text(html_of(app, "index")).get_text()
+
+
+def test_site_data_comes_from_the_data_folder(built, html):
+    """ruby-lang.org's release posts print their download links from
+    ``site.data.releases``; without ``_data`` they showed empty links."""
+    text = " ".join(main_text(html(built, "posts/2024-12-25-release-from-data")).get_text().split())
+    assert "https://downloads.example.org/kettle-1.2.tar.gz" in text
+    assert "(1234 bytes)" in text and "released 2024-12-25" in text
+    assert "Brewed by Rowan" in text
+    broken = [w for w in warnings_of(built) if "broken.yml" in w]
+    assert len(broken) == 1 and "[ablog_ext.liquid]" in broken[0]
+
+
+def test_a_changed_data_file_reads_its_posts_again(tmp_path):
+    srcdir = copy_root(tmp_path, "real-shapes")
+    build_dir(srcdir)
+    data = srcdir / "_data/releases.yml"
+    data.write_text(data.read_text("utf-8").replace("1.2.tar.gz", "1.2.1.tar.gz"), "utf-8")
+    app = build_dir(srcdir)
+    text = main_text(html_of(app, "posts/2024-12-25-release-from-data")).get_text(" ")
+    assert "kettle-1.2.1.tar.gz" in text
+    (srcdir / "_data/team/members.csv").write_text("name,role\nAda,brewer\n", "utf-8")
+    app = build_dir(srcdir)
+    text = main_text(html_of(app, "posts/2024-12-25-release-from-data")).get_text()
+    assert "Brewed by Ada" in text

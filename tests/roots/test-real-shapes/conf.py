@@ -6,3 +6,4 @@ blog_baseurl = "https://shapes.example.org/"
 exclude_patterns = ["_build"]
 ablog_ext_timezone = "UTC"
 ablog_ext_permalink = "/:year/:month/:day/:title"
+ablog_ext_root_folders = ["assets"]
