@@ -27,12 +27,23 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .frontmatter import FrontMatterBlock, PostMeta, load_yaml, parse_bool
+from .frontmatter import FILENAME_DATE, FrontMatterBlock, PostMeta, load_yaml, parse_bool
 from .liquid_jekyll import JekyllLiquid, Rendered
 
 logger = logging.getLogger(__name__)
 
-_DATED = re.compile(r"^(?:(.+)/)?(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]+)$")
+
+
+def _dated(name: str) -> tuple[str, tuple[int, int, int, str]] | None:
+    """The folder, and ``(year, month, day, slug)``, of a dated post name
+    (``en/2019-3-5-slug``), by Jekyll's rule (:data:`~.frontmatter.FILENAME_DATE`,
+    which posts and permalinks use too)."""
+    folder, _, stem = name.rpartition("/")
+    match = FILENAME_DATE.match(stem)
+    if match is None or not match[4]:
+        return None
+    return folder, (int(match[1]), int(match[2]), int(match[3]), match[4])
+
 
 
 def site_values(config: Config) -> dict[str, object]:
@@ -166,10 +177,9 @@ def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
         values["data"] = data
     site = _Site(app.builder, JekyllLiquid(values), data)
     for docname in sorted(env.found_docs):
-        match = _DATED.match(docname)
-        if match:
-            key = (int(match[2]), int(match[3]), int(match[4]), match[5])
-            site.dated.setdefault(key, []).append(docname)
+        dated = _dated(docname)
+        if dated:
+            site.dated.setdefault(dated[1], []).append(docname)
     _SITES[env] = site
 
 
@@ -196,15 +206,14 @@ class _Resolver:
             return None
 
     def post_url(self, name: str) -> str | None:
-        match = _DATED.match(name)
-        if not match:
+        dated = _dated(name)
+        if not dated:
             return None
-        folder = match[1] or ""
-        key = (int(match[2]), int(match[3]), int(match[4]), match[5])
+        folder, key = dated
         candidates = self.site.dated.get(key, [])
         if not candidates:
             # Jekyll finds a post by its stem whatever the file's suffix.
-            stem = PurePosixPath(match[5]).stem
+            stem = PurePosixPath(key[3]).stem
             candidates = self.site.dated.get((*key[:3], stem), [])
         in_folder = [doc for doc in candidates if doc.rsplit("/", 1)[0].endswith(folder)]
         chosen = (in_folder or candidates)[:1]
@@ -246,13 +255,20 @@ def page_values(
 ) -> dict[str, object]:
     """``page.*``: the front matter, plus what Jekyll computes for a post."""
     path = PurePosixPath(Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix())
-    match = _DATED.match(docname)
-    slug = match[5] if match else path.stem
+    dated = _dated(docname)
+    slug = dated[1][3] if dated else path.stem
     excerpt = meta.excerpt
     if excerpt is None:
-        separator = meta.excerpt_separator.strip() or "\n\n"
+        # Jekyll cuts at the separator exactly as written ("\n---\n" is not "---");
+        # an empty one means no excerpt. Without the separator, the first paragraph.
+        separator = meta.excerpt_separator
         head = body.lstrip("\n")
-        excerpt = head.split(separator, 1)[0] if separator in head else head.split("\n\n", 1)[0]
+        if not separator:
+            excerpt = ""
+        elif separator in head:
+            excerpt = head.split(separator, 1)[0]
+        else:
+            excerpt = head.split("\n\n", 1)[0]
     return {
         **data,
         "title": meta.title or data.get("title") or "",

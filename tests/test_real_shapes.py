@@ -108,3 +108,21 @@ def test_a_changed_data_file_reads_its_posts_again(tmp_path):
     app = build_dir(srcdir)
     text = main_text(html_of(app, "posts/2024-12-25-release-from-data")).get_text()
     assert "Brewed by Ada" in text
+
+
+def test_page_excerpt_and_slug_as_jekyll_gives_them(built, html):
+    """``page.excerpt`` ends at the separator exactly as written (``"\\n---\\n"``,
+    not any ``---``), is empty when the separator is ``""``; ``page.slug`` comes
+    from an unpadded dated name too."""
+    text = main_text(html(built, "posts/2017-2-5-excerpt-shapes")).get_text(" ")
+    assert "Excerpt: [First part, with a—b in it.]" in " ".join(text.split())
+    assert "slug: excerpt-shapes." in text
+    empty = main_text(html(built, "posts/2020-06-02-no-excerpt")).get_text(" ")
+    assert "Excerpt: []." in " ".join(empty.split())
+
+
+def test_links_to_the_home_page(built, html):
+    page = main_text(html(built, "posts/2020-06-01-home-links"))
+    links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
+    assert links["home"] == links["the index"] == links["the root index"] == "../index.html"
+    assert not [w for w in warnings_of(built) if "home-links" in w]
