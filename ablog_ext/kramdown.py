@@ -471,6 +471,10 @@ def gfm_id(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
 
 
+#: An id or an anchor's name in raw HTML.
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"'\s]+)["']""")
+
+
 class HeadingIds(SphinxTransform):
     """Give each heading of a Jekyll post the ids kramdown gives it (``auto_ids``,
     on by default in Jekyll), both of its input formats, so that links to
@@ -479,7 +483,8 @@ class HeadingIds(SphinxTransform):
     The ids are added to the section (the page keeps the old anchors) and to the
     document's MyST heading slugs, which MyST resolves ``[x](#id)`` against; ids
     already taken are left to their owner, and a repeated heading gets kramdown's
-    ``-1``, ``-2``."""
+    ``-1``, ``-2``. The ids and names the post's raw HTML gives (``<a name="x">``)
+    are slugs too, and ``[top](#)`` is a link to the page itself, as in HTML."""
 
     # Before MyST's ResolveAnchorIds (879), after the sections have their ids.
     default_priority = 870
@@ -505,6 +510,13 @@ class HeadingIds(SphinxTransform):
                 seen[base] = seen[base] + 1 if base in seen else 0
                 ident = f"{base}-{seen[base]}" if seen[base] else base
                 self._add(section, ident, title.line or section.line or 0, text, slugs)
+        for raw in self.document.findall(nodes.raw):
+            if "html" in raw.get("format", "").split():
+                for ident in _HTML_ID.findall(raw.astext()):
+                    slugs.setdefault(ident, (raw.line or 0, ident, ident))
+        for reference in self.document.findall(nodes.reference):
+            if reference.get("id_link") and reference.get("refuri") == "#":
+                del reference["id_link"]  # MyST would look for an id named ""
         if slugs:
             self.document.myst_slugs = slugs
             self.env.metadata[self.env.docname]["myst_slugs"] = slugs

@@ -126,3 +126,14 @@ def test_links_to_the_home_page(built, html):
     links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
     assert links["home"] == links["the index"] == links["the root index"] == "../index.html"
     assert not [w for w in warnings_of(built) if "home-links" in w]
+
+
+def test_links_to_raw_html_anchors_and_to_the_top(built, html):
+    """A notebook exported to Markdown (dask's posts) links to ``<a name="x">``
+    anchors, and ``[top](#)`` to the page itself: both work in Jekyll."""
+    page = main_text(html(built, "posts/2021-03-19-anchor-shapes"))
+    links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
+    assert links["the top"] == "#"
+    assert links["the table"] == "#results-table"
+    assert links["the note"] == "#the-note"
+    assert not [w for w in warnings_of(built) if "anchor-shapes" in w]
