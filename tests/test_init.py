@@ -359,9 +359,12 @@ def test_links_found_and_judged():
         "[g](https://site.example.org/notes/gone.html) [h](https://other.example.org/x) "
         "[i](relative.png) `[j](/in/code)` <img src='/missing.png'> [k](/notes)\n\n"
         "[l](../../../2020/01/01/my-post.html) [m](../../../2020/01/01/gone/) [n]() "
-        "[o](#an-anchor) [p](rsync://mirror.example.org/) [q](2020-01-01-my-post.md) "
+        "[o](#mark) [p](rsync://mirror.example.org/) [q](2020-01-01-my-post.md) "
         "[r](/posts/2020-01-01-my-post.html) <a href=''>self</a> [s](strategic-plan)\n\n"
-        "A footnote.[^1]\n\n"
+        "A footnote.[^1] [t](#notes) [u](#notes-1) [v](#gone) [w](#) [x](#mark)\n\n"
+        "A `stray backtick, and [y](/after/a/stray/backtick/).\n\n"
+        "[z](https://example.org/wiki/Tea_(drink)) <a name='mark'></a>\n\n"
+        "## Notes\n\nOne.\n\nNotes\n-----\n\nTwo.\n\n"
         '[^1]: Words, not a link.\n[ref]: /ref-target "title"\n'
     )
     found = missing_targets(
@@ -378,6 +381,8 @@ def test_links_found_and_judged():
         "../../../2020/01/01/gone/",
         "",
         "strategic-plan",
+        "#gone",
+        "/after/a/stray/backtick/",
         "/ref-target",
         "/missing.png",
     ]

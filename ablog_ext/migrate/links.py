@@ -23,14 +23,23 @@ from ..permalinks import url_key
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 _HIGHLIGHT = re.compile(r"{%-?\s*highlight\b.*?{%-?\s*endhighlight\s*-?%}", re.S)
 _RAW = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}", re.S)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+#: A code span, which ends with its paragraph (a stray backtick pairs with no other).
+_CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 #: {{ site.url }}, {{ site.baseurl }}, {{ site.github.url }}, with any filters.
 _SITE_PREFIX = re.compile(r"{{-?\s*site\.(?:url|baseurl|github\.url)\b[^}]*?-?}}")
 #: {{ "/x" | relative_url }} and absolute_url.
 _URL_FILTER = re.compile(r"""{{-?\s*["']([^"']*)["']\s*\|\s*(?:relative|absolute)_url\s*-?}}""")
 _LINK_TAG = re.compile(r"{%-?\s*link\s+(\S+)\s*-?%}")
-_INLINE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
+#: An inline link's destination: ``](x)``, ``](<x>)``, parentheses in it balanced.
+_INLINE = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+[\"'(][^)]*)?\)")
+#: What a post's text gives an id: an ATX or setext heading (its text), a kramdown
+#: or attribute-list id, a MyST target, an HTML id or anchor name.
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_SETEXT = re.compile(r"^ {0,3}(\S[^\n]*)\n {0,3}(?:=+|-+)[ \t]*$", re.M)
+_EXPLICIT_ID = re.compile(r"\{:?[^{}\n]*?#([\w:-]+)[^{}\n]*\}")
+_MYST_TARGET = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.M)
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"'\s]+)["']""")
 #: A link reference definition (not a footnote's, ``[^1]: text``).
 _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -63,6 +72,29 @@ def _targets(text: str) -> Iterator[tuple[str, bool]]:
             yield match[1], True
     for match in _ATTRIBUTE.finditer(body):
         yield (match[1] if match[1] is not None else match[2]), False
+
+
+def anchors(text: str) -> set[str]:
+    """The ids a post's page has: each heading's, as kramdown (and its GFM input),
+    ablog_ext and docutils make them, and those the text gives explicitly."""
+    from docutils.nodes import make_id
+
+    from ..kramdown import gfm_id, kramdown_id
+
+    block = read_front_matter(text)
+    body = "\n".join(text.splitlines()[block.body_start :]) if block.body_start else text
+    body = _strip_code(body)
+    found = set(_EXPLICIT_ID.findall(body)) | set(_MYST_TARGET.findall(body))
+    found |= set(_HTML_ID.findall(body))
+    seen: dict[str, int] = {}
+    headings = [m[1] for m in _ATX.finditer(body)] + [m[1] for m in _SETEXT.finditer(body)]
+    for heading in headings:
+        heading = re.sub(r"\{:?[^{}]*\}\s*$", "", heading).strip()
+        plain = re.sub(r"[`*]|\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+        for base in {kramdown_id(heading) or "section", gfm_id(heading), make_id(plain)}:
+            seen[base] = seen.get(base, -1) + 1
+            found.add(f"{base}-{seen[base]}" if seen[base] else base)
+    return found
 
 
 def site_path(target: str, url: str | None, baseurl: str) -> str | None:
@@ -140,9 +172,16 @@ def missing_targets(
     """The link and image targets of the post at *here* (its path in the new site,
     its URL on the Jekyll site *old_url*) that the new site lacks."""
     missing: list[str] = []
+    ids: set[str] | None = None
     for target, markdown in _targets(text):
         target = target.strip()
-        if target in missing or target.startswith("#") or "{{" in target or "{%" in target:
+        if target in missing or "{{" in target or "{%" in target:
+            continue
+        if target.startswith("#"):
+            # A heading of the post, or "#" (the page itself): the build resolves both.
+            ids = anchors(text) if ids is None else ids
+            if markdown and target != "#" and urllib.parse.unquote(target[1:]) not in ids:
+                missing.append(target)
             continue
         if not target and not markdown:
             continue  # href="": the page itself
