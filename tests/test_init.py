@@ -681,3 +681,38 @@ def test_migration_guide_shows_what_init_prints(tmp_path, monkeypatch):
     assert _block_after(guide, "## What it prints", "text") == out
     conf = (tmp_path / "site/conf.py").read_text(encoding="utf-8")
     assert _block_after(guide, "### The `conf.py`", "python") == conf
+
+
+def test_links_are_checked_after_liquid(tmp_path):
+    """jekyllrb.com writes link references in a Liquid loop, and links to a
+    collection's page with {% link %}: the check renders Liquid as the build does."""
+    jekyll = tmp_path / "j"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_includes").mkdir()
+    (jekyll / "_includes/more.html").write_text('<a href="/from/include/">more</a>', "utf-8")
+    (jekyll / "_config.yml").write_text("baseurl: /blog\n", "utf-8")
+    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
+    (jekyll / "_posts/2020-01-02-two.md").write_text(
+        "---\ntitle: Two\n---\n"
+        "See [where][where-filter], [find][find-filter], [one]({% post_url 2020-01-01-one %}),\n"
+        "[history]({% link _docs/history.md %}#v1), [gone]({% post_url 2019-01-01-gone %})\n"
+        "and [home]({{ site.baseurl }}/).\n\n{% include more.html %}\n\n"
+        "{% assign names = 'where,find' | split: ',' %}{% for name in names %}\n"
+        "[{{ name }}-filter]: {{ name | prepend: '/docs/filters/#' | relative_url }}\n"
+        "{% endfor %}\n",
+        "utf-8",
+    )
+    code, _, err = init(jekyll, tmp_path / "s")
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "s/.ablog-ext-init.json").read_text("utf-8"))
+    assert manifest["missing"] == {
+        "posts/2020-01-02-two.md": [
+            "/_docs/history.md#v1",
+            # What {% post_url %} to nothing leaves: an empty link, and the tag.
+            "",
+            "/blog/docs/filters/#where",
+            "/blog/docs/filters/#find",
+            "/from/include/",
+            "{% post_url 2019-01-01-gone %}",
+        ]
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .jekyll import read_site
-from .links import TargetIndex, missing_targets
+from .links import LiquidForLinks, TargetIndex, missing_targets
 from .output import check_folders, write
 from .plan import Plan, make_plan
 from .report import summary
@@ -29,12 +29,17 @@ def find_missing(plan: Plan) -> dict[str, list[str]]:
         documents=[dest.rsplit(".", 1)[0] for dest in plan.documents()],
         urls=[link for o in live for link in (*o.permalinks, *filter(None, [o.old_url]))],
     )
+    liquid = LiquidForLinks(plan)
     missing = {}
     for outcome in copied:
         assert outcome.dest is not None
+        # The links as the build sees them: after Liquid ({{ site.baseurl }}, loops
+        # that write link references, {% link %} and {% post_url %}).
+        text, unresolved = liquid.render(outcome)
         found = missing_targets(
-            outcome.text, index, url, baseurl or "", here=outcome.dest, old_url=outcome.old_url
+            text, index, url, baseurl or "", here=outcome.dest, old_url=outcome.old_url
         )
+        found += [target for target in unresolved if target not in found]
         if found:
             missing[outcome.dest] = found
     return missing

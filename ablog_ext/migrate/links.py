@@ -12,13 +12,19 @@ links; links to an anchor of the post itself are not checked.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..frontmatter import read_front_matter
+from ..frontmatter import FILENAME_DATE, read_front_matter
 from ..permalinks import url_key
+
+if TYPE_CHECKING:
+    from .plan import Plan, PostOutcome
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 _HIGHLIGHT = re.compile(r"{%-?\s*highlight\b.*?{%-?\s*endhighlight\s*-?%}", re.S)
@@ -201,3 +207,102 @@ def missing_targets(
         if not found:
             missing.append(target)
     return missing
+
+
+# -- Liquid, as the build renders it -------------------------------------------------
+
+
+class LiquidForLinks:
+    """Renders each post's Liquid as the build will (``site.*`` from
+    ``_config.yml``, ``site.data``, includes, ``post_url`` and ``link``), so that the
+    links a loop or an include writes are checked too. ``{% link %}`` and
+    ``{% post_url %}`` to nothing are given back, to be listed."""
+
+    def __init__(self, plan: Plan) -> None:
+        from ..liquid import SiteData
+        from ..liquid_jekyll import JekyllLiquid
+        from .jekyll import config_dir
+        from .render import liquid_site
+
+        config = plan.site.config
+        self.plan = plan
+        self.root = plan.site.root.resolve()
+        self.includes = self.root / config_dir(config, "includes_dir", "_includes")
+        site = {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **liquid_site(config)}
+        site.setdefault("data", SiteData(self.root / config_dir(config, "data_dir", "_data")))
+        self.engine = JekyllLiquid(site)
+        self.posts: dict[tuple[int, int, int, str], str] = {}
+        self.sources: dict[str, str] = {}
+        for outcome in plan.outcomes:
+            if outcome.dest and outcome.status == "published":
+                url = "/" + outcome.dest.rsplit(".", 1)[0] + ".html"
+                self.sources[outcome.source.rel] = url
+                match = FILENAME_DATE.match(outcome.source.name.rsplit(".", 1)[0])
+                if match:
+                    key = (int(match[1]), int(match[2]), int(match[3]), match[4])
+                    self.posts.setdefault(key, url)
+
+    def render(self, outcome: PostOutcome) -> tuple[str, list[str]]:
+        """The post's text with its body rendered (as written when it does not
+        render), and the targets of ``link`` and ``post_url`` tags to nothing."""
+        text = outcome.text
+        block = read_front_matter(text)
+        if "{%" not in text and "{{" not in text:
+            return text, []
+        data = block.data or {}
+        if data.get("render_with_liquid") is False:
+            return text, []
+        lines = text.splitlines(keepends=True)
+        head, body = "".join(lines[: block.body_start]), "".join(lines[block.body_start :])
+        resolver = _PlanResolver(self, outcome)
+        assert outcome.dest is not None
+        page = {
+            **data,
+            "url": "/" + outcome.dest.rsplit(".", 1)[0] + ".html",
+            "path": outcome.source.rel,
+            "name": outcome.source.name,
+        }
+        try:
+            rendered = self.engine.render(body, page, resolver, name=outcome.dest)
+        except Exception:  # the build reports it; here the text is checked as written
+            return text, []
+        return (head + rendered.text if rendered.rendered else text), resolver.unresolved
+
+
+class _PlanResolver:
+    """The engine's questions, answered from the Jekyll site and the plan."""
+
+    def __init__(self, liquid: LiquidForLinks, outcome: PostOutcome) -> None:
+        self.liquid, self.outcome = liquid, outcome
+        self.unresolved: list[str] = []
+
+    def include(self, name: str, relative: bool) -> tuple[str, str] | None:
+        base = self.outcome.source.path.parent if relative else self.liquid.includes
+        path = (Path(base) / name).resolve()
+        if not path.is_relative_to(self.liquid.root):
+            return None
+        try:
+            return str(path), path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def post_url(self, name: str) -> str | None:
+        stem = name.rpartition("/")[2]
+        match = FILENAME_DATE.match(stem)
+        url = None
+        if match:
+            key = (int(match[1]), int(match[2]), int(match[3]), match[4])
+            url = self.liquid.posts.get(key) or self.liquid.posts.get(
+                (*key[:3], key[3].rsplit(".", 1)[0])
+            )
+        if url is None:
+            self.unresolved.append(f"{{% post_url {name} %}}")
+        return url
+
+    def link(self, path: str) -> str | None:
+        # To nothing, the build writes the path: it is checked as a link.
+        path = path.strip("/")
+        url = self.liquid.sources.get(path)
+        if url is None and path in self.liquid.plan.files:
+            url = "/" + path
+        return url
