@@ -19,12 +19,16 @@ touched. What maps:
 - each heading gets the id kramdown (and its GFM input) gives it, so that
   ``[x](#use-of-stringindexencodedoffset)`` finds it (:class:`HeadingIds`).
 
-Everything else an attribute list says (``style``, ``target``, ...) is dropped
-and listed, so the Sphinx side can warn once per post.
+A ``style`` (``{: style="float: right"}``, on a block or a link, image or span)
+becomes a class of its own and a rule for it in a ``<style>`` at the end of the
+post, which HTML pages apply as the inline style. Everything else an attribute
+list says (``target``, ``srcset``, ...) is dropped and listed, so the Sphinx side
+can warn once per post.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -134,6 +138,8 @@ class _Converter:
         self.starts: dict[int, int] = {}
         self.dropped: list[tuple[int, str]] = []
         self.extensions: set[str] = set()
+        #: Class -> the CSS declarations of a kramdown ``style``.
+        self.styles: dict[str, str] = {}
         self.alds: dict[str, str] = {}
         for line in self.source:
             match = _ALD.match(line)
@@ -148,6 +154,24 @@ class _Converter:
 
     def drop(self, line: int, what: str) -> None:
         self.dropped.append((line + 1, what))
+
+    def style_class(self, style: str) -> str:
+        """The class that carries a ``style`` (its rule written at the end)."""
+        # Nothing that could end the rule or the <style> element.
+        declarations = re.sub(r"[<>{}\\]", "", style).strip().strip(";")
+        name = "ablog-ext-style-" + hashlib.sha1(declarations.encode()).hexdigest()[:8]
+        self.styles[name] = declarations
+        return name
+
+    def style_block(self) -> list[str]:
+        """A ``<style>`` for the styles: as in an inline ``style``, each declaration
+        wins over the theme's (``!important``)."""
+        rules = []
+        for name, declarations in sorted(self.styles.items()):
+            parts = [part.strip() for part in declarations.split(";") if part.strip()]
+            body = "; ".join(p if p.endswith("!important") else f"{p} !important" for p in parts)
+            rules.append(f".{name} {{ {body} }}")
+        return ["", "```{raw} html", "<style>", *rules, "</style>", "```"]
 
     def block_start(self, index: int) -> int:
         """Output index of the first line of the block that ends on source line *index*."""
@@ -167,10 +191,12 @@ class _Converter:
         lines = [f"{indent}({ident})=" for ident in attrs.ids[-1:]] if heading else []
         parts = [] if heading else [f"#{ident}" for ident in attrs.ids[-1:]]
         parts += [f".{cls}" for cls in attrs.classes]
+        if "style" in attrs.keys:
+            parts.append("." + self.style_class(attrs.keys["style"]))
         if parts:
             self.extensions.add("attrs_block")
             lines.append(indent + "{" + " ".join(parts) + "}")
-        dropped = [f"{key}={value!r}" for key, value in attrs.keys.items()]
+        dropped = [f"{key}={value!r}" for key, value in attrs.keys.items() if key != "style"]
         dropped += [f"#{ident}" for ident in attrs.ids[:-1]]
         dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
         if dropped:
@@ -203,6 +229,10 @@ class _Converter:
                 end += 1
             self.paragraph(index, end)
             index = end
+        if self.styles:
+            last = self.out[-1][1] if self.out else 0
+            for text in self.style_block():
+                self.emit(text, last)
         text = "\n".join(text for text, _ in self.out)
         lines = [line + 1 for _, line in self.out]
         return Converted(text, lines, self.dropped, self.extensions)
@@ -389,6 +419,8 @@ class _Converter:
             for key, value in attrs.keys.items():
                 if image and key in ("width", "height", "align"):
                     parts.append(f'{key}="{value}"')
+                elif key == "style" and carrier:
+                    parts.append("." + self.style_class(value))
                 else:
                     dropped.append(f"{key}={value!r}")
             dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
