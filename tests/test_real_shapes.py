@@ -137,3 +137,13 @@ def test_links_to_raw_html_anchors_and_to_the_top(built, html):
     assert links["the table"] == "#results-table"
     assert links["the note"] == "#the-note"
     assert not [w for w in warnings_of(built) if "anchor-shapes" in w]
+
+
+def test_images_and_files_under_the_old_base_path(built, html):
+    """``{{ site.baseurl }}/assets/x.png`` is ``/notes/assets/x.png`` after Liquid;
+    the file is ``assets/x.png`` of the source folder (and of the built site)."""
+    page = main_text(html(built, "posts/2020-05-02-baseurl-image"))
+    assert page.img["src"] == "../_images/dot.svg"
+    links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
+    assert links["readings"] == "../assets/files/readings.txt"
+    assert not [w for w in warnings_of(built) if "baseurl-image" in w]

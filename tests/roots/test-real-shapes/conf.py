@@ -7,3 +7,4 @@ exclude_patterns = ["_build"]
 ablog_ext_timezone = "UTC"
 ablog_ext_permalink = "/:year/:month/:day/:title"
 ablog_ext_root_folders = ["assets"]
+ablog_ext_site = {"baseurl": "/notes"}
