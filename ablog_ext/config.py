@@ -134,9 +134,10 @@ OPTIONS: tuple[Option, ...] = (
         "ablog_ext_kramdown",
         True,
         "env",
-        (bool,),
+        (bool, dict),
         "Read kramdown syntax in posts: `{: .class}` attribute lists, `{:toc}`, "
-        "`{::options}` and `$$` math.",
+        "`{::options}` and `$$` math; a dict (Jekyll's `kramdown` settings) turns it on "
+        "with those options: `parse_block_html`.",
     ),
     Option(
         "ablog_ext_root_folders",

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from docutils import nodes
 from markdown_it import MarkdownIt
@@ -115,7 +116,9 @@ class Converted:
     extensions: set[str]
 
 
-def needs_conversion(text: str) -> bool:
+def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
+    if parse_block_html and _TAG_LINE.search(text):
+        return True
     return "{:" in text or "{#" in text or "$$" in text
 
 
@@ -130,7 +133,8 @@ def _code_lines(text: str) -> set[int]:
 
 
 class _Converter:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parse_block_html: bool = False) -> None:
+        self.parse_block_html = parse_block_html
         self.source = text.split("\n")
         self.code = _code_lines(text)
         self.out: list[tuple[str, int]] = []
@@ -214,6 +218,10 @@ class _Converter:
                 self.emit(line, index)
                 index += 1
                 continue
+            if self.parse_block_html and _TAG_LINE.match(line):
+                self.tag_line(index)
+                index += 1
+                continue
             handled = self.block_construct(index)
             if handled:
                 index = handled
@@ -237,6 +245,18 @@ class _Converter:
         lines = [line + 1 for _, line in self.out]
         return Converted(text, lines, self.dropped, self.extensions)
 
+    def tag_line(self, index: int) -> None:
+        """A line of block HTML tags (``<div class="row">``, ``</div>``), with
+        ``parse_block_html``: kramdown reads the Markdown around it, CommonMark would
+        take the lines after it, up to a blank one, as HTML. Blank lines around it
+        make it an HTML block of its own."""
+        if self.out and self.out[-1][0].strip():
+            self.emit("", index)
+        self.emit(self.source[index], index)
+        following = self.source[index + 1] if index + 1 < len(self.source) else ""
+        if following.strip() and not following.lstrip().startswith("<"):
+            self.emit("", index)
+
     def is_block_syntax(self, index: int) -> bool:
         line = self.source[index]
         return bool(
@@ -244,6 +264,7 @@ class _Converter:
             or _ALD.match(line)
             or _ATX_ID.match(line)
             or line.lstrip().startswith(("{::", "{:/"))
+            or (self.parse_block_html and _TAG_LINE.match(line))
         )
 
     def block_construct(self, index: int) -> int | None:
@@ -445,21 +466,31 @@ def _math_role(content: str) -> str:
     return f"{{math}}{ticks}{pad}{content}{pad}{ticks}"
 
 
+def kramdown_options(config: Any) -> dict[str, Any] | None:
+    """``ablog_ext_kramdown`` as options (``{}`` for ``True``), ``None`` when off."""
+    value = config.ablog_ext_kramdown
+    if isinstance(value, dict):
+        return value
+    return {} if value else None
+
+
 def convert_post(
     docname: str,
     text: str,
     body_start: int,
     config: MdParserConfig,
     source_lines: list[int] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[str, list[int], MdParserConfig] | None:
     """The post's text with its body converted, the line of *text* each of its lines
     comes from, and the MyST configuration to read it with; ``None`` when nothing
     changed. *source_lines* maps *text*'s lines to the author's, for warnings."""
     lines = text.splitlines(keepends=True)
     head, body = "".join(lines[:body_start]), "".join(lines[body_start:])
-    if not needs_conversion(body):
+    block_html = bool((options or {}).get("parse_block_html"))
+    if not needs_conversion(body, block_html):
         return None
-    converted = convert(body)
+    converted = convert(body, block_html)
     if converted.dropped:
 
         def source(line: int) -> int:
@@ -481,12 +512,13 @@ def convert_post(
     return head + converted.text, mapping, config
 
 
-def convert(text: str) -> Converted:
-    """*text* (a post's body, 1-based lines) in MyST's syntax; never raises."""
-    if not needs_conversion(text):
+def convert(text: str, parse_block_html: bool = False) -> Converted:
+    """*text* (a post's body, 1-based lines) in MyST's syntax; never raises. With
+    *parse_block_html* (kramdown's option), Markdown inside HTML blocks is read."""
+    if not needs_conversion(text, parse_block_html):
         count = text.count("\n") + 1
         return Converted(text, list(range(1, count + 1)), [], set())
-    return _Converter(text).run()
+    return _Converter(text, parse_block_html).run()
 
 
 # -- heading ids ------------------------------------------------------------------------
@@ -503,6 +535,12 @@ def gfm_id(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
 
 
+#: A line of only opening or closing tags of block elements.
+_TAG_LINE = re.compile(
+    r"^ {0,3}(?:</?(?:div|section|article|aside|header|footer|main|nav|figure|details|"
+    r"center|blockquote)\b[^<>]*>[ \t]*)+$",
+    re.I | re.M,
+)
 #: An id or an anchor's name in raw HTML.
 _HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"'\s]+)["']""")
 
@@ -525,7 +563,7 @@ class HeadingIds(SphinxTransform):
         from .posts import _PARSED, ParsedPost
 
         parsed: ParsedPost | None = getattr(self.document, _PARSED, None)
-        if parsed is None or not self.config.ablog_ext_kramdown:
+        if parsed is None or kramdown_options(self.config) is None:
             return
         slugs: dict[str, tuple[int, str, str]] = getattr(self.document, "myst_slugs", {})
         counts: dict[str, dict[str, int]] = {"kramdown": {}, "gfm": {}}
@@ -582,6 +620,7 @@ __all__ = [
     "HeadingIds",
     "convert",
     "convert_post",
+    "kramdown_options",
     "needs_conversion",
     "parse_attributes",
     "setup_kramdown",

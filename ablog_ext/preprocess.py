@@ -17,7 +17,7 @@ from markdown_it.rules_core import StateCore
 from myst_parser.config.main import MdParserConfig
 
 from .frontmatter import FrontMatterBlock, PostMeta
-from .kramdown import convert_post
+from .kramdown import convert_post, kramdown_options
 from .liquid import render_liquid
 
 #: Python attribute on the document: output line (1-based) -> source line, or absent.
@@ -44,8 +44,9 @@ def preprocess_post(
     if liquid is not None:
         text, lines = liquid
     env = document.settings.env
-    if env.config.ablog_ext_kramdown:
-        kramdown = convert_post(env.docname, text, block.body_start, config, lines)
+    options = kramdown_options(env.config)
+    if options is not None:
+        kramdown = convert_post(env.docname, text, block.body_start, config, lines, options)
         if kramdown is not None:
             text, inner, config = kramdown
             lines = _compose(lines, inner)

@@ -211,6 +211,7 @@ def test_defaults_when_config_is_silent(tmp_path):
     assert "ablog_ext_folder_categories" not in conf
     assert "ablog_ext_root_folders" not in conf and "html_extra_path" not in conf
     assert "setup" not in conf and "ablog_ext_liquid_data" not in conf
+    assert "ablog_ext_kramdown" not in conf
 
 
 def test_config_values_of_odd_shapes(tmp_path):
@@ -219,7 +220,8 @@ def test_config_values_of_odd_shapes(tmp_path):
     (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
     (jekyll / "_config.yml").write_text(
         "timezone: 5\nexcerpt_separator: ''\nurl: https://x.example.org/\nbaseurl: /\n"
-        "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n",
+        "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n"
+        "kramdown:\n  input: GFM\n  parse_block_html: true\n",
         "utf-8",
     )
     assert init(jekyll, tmp_path / "s")[0] == 0
@@ -230,6 +232,7 @@ def test_config_values_of_odd_shapes(tmp_path):
     assert "blog_authors" not in conf
     assert conf["ablog_ext_site"]["date"] == "2020-01-02"
     assert conf["ablog_ext_site"]["ratio"] == "inf"
+    assert conf["ablog_ext_kramdown"] == {"input": "GFM", "parse_block_html": True}
 
 
 @pytest.mark.parametrize(

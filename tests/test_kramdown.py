@@ -208,3 +208,25 @@ def test_build_warns_once_per_post_with_lines(built):
     for part in ["(line 7)", "target='_blank'} (line 12)", "{: .highlight} (line 12)"]:
         assert part in found[0]
     assert "style" not in found[0]  # kept, as a class and a rule (line 15)
+
+
+def test_parse_block_html_reads_markdown_inside_html_blocks():
+    """dask's _config.yml sets kramdown's parse_block_html: a setext heading right
+    after <div class="col-md-6"> is a heading there; CommonMark would keep the
+    lines up to a blank one as HTML, and show 'Summary -------'."""
+    text = '<div class="row">\n<div class="col">\nSummary\n-------\n\nText.\n</div>\n</div>\n'
+    assert convert(text).text == text  # kramdown's default: HTML is HTML
+    result = convert(text, parse_block_html=True)
+    assert result.text.split("\n")[:6] == [
+        '<div class="row">',
+        "",
+        '<div class="col">',
+        "",
+        "Summary",
+        "-------",
+    ]
+    assert "Text.\n\n</div>" in result.text
+    assert result.lines[:6] == [1, 2, 2, 2, 3, 4]
+    # Raw HTML inside stays HTML.
+    raw = convert("<div>\n<p>raw</p>\n</div>\n", parse_block_html=True).text
+    assert raw.startswith("<div>\n<p>raw</p>")

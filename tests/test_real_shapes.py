@@ -147,3 +147,12 @@ def test_images_and_files_under_the_old_base_path(built, html):
     links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
     assert links["readings"] == "../assets/files/readings.txt"
     assert not [w for w in warnings_of(built) if "baseurl-image" in w]
+
+
+def test_markdown_inside_html_blocks_with_parse_block_html(built, html):
+    """dask's posts lay text out in <div> columns, the Markdown inside read by
+    kramdown's parse_block_html (``ablog_ext_kramdown = {"parse_block_html": True}``)."""
+    page = main_text(html(built, "posts/2017-07-03-html-columns"))
+    assert page.select_one("div.col-md-6 h2").get_text(strip=True).startswith("Summary")
+    assert page.select_one("div.col-md-6 strong").get_text() == "things"
+    assert "-------" not in page.get_text()

@@ -253,6 +253,10 @@ def render_conf(plan: Plan) -> str:
     if plan.nested:
         lines.append("# Jekyll's categories from folders: en/news/_posts/x.md is in en and news.")
         _assign(lines, "ablog_ext_folder_categories", True)
+    kramdown = config.get("kramdown")
+    if isinstance(kramdown, dict) and kramdown:
+        # parse_block_html: Markdown inside HTML blocks, as kramdown reads it.
+        _assign(lines, "ablog_ext_kramdown", kramdown, "_config.yml kramdown")
     if plan.site.includes:
         _assign(lines, "ablog_ext_liquid_includes", INCLUDES, "for {% include %}")
     if plan.data_files:

@@ -8,3 +8,4 @@ ablog_ext_timezone = "UTC"
 ablog_ext_permalink = "/:year/:month/:day/:title"
 ablog_ext_root_folders = ["assets"]
 ablog_ext_site = {"baseurl": "/notes"}
+ablog_ext_kramdown = {"input": "GFM", "parse_block_html": True}
