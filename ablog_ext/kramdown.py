@@ -15,7 +15,7 @@ touched. What maps:
 - ``$$ ... $$``: a paragraph of its own -> a ``{math}`` directive, inside text
   -> a ``{math}`` role (a single ``$`` stays a dollar sign, as in kramdown);
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
-  become ``{raw} html``;
+  become ``{raw} html``; the end-of-block marker ``^`` ends the list before it;
 - each heading gets the id kramdown (and its GFM input) gives it, so that
   ``[x](#use-of-stringindexencodedoffset)`` finds it (:class:`HeadingIds`).
 
@@ -119,7 +119,7 @@ class Converted:
 def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
     if parse_block_html and _TAG_LINE.search(text):
         return True
-    return "{:" in text or "{#" in text or "$$" in text
+    return "{:" in text or "{#" in text or "$$" in text or bool(_EOB.search(text))
 
 
 def _code_lines(text: str) -> set[int]:
@@ -222,6 +222,12 @@ class _Converter:
                 self.tag_line(index)
                 index += 1
                 continue
+            if _EOB.match(line):
+                # Ends the list or paragraph before it, as an HTML comment does in
+                # CommonMark (and shows nothing).
+                self.emit("<!-- -->", index)
+                index += 1
+                continue
             handled = self.block_construct(index)
             if handled:
                 index = handled
@@ -265,6 +271,7 @@ class _Converter:
             or _ATX_ID.match(line)
             or line.lstrip().startswith(("{::", "{:/"))
             or (self.parse_block_html and _TAG_LINE.match(line))
+            or _EOB.match(line)
         )
 
     def block_construct(self, index: int) -> int | None:
@@ -535,6 +542,8 @@ def gfm_id(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
 
 
+#: kramdown's end-of-block marker: a line with only ``^``.
+_EOB = re.compile(r"^ {0,3}\^[ \t]*$", re.M)
 #: A line of only opening or closing tags of block elements.
 _TAG_LINE = re.compile(
     r"^ {0,3}(?:</?(?:div|section|article|aside|header|footer|main|nav|figure|details|"

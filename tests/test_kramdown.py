@@ -230,3 +230,14 @@ def test_parse_block_html_reads_markdown_inside_html_blocks():
     # Raw HTML inside stays HTML.
     raw = convert("<div>\n<p>raw</p>\n</div>\n", parse_block_html=True).text
     assert raw.startswith("<div>\n<p>raw</p>")
+
+
+def test_end_of_block_marker_ends_a_list_before_code():
+    """ruby-lang.org's 2005 advisory ends a list with kramdown's ``^`` so that the
+    indented patch after it is code; CommonMark showed '^' and read the patch as
+    the list's text."""
+    text = "* a patch\n^\n\n    --- a/x.rb\n    +++ b/x.rb\n"
+    result = convert(text)
+    assert result.text == "* a patch\n<!-- -->\n\n    --- a/x.rb\n    +++ b/x.rb\n"
+    assert result.lines == [1, 2, 3, 4, 5, 6]
+    assert convert("Not a marker: 2^10\n").text == "Not a marker: 2^10\n"

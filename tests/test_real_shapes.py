@@ -156,3 +156,10 @@ def test_markdown_inside_html_blocks_with_parse_block_html(built, html):
     assert page.select_one("div.col-md-6 h2").get_text(strip=True).startswith("Summary")
     assert page.select_one("div.col-md-6 strong").get_text() == "things"
     assert "-------" not in page.get_text()
+
+
+def test_end_of_block_marker(built, html):
+    page = main_text(html(built, "posts/2005-07-01-end-of-block"))
+    assert "+++ b/utils.rb" in page.select_one("pre").get_text()
+    assert "^" not in page.get_text()
+    assert page.select_one("li").get_text(strip=True) == "the patch for 1.8"
