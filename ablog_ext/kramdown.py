@@ -16,6 +16,8 @@ touched. What maps:
   -> a ``{math}`` role (a single ``$`` stays a dollar sign, as in kramdown);
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
   become ``{raw} html``; the end-of-block marker ``^`` ends the list before it;
+- an element with ``markdown="1"`` and a link with spaces in its destination
+  (``![](/a b.jpg)``) are read as kramdown reads them;
 - each heading gets the id kramdown (and its GFM input) gives it, so that
   ``[x](#use-of-stringindexencodedoffset)`` finds it (:class:`HeadingIds`).
 
@@ -119,7 +121,9 @@ class Converted:
 def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
     if parse_block_html and _TAG_LINE.search(text):
         return True
-    return "{:" in text or "{#" in text or "$$" in text or bool(_EOB.search(text))
+    if "{:" in text or "{#" in text or "$$" in text or "markdown=" in text:
+        return True
+    return bool(_EOB.search(text) or _LENIENT_DESTINATION.search(text))
 
 
 def _code_lines(text: str) -> set[int]:
@@ -135,6 +139,8 @@ def _code_lines(text: str) -> set[int]:
 class _Converter:
     def __init__(self, text: str, parse_block_html: bool = False) -> None:
         self.parse_block_html = parse_block_html
+        #: Elements open with ``markdown="1"``, innermost last.
+        self.markdown_elements: list[str] = []
         self.source = text.split("\n")
         self.code = _code_lines(text)
         self.out: list[tuple[str, int]] = []
@@ -222,6 +228,20 @@ class _Converter:
                 self.tag_line(index)
                 index += 1
                 continue
+            element = _MARKDOWN_ELEMENT.match(line)
+            if element:
+                # kramdown reads its content as Markdown: an HTML block of its own.
+                self.markdown_elements.append(element[2].lower())
+                self.tag_line(index, element[1] + element[3])
+                index += 1
+                continue
+            if self.markdown_elements and re.match(
+                rf"^ {{0,3}}</{re.escape(self.markdown_elements[-1])}\s*>[ \t]*$", line, re.I
+            ):
+                self.markdown_elements.pop()
+                self.tag_line(index)
+                index += 1
+                continue
             if _EOB.match(line):
                 # Ends the list or paragraph before it, as an HTML comment does in
                 # CommonMark (and shows nothing).
@@ -251,14 +271,14 @@ class _Converter:
         lines = [line + 1 for _, line in self.out]
         return Converted(text, lines, self.dropped, self.extensions)
 
-    def tag_line(self, index: int) -> None:
+    def tag_line(self, index: int, text: str | None = None) -> None:
         """A line of block HTML tags (``<div class="row">``, ``</div>``), with
         ``parse_block_html``: kramdown reads the Markdown around it, CommonMark would
         take the lines after it, up to a blank one, as HTML. Blank lines around it
         make it an HTML block of its own."""
         if self.out and self.out[-1][0].strip():
             self.emit("", index)
-        self.emit(self.source[index], index)
+        self.emit(self.source[index] if text is None else text, index)
         following = self.source[index + 1] if index + 1 < len(self.source) else ""
         if following.strip() and not following.lstrip().startswith("<"):
             self.emit("", index)
@@ -272,6 +292,7 @@ class _Converter:
             or line.lstrip().startswith(("{::", "{:/"))
             or (self.parse_block_html and _TAG_LINE.match(line))
             or _EOB.match(line)
+            or (self.markdown_elements and line.lstrip().startswith("</"))
         )
 
     def block_construct(self, index: int) -> int | None:
@@ -423,6 +444,7 @@ class _Converter:
     def inline_text(self, text: str, line: int) -> str:
         # What MyST's attribute extensions would read as attributes, the author wrote as
         # text: escaped (a CommonMark escape, harmless where the extensions are off).
+        text = _LENIENT_DESTINATION.sub(_bracketed, text)
         text = _ATTRS_LOOKALIKE.sub(r"\\{", text)
         text = _BLOCK_LOOKALIKE.sub(r"\1\\{", text)
         text = _INLINE_MATH.sub(lambda m: _math_role(m[1]), text)
@@ -460,6 +482,11 @@ class _Converter:
             return "{" + " ".join(parts) + "}"
 
         return _SPAN_IAL.sub(span, text)
+
+
+def _bracketed(match: re.Match[str]) -> str:
+    """A destination kramdown takes as it is, in the ``<...>`` CommonMark reads."""
+    return "](<" + match["url"].replace("\\)", ")") + ">)"
 
 
 def _longest_backticks(text: str) -> int:
@@ -542,6 +569,16 @@ def gfm_id(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
 
 
+#: An HTML element whose content kramdown reads as Markdown: ``<figure markdown="1">``.
+_MARKDOWN_ELEMENT = re.compile(
+    r"""^( {0,3}<([A-Za-z][\w-]*)\b[^<>]*?)"""
+    r"""\s+markdown\s*=\s*["']?(?:1|block)["']?([^<>]*>)[ \t]*$"""
+)
+#: A link destination kramdown takes and CommonMark does not: with spaces
+#: (``](/a b.jpg)``) or an escaped parenthesis closing an open one (``](x_(y\))``).
+_LENIENT_DESTINATION = re.compile(
+    r"""\]\((?P<url>(?:[^\s()<>"']+ )+[^\s()<>"']+|[^\s()<>]*\([^\s()<>]*\\\)[^\s()<>]*)\)"""
+)
 #: kramdown's end-of-block marker: a line with only ``^``.
 _EOB = re.compile(r"^ {0,3}\^[ \t]*$", re.M)
 #: A line of only opening or closing tags of block elements.

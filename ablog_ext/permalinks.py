@@ -591,11 +591,15 @@ def _without_baseurl(path: str, baseurls: Sequence[str]) -> str | None:
     return None
 
 
-class StripBaseurl(SphinxTransform):
-    """An image written ``{{ site.baseurl }}/assets/x.png`` in a post is
-    ``/notes/assets/x.png`` after Liquid: Sphinx would look for it in a ``notes``
-    folder. When the file is there without the base path, the image is taken from
-    there (``/assets/x.png``, from the source folder), as Sphinx reads images."""
+class ImagePaths(SphinxTransform):
+    """An image of a post at the path the browser would fetch for Jekyll's page.
+
+    Written ``{{ site.baseurl }}/assets/x.png``, it is ``/notes/assets/x.png``
+    after Liquid, and Sphinx would look for it in a ``notes`` folder; written
+    ``a talk.png`` (or ``a%20talk.png``), Markdown gives ``a%20talk.png``, and
+    Sphinx would look for that name. When the file is there without the base
+    path, or with the name decoded, the image is taken from there, as Sphinx
+    reads images: at read time."""
 
     # Before Sphinx's image collector (doctree-read).
     default_priority = 800
@@ -605,11 +609,29 @@ class StripBaseurl(SphinxTransform):
             return
         baseurls = site_baseurls(self.config)
         srcdir = Path(self.env.srcdir)
+        folder = Path(self.env.doc2path(self.env.docname)).parent
         for image in self.document.findall(nodes.image):
             uri = str(image.get("uri", ""))
-            rest = _without_baseurl(uri, baseurls) if uri.startswith("/") else None
-            if rest and (srcdir / rest.lstrip("/")).is_file():
-                image["uri"] = rest
+            if "://" in uri or uri.startswith("data:"):
+                continue
+            base = srcdir if uri.startswith("/") else folder
+            if (base / uri.lstrip("/")).is_file():
+                continue  # as written
+            for candidate in self._candidates(uri, baseurls):
+                if (base / candidate.lstrip("/")).is_file():
+                    image["uri"] = candidate
+                    break
+
+    @staticmethod
+    def _candidates(uri: str, baseurls: Sequence[str]) -> list[str]:
+        decoded = unquote(uri)
+        found = [decoded] if decoded != uri else []
+        if uri.startswith("/"):
+            for path in (uri, decoded):
+                rest = _without_baseurl(path, baseurls)
+                if rest:
+                    found.append(rest)
+        return found
 
 
 class ResolveOldLinks(SphinxPostTransform):
@@ -690,4 +712,4 @@ def setup_permalinks(app: Sphinx) -> None:
     app.connect("doctree-read", record_old_url, priority=610)
     resolver = type("ResolveOldLinks", (ResolveOldLinks,), {"sphinx_app": weakref.ref(app)})
     app.add_post_transform(resolver)
-    app.add_transform(StripBaseurl)
+    app.add_transform(ImagePaths)

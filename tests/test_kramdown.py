@@ -241,3 +241,21 @@ def test_end_of_block_marker_ends_a_list_before_code():
     assert result.text == "* a patch\n<!-- -->\n\n    --- a/x.rb\n    +++ b/x.rb\n"
     assert result.lines == [1, 2, 3, 4, 5, 6]
     assert convert("Not a marker: 2^10\n").text == "Not a marker: 2^10\n"
+
+
+def test_markdown_inside_an_element_with_markdown_1():
+    """crystal-lang.org wraps images in <figure markdown="1">: kramdown reads the
+    content as Markdown, CommonMark would show '![](...)'."""
+    text = '<figure markdown="1">\n  ![](/a.jpg)\n  <caption>C</caption>\n</figure>\n'
+    result = convert(text)
+    assert result.text == "<figure>\n\n  ![](/a.jpg)\n  <caption>C</caption>\n\n</figure>\n"
+    assert result.lines == [1, 1, 2, 3, 4, 4, 5]
+
+
+def test_destinations_kramdown_takes_as_they_are():
+    """crystal-lang.org's image names hold spaces; swift.org escapes the closing
+    parenthesis of a Wikipedia address: CommonMark reads neither as a link."""
+    text = "![](/a/2024 talk.jpg) [boxing](https://w.org/Type_(x\\)#B) [t](/x \"title\")"
+    assert convert(text).text == (
+        '![](</a/2024 talk.jpg>) [boxing](<https://w.org/Type_(x)#B>) [t](/x "title")'
+    )

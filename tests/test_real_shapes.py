@@ -163,3 +163,13 @@ def test_end_of_block_marker(built, html):
     assert "+++ b/utils.rb" in page.select_one("pre").get_text()
     assert "^" not in page.get_text()
     assert page.select_one("li").get_text(strip=True) == "the patch for 1.8"
+
+
+def test_what_kramdown_takes_as_it_is(built, html):
+    page = main_text(html(built, "posts/2023-11-09-kramdown-leniency"))
+    assert page.select_one("figure img")["alt"] == "the audience"
+    links = {a.get_text(): a["href"] for a in page.find_all("a", href=True)}
+    assert links["boxed"].endswith("Object_type_(object-oriented_programming)#Boxing")
+    assert {img["alt"] for img in page.find_all("img")} == {"the audience", "a talk"}
+    assert "](" not in page.get_text()
+    assert not [w for w in warnings_of(built) if "kramdown-leniency" in w]
