@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
     from .incremental import setup_incremental
+    from .kramdown import setup_kramdown
     from .liquid import setup_liquid
     from .names import setup_names
     from .parallel import setup_parallel
@@ -27,6 +28,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
+    from .rootfolders import setup_root_folders
     from .theme import setup_theme
     from .themes import setup_themes
     from .upstream import setup_upstream
@@ -45,11 +47,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_dependents)
     setup_liquid(app)
     setup_posts(app)
+    setup_kramdown(app)
     setup_postfiles(app)
     setup_permalinks(app)
     setup_compat(app)
     setup_names(app)
     setup_redirects(app)
+    setup_root_folders(app)
     setup_themes(app)
     setup_review(app)
     setup_feeds(app)

@@ -117,6 +117,14 @@ OPTIONS: tuple[Option, ...] = (
         "Folder, relative to the source folder, that Liquid's `{% include %}` reads from.",
     ),
     Option(
+        "ablog_ext_liquid_data",
+        "_data",
+        "env",
+        (str,),
+        "Folder, relative to the source folder, of Liquid's `site.data` (Jekyll's `_data`: "
+        "YAML, JSON, CSV and TSV files); empty for none.",
+    ),
+    Option(
         "ablog_ext_site",
         {},
         "env",
@@ -128,9 +136,19 @@ OPTIONS: tuple[Option, ...] = (
         "ablog_ext_kramdown",
         True,
         "env",
-        (bool,),
+        (bool, dict),
         "Read kramdown syntax in posts: `{: .class}` attribute lists, `{:toc}`, "
-        "`{::options}` and `$$` math.",
+        "`{::options}` and `$$` math; a dict (Jekyll's `kramdown` settings) turns it on "
+        "with those options: `parse_block_html`.",
+    ),
+    Option(
+        "ablog_ext_root_folders",
+        [],
+        "html",
+        (list, tuple),
+        "Folders of the source folder copied as they are to the same path in the built "
+        "site, as Jekyll serves its static folders (`assets/x.png` at `/assets/x.png`); "
+        "they are not read as documents.",
     ),
     Option(
         "ablog_ext_permalink",

@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.docutils import new_document
 
 from . import upstream
 
@@ -385,18 +387,48 @@ def guard_postlist_excerpts(app: Sphinx, doctree: nodes.document, docname: str) 
     if not blog:
         upstream.register_posts(app)
     for post in blog.posts:
-        if post.__dict__.get("_ablog_ext_checked"):
-            continue
-        post.__dict__["_ablog_ext_checked"] = True
-        upstream.render_post_html(post, blog.posts.docname)
-        if post.__dict__.get("_ablog_ext_failed"):
-            text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
-            post.excerpt = [nodes.paragraph(text, text)]
+        if not post.__dict__.get("_ablog_ext_checked"):
+            post.__dict__["_ablog_ext_checked"] = True
+            upstream.render_post_html(post, blog.posts.docname)
+            if post.__dict__.get("_ablog_ext_failed"):
+                text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
+                post.excerpt = [nodes.paragraph(text, text)]
+        _resolve_for_page(app, post, docname)
+
+
+def _resolve_for_page(app: Sphinx, post: Any, docname: str) -> None:
+    """Give ABlog, for this page's postlist, the post's excerpt with its links
+    resolved, quietly: ABlog would resolve its copy again, and repeat for every
+    page the warnings the post's own page gives once. Undone by
+    :func:`restore_excerpts`."""
+    excerpt = post.excerpt
+    if next((n for node in excerpt for n in node.findall(addnodes.pending_xref)), None) is None:
+        return
+    document = new_document("")
+    document.extend(node.deepcopy() for node in excerpt)
+    with logging.suppress_logging():
+        app.env.resolve_references(document, docname, app.builder)
+    post.__dict__.setdefault("_ablog_ext_excerpt", excerpt)
+    post.excerpt = list(document.children)
+
+
+def restore_excerpts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """After ABlog's postlists: each post's own excerpt back (not after the event
+    that resolving an excerpt emits for its own small document)."""
+    from ablog.blog import Blog
+
+    if not upstream.postlist_nodes(doctree):
+        return
+    blog = Blog(app)
+    for post in blog.posts if blog else []:
+        if "_ablog_ext_excerpt" in post.__dict__:
+            post.excerpt = post.__dict__.pop("_ablog_ext_excerpt")
 
 
 def setup_excerpts(app: Sphinx) -> None:
     # After upstream's checks (priority 0).
     app.connect("config-inited", memoize_post_html, priority=5)
     app.connect("builder-inited", escape_ablog_templates)
-    # Before ABlog's process_postlist (500).
+    # Around ABlog's process_postlist (500).
     app.connect("doctree-resolved", guard_postlist_excerpts, priority=450)
+    app.connect("doctree-resolved", restore_excerpts, priority=550)

@@ -31,6 +31,12 @@ _OPENING = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(---|\.\.\.)[ \t]*$")
 #: Longer titles are almost certainly a mistake (a body pasted into front matter).
 MAX_TITLE = 300
+#: A YAML timestamp with a time of day, as Jekyll's YAML reader (SafeYAML's
+#: ``TIME_MATCHER``) finds it in a plain (unquoted) scalar.
+_YAML_TIME = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?"
+    r"[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?)?$"
+)
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -65,6 +71,14 @@ class PostMeta:
     permalink: str | None = None
     comments: bool = True
     problems: tuple[Problem, ...] = field(default=())
+
+
+class YamlTime(str):
+    """A date and time written as a YAML timestamp (``date: 2019-03-05 10:30:00``,
+    unquoted): YAML, and so Jekyll, reads one without an offset as UTC, where the
+    same text in quotes is a time in the site's zone."""
+
+    __slots__ = ()
 
 
 def _describe(value: object) -> str:
@@ -142,6 +156,8 @@ def parse_date(value: object, key: str, problems: list[Problem]) -> dt.datetime 
     if not MIN_YEAR <= result.year <= MAX_YEAR:
         problems.append(Problem(key, f"{key!r} has a year out of range: {result.year}"))
         return None
+    if isinstance(value, YamlTime) and result.tzinfo is None:
+        result = result.replace(tzinfo=dt.UTC)
     if result.tzinfo is not None:
         try:
             result.utcoffset()
@@ -406,7 +422,9 @@ def _string_date_loader() -> type:
 
     PyYAML turns ``2019-02-30`` into an exception and ``2019-03-05 10:00 -05:00``
     into a UTC time; posts want the first reported with its line and the second
-    kept in the author's time zone, so dates stay strings here.
+    kept in the author's time zone, so dates stay strings here.  An unquoted date
+    with a time of day is a :class:`YamlTime`: without an offset it is UTC, as in
+    Jekyll.
     """
     import yaml
 
@@ -420,10 +438,28 @@ def _string_date_loader() -> type:
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    StringDateLoader.add_implicit_resolver(_TIME_TAG, _YAML_TIME, list("0123456789"))
+    StringDateLoader.add_constructor(
+        _TIME_TAG, lambda loader, node: YamlTime(loader.construct_scalar(node))
+    )
     return StringDateLoader
 
 
+_TIME_TAG = "tag:ablog-ext,2025:yaml-time"
+
+
 _LOADER: type | None = None
+
+
+def load_yaml(text: str) -> Any:
+    """A YAML document (a Jekyll data file), read as front matter is: dates as
+    written.  Raises ``yaml.YAMLError``."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _string_date_loader()
+    return yaml.load(text, Loader=_LOADER)
 
 
 def read_front_matter(text: str) -> FrontMatterBlock:

@@ -15,19 +15,31 @@ touched. What maps:
 - ``$$ ... $$``: a paragraph of its own -> a ``{math}`` directive, inside text
   -> a ``{math}`` role (a single ``$`` stays a dollar sign, as in kramdown);
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
-  become ``{raw} html``.
+  become ``{raw} html``; the end-of-block marker ``^`` ends the list before it;
+- an element with ``markdown="1"`` and a link with spaces in its destination
+  (``![](/a b.jpg)``) are read as kramdown reads them;
+- each heading gets the id kramdown (and its GFM input) gives it, so that
+  ``[x](#use-of-stringindexencodedoffset)`` finds it (:class:`HeadingIds`).
 
-Everything else an attribute list says (``style``, ``target``, ...) is dropped
-and listed, so the Sphinx side can warn once per post.
+A ``style`` (``{: style="float: right"}``, on a block or a link, image or span)
+becomes a class of its own and a rule for it in a ``<style>`` at the end of the
+post, which HTML pages apply as the inline style. Everything else an attribute
+list says (``target``, ``srcset``, ...) is dropped and listed, so the Sphinx side
+can warn once per post.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from docutils import nodes
 from markdown_it import MarkdownIt
 from myst_parser.config.main import MdParserConfig
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -106,8 +118,12 @@ class Converted:
     extensions: set[str]
 
 
-def needs_conversion(text: str) -> bool:
-    return "{:" in text or "{#" in text or "$$" in text
+def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
+    if parse_block_html and _TAG_LINE.search(text):
+        return True
+    if "{:" in text or "{#" in text or "$$" in text or "markdown=" in text:
+        return True
+    return bool(_EOB.search(text) or _LENIENT_DESTINATION.search(text))
 
 
 def _code_lines(text: str) -> set[int]:
@@ -121,7 +137,10 @@ def _code_lines(text: str) -> set[int]:
 
 
 class _Converter:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parse_block_html: bool = False) -> None:
+        self.parse_block_html = parse_block_html
+        #: Elements open with ``markdown="1"``, innermost last.
+        self.markdown_elements: list[str] = []
         self.source = text.split("\n")
         self.code = _code_lines(text)
         self.out: list[tuple[str, int]] = []
@@ -129,6 +148,8 @@ class _Converter:
         self.starts: dict[int, int] = {}
         self.dropped: list[tuple[int, str]] = []
         self.extensions: set[str] = set()
+        #: Class -> the CSS declarations of a kramdown ``style``.
+        self.styles: dict[str, str] = {}
         self.alds: dict[str, str] = {}
         for line in self.source:
             match = _ALD.match(line)
@@ -143,6 +164,24 @@ class _Converter:
 
     def drop(self, line: int, what: str) -> None:
         self.dropped.append((line + 1, what))
+
+    def style_class(self, style: str) -> str:
+        """The class that carries a ``style`` (its rule written at the end)."""
+        # Nothing that could end the rule or the <style> element.
+        declarations = re.sub(r"[<>{}\\]", "", style).strip().strip(";")
+        name = "ablog-ext-style-" + hashlib.sha1(declarations.encode()).hexdigest()[:8]
+        self.styles[name] = declarations
+        return name
+
+    def style_block(self) -> list[str]:
+        """A ``<style>`` for the styles: as in an inline ``style``, each declaration
+        wins over the theme's (``!important``)."""
+        rules = []
+        for name, declarations in sorted(self.styles.items()):
+            parts = [part.strip() for part in declarations.split(";") if part.strip()]
+            body = "; ".join(p if p.endswith("!important") else f"{p} !important" for p in parts)
+            rules.append(f".{name} {{ {body} }}")
+        return ["", "```{raw} html", "<style>", *rules, "</style>", "```"]
 
     def block_start(self, index: int) -> int:
         """Output index of the first line of the block that ends on source line *index*."""
@@ -162,10 +201,12 @@ class _Converter:
         lines = [f"{indent}({ident})=" for ident in attrs.ids[-1:]] if heading else []
         parts = [] if heading else [f"#{ident}" for ident in attrs.ids[-1:]]
         parts += [f".{cls}" for cls in attrs.classes]
+        if "style" in attrs.keys:
+            parts.append("." + self.style_class(attrs.keys["style"]))
         if parts:
             self.extensions.add("attrs_block")
             lines.append(indent + "{" + " ".join(parts) + "}")
-        dropped = [f"{key}={value!r}" for key, value in attrs.keys.items()]
+        dropped = [f"{key}={value!r}" for key, value in attrs.keys.items() if key != "style"]
         dropped += [f"#{ident}" for ident in attrs.ids[:-1]]
         dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
         if dropped:
@@ -183,6 +224,30 @@ class _Converter:
                 self.emit(line, index)
                 index += 1
                 continue
+            if self.parse_block_html and _TAG_LINE.match(line):
+                self.tag_line(index)
+                index += 1
+                continue
+            element = _MARKDOWN_ELEMENT.match(line)
+            if element:
+                # kramdown reads its content as Markdown: an HTML block of its own.
+                self.markdown_elements.append(element[2].lower())
+                self.tag_line(index, element[1] + element[3])
+                index += 1
+                continue
+            if self.markdown_elements and re.match(
+                rf"^ {{0,3}}</{re.escape(self.markdown_elements[-1])}\s*>[ \t]*$", line, re.I
+            ):
+                self.markdown_elements.pop()
+                self.tag_line(index)
+                index += 1
+                continue
+            if _EOB.match(line):
+                # Ends the list or paragraph before it, as an HTML comment does in
+                # CommonMark (and shows nothing).
+                self.emit("<!-- -->", index)
+                index += 1
+                continue
             handled = self.block_construct(index)
             if handled:
                 index = handled
@@ -198,9 +263,25 @@ class _Converter:
                 end += 1
             self.paragraph(index, end)
             index = end
+        if self.styles:
+            last = self.out[-1][1] if self.out else 0
+            for text in self.style_block():
+                self.emit(text, last)
         text = "\n".join(text for text, _ in self.out)
         lines = [line + 1 for _, line in self.out]
         return Converted(text, lines, self.dropped, self.extensions)
+
+    def tag_line(self, index: int, text: str | None = None) -> None:
+        """A line of block HTML tags (``<div class="row">``, ``</div>``), with
+        ``parse_block_html``: kramdown reads the Markdown around it, CommonMark would
+        take the lines after it, up to a blank one, as HTML. Blank lines around it
+        make it an HTML block of its own."""
+        if self.out and self.out[-1][0].strip():
+            self.emit("", index)
+        self.emit(self.source[index] if text is None else text, index)
+        following = self.source[index + 1] if index + 1 < len(self.source) else ""
+        if following.strip() and not following.lstrip().startswith("<"):
+            self.emit("", index)
 
     def is_block_syntax(self, index: int) -> bool:
         line = self.source[index]
@@ -209,6 +290,9 @@ class _Converter:
             or _ALD.match(line)
             or _ATX_ID.match(line)
             or line.lstrip().startswith(("{::", "{:/"))
+            or (self.parse_block_html and _TAG_LINE.match(line))
+            or _EOB.match(line)
+            or (self.markdown_elements and line.lstrip().startswith("</"))
         )
 
     def block_construct(self, index: int) -> int | None:
@@ -360,6 +444,7 @@ class _Converter:
     def inline_text(self, text: str, line: int) -> str:
         # What MyST's attribute extensions would read as attributes, the author wrote as
         # text: escaped (a CommonMark escape, harmless where the extensions are off).
+        text = _LENIENT_DESTINATION.sub(_bracketed, text)
         text = _ATTRS_LOOKALIKE.sub(r"\\{", text)
         text = _BLOCK_LOOKALIKE.sub(r"\1\\{", text)
         text = _INLINE_MATH.sub(lambda m: _math_role(m[1]), text)
@@ -384,6 +469,8 @@ class _Converter:
             for key, value in attrs.keys.items():
                 if image and key in ("width", "height", "align"):
                     parts.append(f'{key}="{value}"')
+                elif key == "style" and carrier:
+                    parts.append("." + self.style_class(value))
                 else:
                     dropped.append(f"{key}={value!r}")
             dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
@@ -397,6 +484,11 @@ class _Converter:
         return _SPAN_IAL.sub(span, text)
 
 
+def _bracketed(match: re.Match[str]) -> str:
+    """A destination kramdown takes as it is, in the ``<...>`` CommonMark reads."""
+    return "](<" + match["url"].replace("\\)", ")") + ">)"
+
+
 def _longest_backticks(text: str) -> int:
     return max((len(run) for run in re.findall("`+", text)), default=0)
 
@@ -408,21 +500,31 @@ def _math_role(content: str) -> str:
     return f"{{math}}{ticks}{pad}{content}{pad}{ticks}"
 
 
+def kramdown_options(config: Any) -> dict[str, Any] | None:
+    """``ablog_ext_kramdown`` as options (``{}`` for ``True``), ``None`` when off."""
+    value = config.ablog_ext_kramdown
+    if isinstance(value, dict):
+        return value
+    return {} if value else None
+
+
 def convert_post(
     docname: str,
     text: str,
     body_start: int,
     config: MdParserConfig,
     source_lines: list[int] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[str, list[int], MdParserConfig] | None:
     """The post's text with its body converted, the line of *text* each of its lines
     comes from, and the MyST configuration to read it with; ``None`` when nothing
     changed. *source_lines* maps *text*'s lines to the author's, for warnings."""
     lines = text.splitlines(keepends=True)
     head, body = "".join(lines[:body_start]), "".join(lines[body_start:])
-    if not needs_conversion(body):
+    block_html = bool((options or {}).get("parse_block_html"))
+    if not needs_conversion(body, block_html):
         return None
-    converted = convert(body)
+    converted = convert(body, block_html)
     if converted.dropped:
 
         def source(line: int) -> int:
@@ -444,19 +546,128 @@ def convert_post(
     return head + converted.text, mapping, config
 
 
-def convert(text: str) -> Converted:
-    """*text* (a post's body, 1-based lines) in MyST's syntax; never raises."""
-    if not needs_conversion(text):
+def convert(text: str, parse_block_html: bool = False) -> Converted:
+    """*text* (a post's body, 1-based lines) in MyST's syntax; never raises. With
+    *parse_block_html* (kramdown's option), Markdown inside HTML blocks is read."""
+    if not needs_conversion(text, parse_block_html):
         count = text.count("\n") + 1
         return Converted(text, list(range(1, count + 1)), [], set())
-    return _Converter(text).run()
+    return _Converter(text, parse_block_html).run()
+
+
+# -- heading ids ------------------------------------------------------------------------
+
+
+def kramdown_id(text: str) -> str:
+    """kramdown's automatic id of a heading (``Converter::Base#basic_generate_id``)."""
+    text = re.sub(r"^[^a-zA-Z]+", "", text)
+    return re.sub(r"[^a-zA-Z0-9 -]", "", text).replace(" ", "-").lower()
+
+
+def gfm_id(text: str) -> str:
+    """The id kramdown's GFM input (``input: GFM``) gives a heading, GitHub's."""
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
+
+
+#: An HTML element whose content kramdown reads as Markdown: ``<figure markdown="1">``.
+_MARKDOWN_ELEMENT = re.compile(
+    r"""^( {0,3}<([A-Za-z][\w-]*)\b[^<>]*?)"""
+    r"""\s+markdown\s*=\s*["']?(?:1|block)["']?([^<>]*>)[ \t]*$"""
+)
+#: A link destination kramdown takes and CommonMark does not: with spaces
+#: (``](/a b.jpg)``) or an escaped parenthesis closing an open one (``](x_(y\))``).
+_LENIENT_DESTINATION = re.compile(
+    r"""\]\((?P<url>(?:[^\s()<>"']+ )+[^\s()<>"']+|[^\s()<>]*\([^\s()<>]*\\\)[^\s()<>]*)\)"""
+)
+#: kramdown's end-of-block marker: a line with only ``^``.
+_EOB = re.compile(r"^ {0,3}\^[ \t]*$", re.M)
+#: A line of only opening or closing tags of block elements.
+_TAG_LINE = re.compile(
+    r"^ {0,3}(?:</?(?:div|section|article|aside|header|footer|main|nav|figure|details|"
+    r"center|blockquote)\b[^<>]*>[ \t]*)+$",
+    re.I | re.M,
+)
+#: An id or an anchor's name in raw HTML.
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"'\s]+)["']""")
+
+
+class HeadingIds(SphinxTransform):
+    """Give each heading of a Jekyll post the ids kramdown gives it (``auto_ids``,
+    on by default in Jekyll), both of its input formats, so that links to
+    ``#the-heading-id`` written for Jekyll find it, here and from other posts.
+
+    The ids are added to the section (the page keeps the old anchors) and to the
+    document's MyST heading slugs, which MyST resolves ``[x](#id)`` against; ids
+    already taken are left to their owner, and a repeated heading gets kramdown's
+    ``-1``, ``-2``. The ids and names the post's raw HTML gives (``<a name="x">``)
+    are slugs too, and ``[top](#)`` is a link to the page itself, as in HTML."""
+
+    # Before MyST's ResolveAnchorIds (879), after the sections have their ids.
+    default_priority = 870
+
+    def apply(self, **kwargs: object) -> None:
+        from .posts import _PARSED, ParsedPost
+
+        parsed: ParsedPost | None = getattr(self.document, _PARSED, None)
+        if parsed is None or kramdown_options(self.config) is None:
+            return
+        slugs: dict[str, tuple[int, str, str]] = getattr(self.document, "myst_slugs", {})
+        counts: dict[str, dict[str, int]] = {"kramdown": {}, "gfm": {}}
+        titled = bool(parsed.meta.title) and "title" in (parsed.block.data or {})
+        for section in self.document.findall(nodes.section):
+            if titled and section.parent is self.document:
+                continue  # the front matter title: not a heading of the post's text
+            title = next((c for c in section.children if isinstance(c, nodes.title)), None)
+            if title is None or not section["ids"]:
+                continue
+            text = title.astext()
+            for kind, base in (("kramdown", kramdown_id(text) or "section"), ("gfm", gfm_id(text))):
+                seen = counts[kind]
+                seen[base] = seen[base] + 1 if base in seen else 0
+                ident = f"{base}-{seen[base]}" if seen[base] else base
+                self._add(section, ident, title.line or section.line or 0, text, slugs)
+        for raw in self.document.findall(nodes.raw):
+            if "html" in raw.get("format", "").split():
+                for ident in _HTML_ID.findall(raw.astext()):
+                    slugs.setdefault(ident, (raw.line or 0, ident, ident))
+        for reference in self.document.findall(nodes.reference):
+            if reference.get("id_link") and reference.get("refuri") == "#":
+                del reference["id_link"]  # MyST would look for an id named ""
+        if slugs:
+            self.document.myst_slugs = slugs
+            self.env.metadata[self.env.docname]["myst_slugs"] = slugs
+
+    def _add(
+        self,
+        section: nodes.section,
+        ident: str,
+        line: int,
+        text: str,
+        slugs: dict[str, tuple[int, str, str]],
+    ) -> None:
+        if not ident or ident in slugs:
+            return
+        owner = self.document.ids.get(ident)
+        if owner is None:
+            section["ids"].append(ident)
+            self.document.ids[ident] = section
+        elif owner is not section:
+            return
+        slugs[ident] = (line, ident, text)
+
+
+def setup_kramdown(app: Sphinx) -> None:
+    app.add_transform(HeadingIds)
 
 
 __all__ = [
     "Attributes",
     "Converted",
+    "HeadingIds",
     "convert",
     "convert_post",
+    "kramdown_options",
     "needs_conversion",
     "parse_attributes",
+    "setup_kramdown",
 ]

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,12 +27,23 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .frontmatter import FrontMatterBlock, PostMeta, parse_bool
+from .frontmatter import FILENAME_DATE, FrontMatterBlock, PostMeta, load_yaml, parse_bool
 from .liquid_jekyll import JekyllLiquid, Rendered
 
 logger = logging.getLogger(__name__)
 
-_DATED = re.compile(r"^(?:(.+)/)?(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]+)$")
+
+
+def _dated(name: str) -> tuple[str, tuple[int, int, int, str]] | None:
+    """The folder, and ``(year, month, day, slug)``, of a dated post name
+    (``en/2019-3-5-slug``), by Jekyll's rule (:data:`~.frontmatter.FILENAME_DATE`,
+    which posts and permalinks use too)."""
+    folder, _, stem = name.rpartition("/")
+    match = FILENAME_DATE.match(stem)
+    if match is None or not match[4]:
+        return None
+    return folder, (int(match[1]), int(match[2]), int(match[3]), match[4])
+
 
 
 def site_values(config: Config) -> dict[str, object]:
@@ -57,12 +69,99 @@ def site_values(config: Config) -> dict[str, object]:
     return {**defaults, **config.ablog_ext_site}
 
 
+# -- site.data -----------------------------------------------------------------------
+
+_DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv")
+def _data_key(name: str) -> str:
+    """Jekyll's ``sanitize_filename``: what a file name becomes as a key of site.data."""
+    return re.sub(r"\s+", "_", re.sub(r"[^\w\s-]+", "", name).strip())
+
+
+def _read_data_file(path: Path) -> object:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".csv", ".tsv"):
+        import csv
+        import io
+
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    return load_yaml(text)  # JSON is YAML too, as Jekyll reads it
+
+
+class SiteData(Mapping[str, object]):
+    """Liquid's ``site.data``: the data folder's files as Jekyll's ``DataReader``
+    reads them (``_data/a/b.yml`` is ``site.data.a.b``), read when a post first
+    asks. A file that cannot be read gets a warning and is left out."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._data: dict[str, object] | None = None
+
+    def paths(self) -> list[Path]:
+        """The folder, its folders and its data files: what a post that uses
+        site.data depends on (a folder changes when a file is added)."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        found = [self.folder]
+        for path in sorted(self.folder.rglob("*")):
+            if any(part.startswith(".") for part in path.relative_to(self.folder).parts):
+                continue
+            if path.is_dir() or path.suffix.lower() in _DATA_SUFFIXES:
+                found.append(path)
+        return found
+
+    def _loaded(self) -> dict[str, object]:
+        if self._data is None:
+            self._data = self._read(self.folder) if self.folder is not None else {}
+        return self._data
+
+    def _read(self, folder: Path) -> dict[str, object]:
+        data: dict[str, object] = {}
+        if not folder.is_dir():
+            return data
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                data[_data_key(path.name)] = self._read(path)
+            elif path.suffix.lower() in _DATA_SUFFIXES:
+                try:
+                    data[_data_key(path.stem)] = _read_data_file(path)
+                except Exception as error:  # OSError, UnicodeDecodeError, YAML's, csv's
+                    self._warn(path, error)
+        return data
+
+    @staticmethod
+    def _warn(path: Path, error: Exception) -> None:
+        logger.warning(
+            "site.data: %s cannot be read (%s); left out",
+            path,
+            " ".join(str(error).split()),
+            type="ablog_ext",
+            subtype="liquid",
+        )
+
+    def __getitem__(self, key: str) -> object:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+#: A post's body names site.data (``site.data.x``, ``site["data"]``).
+_USES_DATA = re.compile(r"""site\s*(?:\.\s*data\b|\[\s*["']data["']\s*\])""")
+
+
 @dataclass
 class _Site:
     """What rendering needs from the build, once per read phase."""
 
     builder: Builder
     engine: JekyllLiquid
+    data: SiteData
     #: ``(year, month, day, slug)`` of a dated file name -> docnames.
     dated: dict[tuple[int, int, int, str], list[str]] = field(default_factory=dict)
 
@@ -71,12 +170,16 @@ _SITES: weakref.WeakKeyDictionary[BuildEnvironment, _Site] = weakref.WeakKeyDict
 
 
 def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    site = _Site(app.builder, JekyllLiquid(site_values(app.config)))
+    values = site_values(app.config)
+    folder = str(app.config.ablog_ext_liquid_data).strip()
+    data = SiteData(Path(app.srcdir, folder) if folder else None)
+    if "data" not in values:  # ablog_ext_site's own "data" wins
+        values["data"] = data
+    site = _Site(app.builder, JekyllLiquid(values), data)
     for docname in sorted(env.found_docs):
-        match = _DATED.match(docname)
-        if match:
-            key = (int(match[2]), int(match[3]), int(match[4]), match[5])
-            site.dated.setdefault(key, []).append(docname)
+        dated = _dated(docname)
+        if dated:
+            site.dated.setdefault(dated[1], []).append(docname)
     _SITES[env] = site
 
 
@@ -103,15 +206,14 @@ class _Resolver:
             return None
 
     def post_url(self, name: str) -> str | None:
-        match = _DATED.match(name)
-        if not match:
+        dated = _dated(name)
+        if not dated:
             return None
-        folder = match[1] or ""
-        key = (int(match[2]), int(match[3]), int(match[4]), match[5])
+        folder, key = dated
         candidates = self.site.dated.get(key, [])
         if not candidates:
             # Jekyll finds a post by its stem whatever the file's suffix.
-            stem = PurePosixPath(match[5]).stem
+            stem = PurePosixPath(key[3]).stem
             candidates = self.site.dated.get((*key[:3], stem), [])
         in_folder = [doc for doc in candidates if doc.rsplit("/", 1)[0].endswith(folder)]
         chosen = (in_folder or candidates)[:1]
@@ -153,13 +255,20 @@ def page_values(
 ) -> dict[str, object]:
     """``page.*``: the front matter, plus what Jekyll computes for a post."""
     path = PurePosixPath(Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix())
-    match = _DATED.match(docname)
-    slug = match[5] if match else path.stem
+    dated = _dated(docname)
+    slug = dated[1][3] if dated else path.stem
     excerpt = meta.excerpt
     if excerpt is None:
-        separator = meta.excerpt_separator.strip() or "\n\n"
+        # Jekyll cuts at the separator exactly as written ("\n---\n" is not "---");
+        # an empty one means no excerpt. Without the separator, the first paragraph.
+        separator = meta.excerpt_separator
         head = body.lstrip("\n")
-        excerpt = head.split(separator, 1)[0] if separator in head else head.split("\n\n", 1)[0]
+        if not separator:
+            excerpt = ""
+        elif separator in head:
+            excerpt = head.split(separator, 1)[0]
+        else:
+            excerpt = head.split("\n\n", 1)[0]
     return {
         **data,
         "title": meta.title or data.get("title") or "",
@@ -195,6 +304,9 @@ def render_liquid(
     includes = Path(env.srcdir, env.config.ablog_ext_liquid_includes).resolve()
     resolver = _Resolver(env, site, docname, includes)
     page = page_values(env, site, docname, block.data or {}, meta, body)
+    if _USES_DATA.search(body):
+        for path in site.data.paths():
+            env.note_dependency(str(path))
     rendered = site.engine.render(body, page, resolver, name=docname)
     _report(docname, block.body_start, rendered)
     offset = block.body_start
@@ -231,4 +343,11 @@ def setup_liquid(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _start_reading)
 
 
-__all__ = ["page_values", "render_liquid", "setup_liquid", "site_values", "wants_liquid"]
+__all__ = [
+    "SiteData",
+    "page_values",
+    "render_liquid",
+    "setup_liquid",
+    "site_values",
+    "wants_liquid",
+]

@@ -418,7 +418,11 @@ class _UrlNode(Node):
                 url = f"[gist {target.split()[0]}]({url})"
         if url is None:
             env.problem(self.token, missing)
-            return 0
+            if self.kind != "link":
+                return 0
+            # The path itself, so that what follows it (#anchor) stays a link to it,
+            # which the build names as a link to nothing.
+            url = "/" + target.strip().lstrip("/")
         buffer.write(url)
         return 1
 

@@ -5,7 +5,7 @@ its name, so the tags ``Python`` and ``python`` both write ``blog/tag/python.htm
 and the last one written wins: a sidebar counts the posts of both, the page lists
 those of one.  Once every document is read (``env-updated``), each group of names
 that share a page gets one spelling, the one most posts use (on a tie, the first
-in sorted order), ABlog's posts are given it, and the group gets one warning.
+in sorted order), and ABlog's posts are given it; one warning names every group.
 
 The names each post was written with are kept (ABlog's under ``ablog_ext_written``,
 ours in :class:`~.domain.PostRecord`), so the choice is made again from them on
@@ -125,7 +125,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
 
 def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: give ABlog's posts the shown spellings, before ABlog files
-    them into its archives, and warn once per group of names sharing a page."""
+    them into its archives, and warn once about the groups of names sharing a page."""
     posts = upstream.ABLOG_ENV_POSTS.posts(env)
     names = canonical_names(env)
     for infos in posts.values():
@@ -136,29 +136,43 @@ def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # ABlog made archives under the written names while it read the posts; the
     # archives are made again from the renamed posts when first asked for.
     upstream.ABLOG_BLOG_STATE.reset(app)
+    _warn(env, names.collisions)
+    return []
+
+
+def _warn(env: BuildEnvironment, collisions: list[Collision]) -> None:
+    """One warning for every group of names that share a page (a blog moved from
+    Jekyll may have many: Jekyll keeps ``Python`` and ``python`` apart), located
+    at the first group's post that uses another spelling; each group names its."""
+    if not collisions:
+        return
     records = blog_domain(env).posts
-    for collision in names.collisions:
+    groups = []
+    location: tuple[str, int | None] | None = None
+    for collision in collisions:
         docname, _ = collision.example
         record = records.get(docname)
         lines = record.get("lines", {}) if record is not None else {}
         keys = _KEYS.get(_kind_of(collision), ())
         line = next((lines[key] for key in keys if key in lines), None)
+        location = location or (docname, line)
         described = ", ".join(
             f"{name!r} ({count} post{'' if count == 1 else 's'})"
             for name, count in collision.spellings
         )
-        logger.warning(
-            "the %s names %s share one page (%s.html); all their posts are listed "
-            "there as %r. Write them the same way to silence this",
-            collision.kind,
-            described,
-            collision.page,
-            collision.chosen,
-            type="ablog_ext",
-            subtype="names",
-            location=(docname, line),
+        where = env.doc2path(docname, base=False)
+        groups.append(
+            f"the {collision.kind} names {described} share one page ({collision.page}.html), "
+            f"which lists all their posts as {collision.chosen!r} (another spelling: "
+            f"{where}{f':{line}' if line else ''})"
         )
-    return []
+    logger.warning(
+        "%s. Write each name one way to silence this",
+        "; ".join(groups),
+        type="ablog_ext",
+        subtype="names",
+        location=location,
+    )
 
 
 def _kind_of(collision: Collision) -> str:

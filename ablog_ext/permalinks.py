@@ -21,6 +21,7 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -29,9 +30,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
 
 from .blogdata import parse_iso, wall_clock
 from .domain import blog_domain
@@ -580,6 +583,57 @@ def site_baseurls(config: Config) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _without_baseurl(path: str, baseurls: Sequence[str]) -> str | None:
+    """*path* (``/notes/assets/x.png``) without the site's old base path, or None."""
+    for base in baseurls:
+        if path.startswith(base + "/"):
+            return path[len(base) :]
+    return None
+
+
+class ImagePaths(SphinxTransform):
+    """An image of a post at the path the browser would fetch for Jekyll's page.
+
+    Written ``{{ site.baseurl }}/assets/x.png``, it is ``/notes/assets/x.png``
+    after Liquid, and Sphinx would look for it in a ``notes`` folder; written
+    ``a talk.png`` (or ``a%20talk.png``), Markdown gives ``a%20talk.png``, and
+    Sphinx would look for that name. When the file is there without the base
+    path, or with the name decoded, the image is taken from there, as Sphinx
+    reads images: at read time."""
+
+    # Before Sphinx's image collector (doctree-read).
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        if getattr(self.document, _PARSED, None) is None:
+            return
+        baseurls = site_baseurls(self.config)
+        srcdir = Path(self.env.srcdir)
+        folder = Path(self.env.doc2path(self.env.docname)).parent
+        for image in self.document.findall(nodes.image):
+            uri = str(image.get("uri", ""))
+            if "://" in uri or uri.startswith("data:"):
+                continue
+            base = srcdir if uri.startswith("/") else folder
+            if (base / uri.lstrip("/")).is_file():
+                continue  # as written
+            for candidate in self._candidates(uri, baseurls):
+                if (base / candidate.lstrip("/")).is_file():
+                    image["uri"] = candidate
+                    break
+
+    @staticmethod
+    def _candidates(uri: str, baseurls: Sequence[str]) -> list[str]:
+        decoded = unquote(uri)
+        found = [decoded] if decoded != uri else []
+        if uri.startswith("/"):
+            for path in (uri, decoded):
+                rest = _without_baseurl(path, baseurls)
+                if rest:
+                    found.append(rest)
+        return found
+
+
 class ResolveOldLinks(SphinxPostTransform):
     """A Markdown link to a page's site path (``/2019/03/05/slug.html``, a post's
     old URL, or ``/posts/2019-03-05-slug.html``, its new one) becomes a link to the
@@ -601,6 +655,35 @@ class ResolveOldLinks(SphinxPostTransform):
             found = targets.find(str(node["reftarget"]), refdoc)
             if found is not None:
                 node.replace_self(self._reference(node, *found))
+                continue
+            served = self._served_file(str(node["reftarget"]), targets.baseurls)
+            if served is not None:
+                node.replace_self(served(node))
+
+    def _served_file(self, target: str, baseurls: Sequence[str]) -> Any:
+        """A link to a file of a root folder (``ablog_ext_root_folders``) written with
+        the site's old base path: a link to where the built site serves it."""
+        from .rootfolders import root_folders
+
+        path = target.partition("#")[0].partition("?")[0]
+        rest = _without_baseurl(path, baseurls) if path.startswith("/") else None
+        if not rest:
+            return None
+        rest = unquote(rest).lstrip("/")
+        folders = root_folders(self.config, Path(self.env.srcdir))
+        if not any(rest.startswith(folder + "/") for folder in folders):
+            return None
+        if not (Path(self.env.srcdir) / rest).is_file():
+            return None
+        app = self.sphinx_app()
+        assert app is not None
+        uri = relative_uri(app.builder.get_target_uri(self.env.docname), rest)
+
+        def reference(node: addnodes.pending_xref) -> nodes.Node:
+            inner = node[0].deepcopy().children if len(node) else [nodes.Text(rest)]
+            return nodes.reference("", "", *inner, refuri=uri, internal=False)
+
+        return reference
 
     def _reference(self, node: addnodes.pending_xref, docname: str, anchor: str) -> nodes.Node:
         inner = nodes.inline("", "", classes=["std", "std-doc" if not anchor else "std-ref"])
@@ -629,3 +712,4 @@ def setup_permalinks(app: Sphinx) -> None:
     app.connect("doctree-read", record_old_url, priority=610)
     resolver = type("ResolveOldLinks", (ResolveOldLinks,), {"sphinx_app": weakref.ref(app)})
     app.add_post_transform(resolver)
+    app.add_transform(ImagePaths)

@@ -274,10 +274,12 @@ def _without_broken_front_matter(text: str, block: FrontMatterBlock) -> str:
 # -- 2. docinfo for ABlog ------------------------------------------------------------------
 
 
-def _field(name: str, value: str) -> nodes.field:
-    return nodes.field(
-        "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph(value, value))
-    )
+def _field(name: str, value: str, smartquotes: bool = True) -> nodes.field:
+    body = nodes.field_body("", nodes.paragraph(value, value))
+    if not smartquotes:
+        # Names (April's Fools) are keys of archive pages, as written, as in Jekyll.
+        body["support_smartquotes"] = False
+    return nodes.field("", nodes.field_name(name, name), body)
 
 
 def _field_name(node: nodes.Element) -> str | None:
@@ -337,11 +339,11 @@ class ApplyJekyllFrontMatter(SphinxTransform):
             # ABlog's date is the wall clock (in the site's zone when it is set).
             docinfo += _field("date", naive(meta.date).isoformat())
         if meta.categories:
-            docinfo += _field("category", ", ".join(meta.categories))
+            docinfo += _field("category", ", ".join(meta.categories), smartquotes=False)
         if meta.tags:
-            docinfo += _field("tags", ", ".join(meta.tags))
+            docinfo += _field("tags", ", ".join(meta.tags), smartquotes=False)
         if meta.authors:
-            docinfo += _field("author", ", ".join(meta.authors))
+            docinfo += _field("author", ", ".join(meta.authors), smartquotes=False)
         if not meta.comments:
             docinfo += _field("nocomments", "")
         if "blogpost" not in {_field_name(child) for child in docinfo.children}:

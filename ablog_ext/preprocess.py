@@ -9,17 +9,26 @@ point at the line the author wrote.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from myst_parser.config.main import MdParserConfig
 
 from .frontmatter import FrontMatterBlock, PostMeta
-from .kramdown import convert_post
+from .kramdown import convert_post, kramdown_options
 from .liquid import render_liquid
 
 #: Python attribute on the document: output line (1-based) -> source line, or absent.
 _LINES = "ablog_ext_source_lines"
+#: The scheme of a link's target, inline (``](rsync://x)``) or in a reference
+#: definition (``[x]: ruby-talk:124434``).
+_SCHEME = re.compile(
+    r"(?:\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([A-Za-z][A-Za-z0-9+.-]*):", re.M
+)
+#: Schemes MyST reads as references to the project, not addresses.
+_MYST_SCHEMES = frozenset({"inv", "path", "project"})
 
 
 def preprocess_post(
@@ -35,14 +44,26 @@ def preprocess_post(
     if liquid is not None:
         text, lines = liquid
     env = document.settings.env
-    if env.config.ablog_ext_kramdown:
-        kramdown = convert_post(env.docname, text, block.body_start, config, lines)
+    options = kramdown_options(env.config)
+    if options is not None:
+        kramdown = convert_post(env.docname, text, block.body_start, config, lines, options)
         if kramdown is not None:
             text, inner, config = kramdown
             lines = _compose(lines, inner)
     if lines is not None and lines != list(range(1, len(lines) + 1)):
         setattr(document, _LINES, lines)
-    return text, config
+    return text, _with_link_schemes(text, config)
+
+
+def _with_link_schemes(text: str, config: MdParserConfig) -> MdParserConfig:
+    """*config* with every scheme the post's links use as an external address, as
+    kramdown writes any ``scheme:`` link (``rsync://``, ``irc:``, ``ruby-talk:1``) as
+    it is; MyST would look each one up as a reference and warn."""
+    schemes = set(_SCHEME.findall(text))
+    new = sorted(schemes - set(config.url_schemes) - _MYST_SCHEMES)
+    if not new:
+        return config
+    return config.copy(url_schemes={**config.url_schemes, **dict.fromkeys(new)})
 
 
 def _compose(outer: list[int] | None, inner: list[int]) -> list[int]:

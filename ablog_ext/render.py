@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 
@@ -118,7 +119,9 @@ def resolved(app: Sphinx, docname: str, node: nodes.Element) -> nodes.Element:
         return node
     document = new_document("")
     document += node
-    app.env.resolve_references(document, docname, app.builder)
+    # Copied content: the page it comes from gives its warnings, once.
+    with logging.suppress_logging():
+        app.env.resolve_references(document, docname, app.builder)
     result = document.children[0]
     document.remove(result)
     assert isinstance(result, nodes.Element)

@@ -310,7 +310,11 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
             permalinks = builder.add_permalinks
             token = _FAST_DOCUMENTS.set(ABLOG_NEW_DOCUMENT.on(app))
             try:
-                html = original(self, pagename, fulltext=fulltext, drop_h1=drop_h1, img_url=img_url)
+                # A copy: what its links lack, the post's own page has already said.
+                with logging.suppress_logging():
+                    html = original(
+                        self, pagename, fulltext=fulltext, drop_h1=drop_h1, img_url=img_url
+                    )
             except Exception as error:
                 # One post's excerpt must never stop the build (ABlog's templates
                 # call this while writing every archive page that lists the post).
@@ -1064,7 +1068,9 @@ class SphinxFragmentState(Reach):
         builder: Any = app.builder
         document = sphinx_new_document("")
         document.extend(content)
-        app.env.resolve_references(document, pagename, builder)
+        # Copied content: the page it comes from gives its warnings, once.
+        with logging.suppress_logging():
+            app.env.resolve_references(document, pagename, builder)
         if not self.on(app):
             return "".join(
                 builder.render_partial(child)["fragment"] for child in list(document.children)

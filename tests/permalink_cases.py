@@ -78,6 +78,36 @@ DATE = [
         "/2019/03/13/early.html",
         timezone="America/New_York",
     ),
+    # An unquoted date and time is a YAML timestamp: without an offset it is UTC,
+    # then taken in the site's zone; in quotes, or without a time, it is the zone's.
+    Case(
+        "2019-03-22-unquoted.md",
+        "date: 2019-03-22 01:30:00",
+        "date",
+        "/2019/03/21/unquoted.html",
+        timezone="America/New_York",
+    ),
+    Case(
+        "2019-03-23-unpadded-time.md",
+        "date: 2019-3-23 1:30:00",
+        "date",
+        "/2019/03/22/unpadded-time.html",
+        timezone="America/New_York",
+    ),
+    Case(
+        "2019-03-24-quoted.md",
+        'date: "2019-03-24 01:30:00"',
+        "date",
+        "/2019/03/24/quoted.html",
+        timezone="America/New_York",
+    ),
+    Case(
+        "2019-03-25-day-only.md",
+        "date: 2019-03-25",
+        "date",
+        "/2019/03/25/day-only.html",
+        timezone="America/New_York",
+    ),
     # Ruby's Time.parse rolls a day past the month's end over.
     Case("2019-02-30-rollover.md", "title: R", "date", "/2019/03/02/rollover.html"),
     Case("2019-03-15-Trailing...md", "title: T", "date", "/2019/03/15/Trailing.html"),

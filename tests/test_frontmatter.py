@@ -193,3 +193,16 @@ def test_read_front_matter_errors(text, error_part):
 def test_no_front_matter():
     assert read_front_matter("# Just a page\n").data is None
     assert read_front_matter("").error is None
+
+
+def test_an_unquoted_date_and_time_is_utc_as_in_jekyll():
+    """YAML (and so Jekyll) reads ``2016-06-13 02:00:00`` as a timestamp, in UTC; in
+    quotes, or as a day alone, the date is in the site's zone."""
+    zone = dt.timezone(dt.timedelta(hours=-4))
+    text = '---\na: 2016-6-13 2:00:00\nb: "2016-06-13 02:00:00"\nc: 2016-06-13\n---\n'
+    data = read_front_matter(text).data
+    assert data == {"a": "2016-6-13 2:00:00", "b": "2016-06-13 02:00:00", "c": "2016-06-13"}
+    days = {key: normalise({"date": data[key]}, "x.md", zone=zone).date for key in data}
+    assert days["a"] == dt.datetime(2016, 6, 12, 22, tzinfo=zone)
+    assert days["b"] == dt.datetime(2016, 6, 13, 2, tzinfo=zone)
+    assert days["c"] == dt.datetime(2016, 6, 13, tzinfo=zone)

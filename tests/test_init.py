@@ -78,6 +78,8 @@ def test_files_of_the_new_site(moved):
     _, sphinx, _, _ = moved
     assert sorted(tree(sphinx)) == [
         ".ablog-ext-init.json",
+        "CNAME",
+        "_data/teas.yml",
         "_includes/note.html",
         "assets/img/kettle.svg",
         "assets/notes/readme.md",
@@ -89,7 +91,7 @@ def test_files_of_the_new_site(moved):
         "posts/2021-02-14-steeping-times.markdown",
         "posts/2021-03-01-raw-table.md",
         "posts/2021-05-01-withdrawn.md",
-        "posts/2021-07-04-short-date.md",
+        "posts/2021-7-4-short-date.md",
         "posts/2999-01-01-from-the-future.md",
         "posts/en/news/2021-06-01-kettle-news.md",
     ]
@@ -100,7 +102,10 @@ def test_files_of_the_new_site(moved):
     [
         ("_posts/2021-01-05-first-light.md", "posts/2021-01-05-first-light.md"),
         ("_posts/2021-02-14-steeping-times.markdown", "posts/2021-02-14-steeping-times.markdown"),
-        ("_posts/2021-7-4-short-date.md", "posts/2021-07-04-short-date.md"),
+        # Jekyll's name, unpadded date and all: :name and :path URLs stay right.
+        ("_posts/2021-7-4-short-date.md", "posts/2021-7-4-short-date.md"),
+        ("_data/teas.yml", "_data/teas.yml"),
+        ("CNAME", "CNAME"),
         ("en/news/_posts/2021-06-01-kettle-news.md", "posts/en/news/2021-06-01-kettle-news.md"),
         ("_drafts/an-idea.md", "drafts/an-idea.md"),
         ("_includes/note.html", "_includes/note.html"),
@@ -160,8 +165,11 @@ def test_conf_values_come_from_config_yml(moved):
     assert conf["ablog_ext_drafts"] == ["drafts/*"]
     assert conf["blog_post_pattern"] == ["posts/**", "drafts/*"]
     assert conf["ablog_ext_folder_categories"] is True
-    assert conf["exclude_patterns"] == ["_build", "_includes", "assets", "files"]
-    assert conf["jekyll_static_folders"] == ["assets", "files"]
+    assert conf["exclude_patterns"] == ["_build", "_includes", "_data"]
+    assert conf["ablog_ext_root_folders"] == ["assets", "files"]
+    assert conf["html_extra_path"] == ["CNAME"]
+    assert conf["ablog_ext_liquid_data"] == "_data"
+    assert "myst.header" in conf["suppress_warnings"]
 
 
 def test_liquid_site_values(moved):
@@ -201,7 +209,9 @@ def test_defaults_when_config_is_silent(tmp_path):
     assert conf["blog_post_pattern"] == ["posts/**"]
     assert "blog_baseurl" not in conf
     assert "ablog_ext_folder_categories" not in conf
-    assert "jekyll_static_folders" not in conf and "setup" not in conf
+    assert "ablog_ext_root_folders" not in conf and "html_extra_path" not in conf
+    assert "setup" not in conf and "ablog_ext_liquid_data" not in conf
+    assert "ablog_ext_kramdown" not in conf
 
 
 def test_config_values_of_odd_shapes(tmp_path):
@@ -210,7 +220,8 @@ def test_config_values_of_odd_shapes(tmp_path):
     (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
     (jekyll / "_config.yml").write_text(
         "timezone: 5\nexcerpt_separator: ''\nurl: https://x.example.org/\nbaseurl: /\n"
-        "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n",
+        "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n"
+        "kramdown:\n  input: GFM\n  parse_block_html: true\n",
         "utf-8",
     )
     assert init(jekyll, tmp_path / "s")[0] == 0
@@ -221,6 +232,7 @@ def test_config_values_of_odd_shapes(tmp_path):
     assert "blog_authors" not in conf
     assert conf["ablog_ext_site"]["date"] == "2020-01-02"
     assert conf["ablog_ext_site"]["ratio"] == "inf"
+    assert conf["ablog_ext_kramdown"] == {"input": "GFM", "parse_block_html": True}
 
 
 @pytest.mark.parametrize(
@@ -303,7 +315,8 @@ def test_summary_counts(moved):
     assert "_posts/2021-04-01-textile-notes.textile: .textile is not a Markdown suffix" in out
     assert "_posts/notes-without-a-date.md: no date in its name" in out
     assert "Drafts: 1 from _drafts" in out
-    assert "\n    _posts/2021-7-4-short-date.md as 2021-07-04-short-date.md: " in out
+    # Names are kept, unpadded dates included (ablog_ext reads them as Jekyll does).
+    assert "copied under another name" not in out
     # The excluded folder's posts are not found at all, as in Jekyll.
     assert "secret" not in out
 
@@ -315,13 +328,11 @@ def test_summary_lists_what_is_not_carried_over(moved):
     assert "jekyll-feed: ablog_ext writes" in block
     assert "_plugins/ (1 file" in block
     assert "_layouts/ (1 file" in block
-    assert "_data/ (1 file" in block
     assert "_sass/ (1 file" in block
     assert "collections: recipes" in block
     assert "pagination (paginate: 5)" in block
     assert "theme: minima" in block
     assert "2 pages: about.md, index.html" in block
-    assert "files at the top of the site: CNAME" in block
     assert "README.md" not in block  # excluded in _config.yml
 
 
@@ -340,16 +351,44 @@ def test_summary_ends_with_the_build_command(moved):
 
 
 def test_links_found_and_judged():
-    index = TargetIndex(["assets/a.png", "docs/index.html"], ["my-post"], ["/old/path/"])
+    index = TargetIndex(
+        ["assets/a.png", "docs/index.html"],
+        ["index", "posts/2020-01-01-my-post"],
+        ["/old/path/", "/2020/01/01/my-post.html"],
+    )
     text = (
         "---\ntitle: x\n---\n[a](/assets/a.png) [b](/notes/assets/a.png) [c](/docs/) "
         "[d](/2020/01/01/my-post.html) [e](/old/path) [f](//cdn.example.org/x.js) "
         "[g](https://site.example.org/notes/gone.html) [h](https://other.example.org/x) "
         "[i](relative.png) `[j](/in/code)` <img src='/missing.png'> [k](/notes)\n\n"
-        '[ref]: /ref-target "title"\n'
+        "[l](../../../2020/01/01/my-post.html) [m](../../../2020/01/01/gone/) [n]() "
+        "[o](#mark) [p](rsync://mirror.example.org/) [q](2020-01-01-my-post.md) "
+        "[r](/posts/2020-01-01-my-post.html) <a href=''>self</a> [s](strategic-plan)\n\n"
+        "A footnote.[^1] [t](#notes) [u](#notes-1) [v](#gone) [w](#) [x](#mark)\n\n"
+        "A `stray backtick, and [y](/after/a/stray/backtick/).\n\n"
+        "[z](https://example.org/wiki/Tea_(drink)) <a name='mark'></a>\n\n"
+        "## Notes\n\nOne.\n\nNotes\n-----\n\nTwo.\n\n"
+        '[^1]: Words, not a link.\n[ref]: /ref-target "title"\n'
     )
-    found = missing_targets(text, index, "https://site.example.org", "/notes")
-    assert found == ["https://site.example.org/notes/gone.html", "/ref-target", "/missing.png"]
+    found = missing_targets(
+        text,
+        index,
+        "https://site.example.org",
+        "/notes",
+        here="posts/2020-02-02-x.md",
+        old_url="/2020/02/02/x.html",
+    )
+    assert found == [
+        "https://site.example.org/notes/gone.html",
+        "relative.png",
+        "../../../2020/01/01/gone/",
+        "",
+        "strategic-plan",
+        "#gone",
+        "/after/a/stray/backtick/",
+        "/ref-target",
+        "/missing.png",
+    ]
     assert site_path("{{ site.baseurl }}/x", None, "") is None
 
 
@@ -397,6 +436,8 @@ def test_static_folders_are_at_the_site_root(built):
         app.srcdir, "assets/img/kettle.svg"
     ).read_bytes()
     assert (outdir / "files/readings.txt").is_file()
+    # And the files at the top of the site.
+    assert (outdir / "CNAME").read_bytes() == Path(app.srcdir, "CNAME").read_bytes()
     # Static Markdown is a file to copy, not a page to build.
     assert not (outdir / "assets/notes/readme.html").exists()
     assert (outdir / "assets/notes/readme.md").is_file()
@@ -455,7 +496,7 @@ def test_second_run_is_byte_identical_and_leaves_files_alone(tmp_path):
     assert code == 0
     assert tree(first) == before_bytes
     assert snapshot(first) == before_meta  # nothing rewritten: mtimes kept
-    assert "(0 written, 14 unchanged)" in out
+    assert "(0 written, 16 unchanged)" in out
     # And a run into a new folder writes the same bytes.
     second = tmp_path / "second"
     assert init(jekyll, second)[0] == 0
@@ -643,3 +684,38 @@ def test_migration_guide_shows_what_init_prints(tmp_path, monkeypatch):
     assert _block_after(guide, "## What it prints", "text") == out
     conf = (tmp_path / "site/conf.py").read_text(encoding="utf-8")
     assert _block_after(guide, "### The `conf.py`", "python") == conf
+
+
+def test_links_are_checked_after_liquid(tmp_path):
+    """jekyllrb.com writes link references in a Liquid loop, and links to a
+    collection's page with {% link %}: the check renders Liquid as the build does."""
+    jekyll = tmp_path / "j"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_includes").mkdir()
+    (jekyll / "_includes/more.html").write_text('<a href="/from/include/">more</a>', "utf-8")
+    (jekyll / "_config.yml").write_text("baseurl: /blog\n", "utf-8")
+    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
+    (jekyll / "_posts/2020-01-02-two.md").write_text(
+        "---\ntitle: Two\n---\n"
+        "See [where][where-filter], [find][find-filter], [one]({% post_url 2020-01-01-one %}),\n"
+        "[history]({% link _docs/history.md %}#v1), [gone]({% post_url 2019-01-01-gone %})\n"
+        "and [home]({{ site.baseurl }}/).\n\n{% include more.html %}\n\n"
+        "{% assign names = 'where,find' | split: ',' %}{% for name in names %}\n"
+        "[{{ name }}-filter]: {{ name | prepend: '/docs/filters/#' | relative_url }}\n"
+        "{% endfor %}\n",
+        "utf-8",
+    )
+    code, _, err = init(jekyll, tmp_path / "s")
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "s/.ablog-ext-init.json").read_text("utf-8"))
+    assert manifest["missing"] == {
+        "posts/2020-01-02-two.md": [
+            "/_docs/history.md#v1",
+            # What {% post_url %} to nothing leaves: an empty link, and the tag.
+            "",
+            "/blog/docs/filters/#where",
+            "/blog/docs/filters/#find",
+            "/from/include/",
+            "{% post_url 2019-01-01-gone %}",
+        ]
+    }

@@ -58,19 +58,48 @@ def test_ald_definitions_vanish_and_references_resolve():
 
 
 def test_span_attributes_on_links_and_images_others_dropped():
-    result = convert('[a](u){: .x target="_blank"} ![i](p){: width="9" style="s"} *e*{: .y}')
+    result = convert('[a](u){: .x target="_blank"} ![i](p){: width="9" srcset="s"} *e*{: .y}')
     assert result.text == '[a](u){.x} ![i](p){width="9"} *e*'
     assert [what for _, what in result.dropped] == [
         "{: target='_blank'}",
-        "{: style='s'}",
+        "{: srcset='s'}",
         "{: .y}",
     ]
     assert "attrs_inline" in result.extensions
 
 
 def test_span_attributes_on_reference_images():
-    result = convert('![logo][l]{: width="9" style="s"}\n\n[l]: x.png')
+    result = convert('![logo][l]{: width="9" srcset="s"}\n\n[l]: x.png')
     assert result.text.split("\n")[0] == '![logo][l]{width="9"}'
+
+
+def test_a_style_is_a_class_and_a_rule():
+    """swift.org floats images with {: style="float: left"}, ruby-lang.org aligns
+    a paragraph right: each style is a class, its rule in a <style> at the end."""
+    result = convert(
+        '![i](p){: style="float: left; margin-right: 1em"} x\n\n'
+        'Right.\n{: style="text-align: right"}\n'
+    )
+    lines = result.text.split("\n")
+    image_class = re.search(r"\{\.(ablog-ext-style-\w+)\}", lines[0])[1]
+    assert lines[2].startswith("{.ablog-ext-style-") and lines[3] == "Right."
+    block_class = lines[2][2:-1]
+    assert result.dropped == []
+    assert lines[-6:] == [
+        "```{raw} html",
+        "<style>",
+        *sorted(
+            [
+                f".{image_class} {{ float: left !important; margin-right: 1em !important }}",
+                f".{block_class} {{ text-align: right !important }}",
+            ]
+        ),
+        "</style>",
+        "```",
+    ]
+    # Nothing in a style can end the rule or the element.
+    hostile = convert('![i](p){: style="color: red; </style><script>x()"}')
+    assert "<script>" not in hostile.text and "{ color: red !important;" in hostile.text
 
 
 def test_extensions():
@@ -152,6 +181,10 @@ def test_build_maps_what_myst_has(built):
     # Attributes or a style, depending on the docutils version.
     size = (image.get("width"), image.get("height"))
     assert size == ("120", "60") or "width: 120px; height: 60px" in image.get("style", "")
+    # Its style="border:0": a class, and the rule for it in a <style> of the page.
+    (styled,) = [name for name in image["class"] if name.startswith("ablog-ext-style-")]
+    rules = " ".join(style.get_text() for style in page.find_all("style"))
+    assert f".{styled} {{ border:0 !important }}" in rules
     assert page.select_one("div.raw-html").get_text() == "kept as HTML"
     assert "never shown" not in page.get_text()
 
@@ -177,5 +210,57 @@ def test_build_warns_once_per_post_with_lines(built):
     found = [w for w in warnings_of(built) if "[ablog_ext.kramdown]" in w]
     assert len(found) == 1
     assert "2020-10-01-kramdown.md:7: WARNING: kramdown: MyST has no equivalent for" in found[0]
-    for part in ["(line 7)", "target='_blank'} (line 12)", "{: .highlight} (line 12)", "(line 15)"]:
+    for part in ["(line 7)", "target='_blank'} (line 12)", "{: .highlight} (line 12)"]:
         assert part in found[0]
+    assert "style" not in found[0]  # kept, as a class and a rule (line 15)
+
+
+def test_parse_block_html_reads_markdown_inside_html_blocks():
+    """dask's _config.yml sets kramdown's parse_block_html: a setext heading right
+    after <div class="col-md-6"> is a heading there; CommonMark would keep the
+    lines up to a blank one as HTML, and show 'Summary -------'."""
+    text = '<div class="row">\n<div class="col">\nSummary\n-------\n\nText.\n</div>\n</div>\n'
+    assert convert(text).text == text  # kramdown's default: HTML is HTML
+    result = convert(text, parse_block_html=True)
+    assert result.text.split("\n")[:6] == [
+        '<div class="row">',
+        "",
+        '<div class="col">',
+        "",
+        "Summary",
+        "-------",
+    ]
+    assert "Text.\n\n</div>" in result.text
+    assert result.lines[:6] == [1, 2, 2, 2, 3, 4]
+    # Raw HTML inside stays HTML.
+    raw = convert("<div>\n<p>raw</p>\n</div>\n", parse_block_html=True).text
+    assert raw.startswith("<div>\n<p>raw</p>")
+
+
+def test_end_of_block_marker_ends_a_list_before_code():
+    """ruby-lang.org's 2005 advisory ends a list with kramdown's ``^`` so that the
+    indented patch after it is code; CommonMark showed '^' and read the patch as
+    the list's text."""
+    text = "* a patch\n^\n\n    --- a/x.rb\n    +++ b/x.rb\n"
+    result = convert(text)
+    assert result.text == "* a patch\n<!-- -->\n\n    --- a/x.rb\n    +++ b/x.rb\n"
+    assert result.lines == [1, 2, 3, 4, 5, 6]
+    assert convert("Not a marker: 2^10\n").text == "Not a marker: 2^10\n"
+
+
+def test_markdown_inside_an_element_with_markdown_1():
+    """crystal-lang.org wraps images in <figure markdown="1">: kramdown reads the
+    content as Markdown, CommonMark would show '![](...)'."""
+    text = '<figure markdown="1">\n  ![](/a.jpg)\n  <caption>C</caption>\n</figure>\n'
+    result = convert(text)
+    assert result.text == "<figure>\n\n  ![](/a.jpg)\n  <caption>C</caption>\n\n</figure>\n"
+    assert result.lines == [1, 1, 2, 3, 4, 4, 5]
+
+
+def test_destinations_kramdown_takes_as_they_are():
+    """crystal-lang.org's image names hold spaces; swift.org escapes the closing
+    parenthesis of a Wikipedia address: CommonMark reads neither as a link."""
+    text = "![](/a/2024 talk.jpg) [boxing](https://w.org/Type_(x\\)#B) [t](/x \"title\")"
+    assert convert(text).text == (
+        '![](</a/2024 talk.jpg>) [boxing](<https://w.org/Type_(x)#B>) [t](/x "title")'
+    )

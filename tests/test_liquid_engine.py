@@ -152,11 +152,18 @@ def test_post_url_and_link():
     files = Files(posts={"2019-03-05-a", "news/2019-03-06-b"}, pages={"about.md"})
     text = (
         "{% post_url 2019-03-05-a %} {% post_url /news/2019-03-06-b %} {% link about.md %} "
-        "{% post_url 2000-01-01-none %}"
+        "{% post_url 2000-01-01-none %} {% link _docs/history.md %}#v1-0"
     )
     result = render(text, resolver=files)
-    assert result.text == "/posts/2019-03-05-a.html /posts/news/2019-03-06-b.html /about.html "
-    assert [p.message for p in result.problems] == ["'post_url': no post named '2000-01-01-none'"]
+    assert result.text == (
+        "/posts/2019-03-05-a.html /posts/news/2019-03-06-b.html /about.html  "
+        # A link to nothing keeps its path (jekyllrb.com links to a collection's page).
+        "/_docs/history.md#v1-0"
+    )
+    assert [p.message for p in result.problems] == [
+        "'post_url': no post named '2000-01-01-none'",
+        "'link': no page or post at '_docs/history.md'",
+    ]
 
 
 def test_gist_is_a_link():

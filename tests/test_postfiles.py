@@ -165,9 +165,9 @@ def test_future_is_the_build_time_and_abLog_agrees(tmp_path, monkeypatch, now, p
         encoding="utf-8",
     )
     (srcdir / "index.md").write_text("# Home\n", encoding="utf-8")
-    # 21:00 in Tokyo is 12:00 UTC.
+    # 21:00 in Tokyo is 12:00 UTC (in quotes: unquoted, a YAML timestamp is UTC).
     (srcdir / "posts/2030-06-01-noon.md").write_text(
-        "---\ntitle: At noon UTC\ndate: 2030-06-01 21:00:00\n---\n\nText.\n", encoding="utf-8"
+        '---\ntitle: At noon UTC\ndate: "2030-06-01 21:00:00"\n---\n\nText.\n', encoding="utf-8"
     )
     (srcdir / "posts/2030-05-01-earlier.md").write_text(
         "---\ntitle: Earlier\n---\n\nText.\n", encoding="utf-8"

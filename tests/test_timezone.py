@@ -34,8 +34,15 @@ def test_build_is_warning_free(built, warnings):
         ),
         # New year in Paris is still 2013 in Los Angeles (UTC-8 in winter).
         ("posts/2014-01-01-new-year", dt.datetime(2013, 12, 31, 18), "2013-12-31T18:00:00-08:00"),
-        # Without an offset, a date is in the site's zone.
+        # Without an offset, a date in quotes, or a day, is in the site's zone.
         ("posts/2013-06-01-local", dt.datetime(2013, 6, 1, 10), "2013-06-01T10:00:00-07:00"),
+        # Unquoted, a date and time is a YAML timestamp, in UTC as in Jekyll: 05:00
+        # UTC is 22:00 the day before in Los Angeles.
+        (
+            "posts/2013-06-03-yaml-time",
+            dt.datetime(2013, 6, 2, 22),
+            "2013-06-02T22:00:00-07:00",
+        ),
         ("posts/2013-07-04-named", dt.datetime(2013, 7, 4), "2013-07-04T00:00:00-07:00"),
     ],
 )

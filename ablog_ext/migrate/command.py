@@ -8,28 +8,38 @@ from pathlib import Path
 from typing import Any
 
 from .jekyll import read_site
-from .links import TargetIndex, missing_targets
+from .links import LiquidForLinks, TargetIndex, missing_targets
 from .output import check_folders, write
 from .plan import Plan, make_plan
 from .report import summary
 
 
 def find_missing(plan: Plan) -> dict[str, list[str]]:
-    """Per copied post, its site-absolute link and image targets that are not there."""
+    """Per copied post, its link and image targets that the new site will not have."""
     config = plan.site.config
     url = config.get("url") if isinstance(config.get("url"), str) else None
     baseurl = config.get("baseurl") if isinstance(config.get("baseurl"), str) else ""
     copied = [o for o in plan.outcomes if o.dest]
+    # The pages the build resolves a link to: each published post's old URL and
+    # redirect_from, and every document's own path.
+    live = [o for o in copied if o.status == "published"]
     index = TargetIndex(
         # {% link _posts/x.md %} names a post by its source path.
         files=[*plan.files, *(o.source.rel for o in copied)],
-        slugs=[o.slug for o in copied],
-        permalinks=[link for o in copied for link in o.permalinks],
+        documents=[dest.rsplit(".", 1)[0] for dest in plan.documents()],
+        urls=[link for o in live for link in (*o.permalinks, *filter(None, [o.old_url]))],
     )
+    liquid = LiquidForLinks(plan)
     missing = {}
     for outcome in copied:
         assert outcome.dest is not None
-        found = missing_targets(outcome.text, index, url, baseurl or "")
+        # The links as the build sees them: after Liquid ({{ site.baseurl }}, loops
+        # that write link references, {% link %} and {% post_url %}).
+        text, unresolved = liquid.render(outcome)
+        found = missing_targets(
+            text, index, url, baseurl or "", here=outcome.dest, old_url=outcome.old_url
+        )
+        found += [target for target in unresolved if target not in found]
         if found:
             missing[outcome.dest] = found
     return missing
@@ -42,7 +52,7 @@ def run_init(args: argparse.Namespace, out: Any = None) -> int:
     check_folders(jekyll_dir, sphinx_dir, args.force)
     plan = make_plan(site)
     missing = find_missing(plan)
-    result = write(plan.files, sphinx_dir)
+    result = write(plan.files, sphinx_dir, missing)
     print(summary(plan, result, missing, args.from_jekyll, args.sphinx_dir), end="", file=out)
     return 0
 
@@ -52,7 +62,7 @@ def add_init_command(subparsers: Any) -> None:
         "init",
         help="make a Sphinx site from a Jekyll blog",
         description="Make a Sphinx site with ablog_ext in SPHINX_DIR from the Jekyll site in "
-        "JEKYLL_DIR: its posts, drafts, includes and static folders, a conf.py from "
+        "JEKYLL_DIR: its posts, drafts, includes, data and static files, a conf.py from "
         "_config.yml and a home page. JEKYLL_DIR is only read.",
     )
     parser.add_argument(

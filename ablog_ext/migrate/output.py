@@ -89,7 +89,13 @@ def _target(sphinx_dir: Path, rel: str) -> Path:
     return path
 
 
-def write(files: dict[str, Path | bytes], sphinx_dir: Path) -> WriteResult:
+def write(
+    files: dict[str, Path | bytes],
+    sphinx_dir: Path,
+    missing: dict[str, list[str]] | None = None,
+) -> WriteResult:
+    """Write *files*; the manifest lists them, and *missing*: per post, the links and
+    images that point to nothing in the new site (the summary shows the first)."""
     result = WriteResult()
     previous = read_manifest(sphinx_dir)
     sphinx_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +123,12 @@ def write(files: dict[str, Path | bytes], sphinx_dir: Path) -> WriteResult:
             path.unlink()
             result.removed.append(rel)
             _remove_empty_parents(path.parent, sphinx_dir)
-    manifest = {"written by": "ablog-ext init --from-jekyll", "files": sorted(files)}
+    manifest: dict[str, object] = {
+        "written by": "ablog-ext init --from-jekyll",
+        "files": sorted(files),
+    }
+    if missing:
+        manifest["missing"] = missing
     text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
     if not _same(text.encode("utf-8"), sphinx_dir / MANIFEST):
         (sphinx_dir / MANIFEST).write_text(text, encoding="utf-8")

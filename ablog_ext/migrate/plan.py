@@ -9,17 +9,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..frontmatter import normalise, read_front_matter
+from ..frontmatter import in_zone, normalise, read_front_matter
+from ..permalinks import PermalinkError, is_dated_name, jekyll_post, post_url, style_template
 from . import InitError
 from .jekyll import DRAFT_NAME, POST_NAME, JekyllSite, PostFile, markdown_suffixes
-from .render import render_conf, render_index
+from .render import post_permalink, render_conf, render_index
 
-POSTS, DRAFTS, INCLUDES = "posts", "drafts", "_includes"
+POSTS, DRAFTS, INCLUDES, DATA = "posts", "drafts", "_includes", "_data"
 CONF, INDEX, MANIFEST = "conf.py", "index.md", ".ablog-ext-init.json"
 #: Names the new site uses for itself; a Jekyll folder of the same name is not copied.
-RESERVED = frozenset({POSTS, DRAFTS, INCLUDES, "_build", "_static", "_templates", CONF, INDEX})
+RESERVED = frozenset(
+    {POSTS, DRAFTS, INCLUDES, DATA, "_build", "_static", "_templates", CONF, INDEX, "blog"}
+    | {"_images", "_sources", "_downloads", "genindex.html", "search.html", "index.html"}
+    | {"searchindex.js", "objects.inv", ".buildinfo", MANIFEST}
+)
 HTML_SUFFIXES = (".html", ".htm")
-TOP_LEVEL = "a file at the top of the site"
+#: Why a file at the top of the site is not copied.
+OWN_OUTPUT = "the new site writes a file of that name itself"
 
 
 @dataclass
@@ -36,6 +42,10 @@ class PostOutcome:
     slug: str = ""
     text: str = ""
     permalinks: tuple[str, ...] = ()
+    #: The post's URL on the Jekyll site (its permalink, placeholders filled in).
+    old_url: str | None = None
+    front: dict[str, Any] = field(default_factory=dict)
+    meta: Any = None
 
 
 @dataclass
@@ -46,6 +56,10 @@ class Plan:
     files: dict[str, Path | bytes] = field(default_factory=dict)
     outcomes: list[PostOutcome] = field(default_factory=list)
     static_folders: list[str] = field(default_factory=list)
+    #: Files at the top of the site Jekyll copies as they are (CNAME, favicon.ico).
+    root_files: list[str] = field(default_factory=list)
+    #: The files of Jekyll's data folder (``_data/``), copied for Liquid's site.data.
+    data_files: int = 0
     #: Top-level folders and files Jekyll copies as they are that were not carried over.
     not_copied: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -54,6 +68,12 @@ class Plan:
 
     def copied(self, prefix: str) -> int:
         return sum(1 for dest in self.files if dest.startswith(prefix + "/"))
+
+    def documents(self) -> list[str]:
+        """The files Sphinx builds as pages: the published posts, drafts and index.md
+        (a post that waits for its date, or is unpublished, is left out)."""
+        built = ("published", "draft")
+        return [INDEX, *(o.dest for o in self.outcomes if o.dest and o.status in built)]
 
 
 def site_timezone(config: dict[str, Any]) -> tuple[str, str | None]:
@@ -81,6 +101,7 @@ def make_plan(site: JekyllSite, now: dt.datetime | None = None) -> Plan:
     now = now or dt.datetime.now(dt.UTC)
     future = site.config.get("future") is True
     suffixes = markdown_suffixes(site.config)
+    template = style_template(post_permalink(site.config)[0])
     taken: set[str] = set()
     for post in sorted([*site.posts, *site.drafts], key=lambda p: (p.draft, p.rel)):
         outcome = _plan_post(post, suffixes, taken)
@@ -102,10 +123,14 @@ def make_plan(site: JekyllSite, now: dt.datetime | None = None) -> Plan:
         else:
             plan.files[outcome.dest] = post.path
     plan.nested = any(o.dest and o.source.folder for o in plan.outcomes)
+    for outcome in plan.outcomes:
+        if outcome.dest and outcome.meta is not None:
+            outcome.old_url = _old_url(outcome, zone, template, plan.nested)
     for include in site.includes:
         inner = include.rel.partition("/")[2]
         plan.files[f"{INCLUDES}/{inner}"] = include.path
     _plan_static(plan)
+    _plan_data(plan)
     plan.files[CONF] = render_conf(plan).encode("utf-8")
     plan.files[INDEX] = render_index(site.config, site.root.name).encode("utf-8")
     return plan
@@ -121,11 +146,6 @@ def _plan_post(post: PostFile, suffixes: list[str], taken: set[str]) -> PostOutc
     suffix = match.groups()[-1]
     stem = name[: -len(suffix)]
     slug = match[1] if post.draft else match[4]
-    if not post.draft:
-        year, month, day = match[1], int(match[2]), int(match[3])
-        # ablog_ext reads a date from a YYYY-MM-DD name; Jekyll also takes 2019-3-5.
-        if len(year) == 4:
-            stem = f"{year}-{month:02d}-{day:02d}-{match[4]}"
     converted = suffix.lower() in HTML_SUFFIXES
     if suffix.lower() in suffixes:
         new_name = stem + suffix.lower()
@@ -140,8 +160,7 @@ def _plan_post(post: PostFile, suffixes: list[str], taken: set[str]) -> PostOutc
     dest = f"{folder}/{new_name}"
     note = None
     if not converted and new_name != name:
-        why = "a YYYY-MM-DD date" if new_name.lower() != name.lower() else "a lower-case suffix"
-        note = f"as {new_name}: ablog_ext reads {why}"
+        note = f"as {new_name}: ablog_ext reads a lower-case suffix"
     if dest.lower() in taken:
         # Two files of one name in subfolders of _posts: keep the second one's subfolder
         # (it becomes a category) rather than lose it.
@@ -172,14 +191,31 @@ def _read(outcome: PostOutcome) -> Any:
     outcome.text = text
     block = read_front_matter(text)
     data = block.data or {}
-    # The new name: ablog_ext, like this check, reads 2021-07-04 but not 2021-7-4.
     assert outcome.dest is not None
     meta = normalise(data, outcome.dest.rpartition("/")[2])
     slug = data.get("slug")
     if isinstance(slug, str) and slug.strip():
         outcome.slug = slug.strip()
     outcome.permalinks = (*((meta.permalink,) if meta.permalink else ()), *meta.redirect_from)
+    outcome.front, outcome.meta = data, meta
     return meta
+
+
+def _old_url(outcome: PostOutcome, zone: dt.tzinfo, template: str, nested: bool) -> str | None:
+    """The post's URL on the Jekyll site, as ``permalinks.record_old_url`` finds it
+    in the build: posts with a dated name, or their own ``permalink``. *template* is
+    the site's permalink, *nested* whether categories come from folders."""
+    assert outcome.dest is not None
+    meta = outcome.meta
+    path = outcome.dest.split("/", 1)[1].rsplit(".", 1)[0]
+    if outcome.source.draft or not (meta.permalink or is_dated_name(path.rpartition("/")[2])):
+        return None
+    date = in_zone(meta.date, zone).replace(tzinfo=None) if meta.date is not None else None
+    post = jekyll_post(outcome.front, path, date, folder_categories=nested)
+    try:
+        return post_url(meta.permalink or template, post)
+    except PermalinkError:
+        return None
 
 
 def _in_future(date: dt.datetime | None, zone: dt.tzinfo, now: dt.datetime) -> bool:
@@ -209,19 +245,32 @@ def html_post_as_markdown(text: str) -> bytes:
 
 
 def _plan_static(plan: Plan) -> None:
-    """Top-level folders of files Jekyll copies as they are; the files at the top
-    level are listed, not copied: most (CNAME, Gemfile, robots.txt) are about hosting."""
+    """What Jekyll copies as it is: top-level folders of files (``assets/``), and
+    files at the top of the site (``CNAME``, ``favicon.ico``), each at its path."""
+    reserved = {name.lower() for name in RESERVED}
     folders: dict[str, list[Any]] = {}
     for item in plan.site.static_files:
         top, _, rest = item.rel.partition("/")
         if not rest:
-            plan.not_copied.append((item.rel, TOP_LEVEL))
+            if top.lower() in reserved:
+                plan.not_copied.append((item.rel, OWN_OUTPUT))
+            else:
+                plan.root_files.append(item.rel)
+                plan.files[item.rel] = item.path
             continue
         folders.setdefault(top, []).append(item)
     for top, items in sorted(folders.items()):
-        if top in RESERVED or top.lower() in {name.lower() for name in RESERVED}:
+        if top.lower() in reserved:
             plan.not_copied.append((f"{top}/", "the new site uses this name itself"))
             continue
         plan.static_folders.append(top)
         for item in items:
             plan.files[item.rel] = item.path
+
+
+def _plan_data(plan: Plan) -> None:
+    """Jekyll's data folder, for Liquid's ``site.data``."""
+    folder, found = plan.site.special.get("data", ("", []))
+    for inner in found:
+        plan.files[f"{DATA}/{inner}"] = plan.site.root / folder / inner
+    plan.data_files = len(found)

@@ -31,18 +31,11 @@ BUILD_KEYS = frozenset(
     }
 )  # fmt: skip
 WIDTH = 88
-#: The build step that puts Jekyll's static folders at the root of the built site.
-COPY_HOOK = """\
-def copy_static_folders(app, exception):
-    if exception is None and app.builder.format == "html":
-        for name in jekyll_static_folders:
-            target = os.path.join(app.outdir, name)
-            shutil.copytree(os.path.join(app.srcdir, name), target, dirs_exist_ok=True)
-
-
-def setup(app):
-    app.connect("build-finished", copy_static_folders)
-"""
+#: Checks of Sphinx and MyST that Jekyll does not make, on text that Jekyll (kramdown,
+#: Rouge) builds as it is: a heading level skipped, a code block its lexer cannot
+#: read or an unknown language, a footnote defined but not used, a link reference
+#: defined twice.
+SUPPRESSED = ["myst.header", "misc.highlighting_failure", "ref.footnote", "myst.duplicate_def"]
 
 
 def py(value: Any, indent: int = 0) -> str:
@@ -165,7 +158,7 @@ def _section(lines: list[str], title: str) -> None:
 
 
 def render_conf(plan: Plan) -> str:
-    from .plan import DRAFTS, INCLUDES, POSTS
+    from .plan import DATA, DRAFTS, INCLUDES, POSTS
 
     config = plan.site.config
     has = lambda key: key in config  # noqa: E731
@@ -179,8 +172,6 @@ def render_conf(plan: Plan) -> str:
         "Build the site:  python3 -m sphinx -b html . _build/html",
         '"""',
     ]
-    if plan.static_folders:
-        lines += ["", "import os", "import shutil"]
     _section(lines, "Project")
     origin = "_config.yml title" if _text(config, "title") else ""
     if not origin and _text(config, "name"):
@@ -195,9 +186,14 @@ def render_conf(plan: Plan) -> str:
     excluded = ["_build"]
     if plan.site.includes:
         excluded.append(INCLUDES)
-    excluded += plan.static_folders
-    lines.append("# Not documents: the build, Liquid's includes, Jekyll's static folders.")
+    if plan.data_files:
+        excluded.append(DATA)
+    sources = (".md", ".rst", *markdown_suffixes(config))
+    excluded += [name for name in plan.root_files if name.lower().endswith(sources)]
+    lines.append("# Not documents: the build, Liquid's includes and data, Jekyll's static files.")
     _assign(lines, "exclude_patterns", excluded)
+    lines.append("# What Jekyll builds without a word, Sphinx and MyST warn about (see the guide).")
+    _assign(lines, "suppress_warnings", SUPPRESSED)
 
     _section(lines, "The blog (ABlog)")
     _assign(lines, "blog_title", title)
@@ -257,24 +253,27 @@ def render_conf(plan: Plan) -> str:
     if plan.nested:
         lines.append("# Jekyll's categories from folders: en/news/_posts/x.md is in en and news.")
         _assign(lines, "ablog_ext_folder_categories", True)
+    kramdown = config.get("kramdown")
+    if isinstance(kramdown, dict) and kramdown:
+        # parse_block_html: Markdown inside HTML blocks, as kramdown reads it.
+        _assign(lines, "ablog_ext_kramdown", kramdown, "_config.yml kramdown")
     if plan.site.includes:
         _assign(lines, "ablog_ext_liquid_includes", INCLUDES, "for {% include %}")
+    if plan.data_files:
+        _assign(lines, "ablog_ext_liquid_data", DATA, "for Liquid's site.data")
     lines.append("# Liquid's site.* (such as {{ site.title }}): the values of _config.yml.")
     _assign(lines, "ablog_ext_site", liquid_site(config))
     plugins = config_list(config, "plugins") + config_list(config, "gems")
     if "jekyll-feed" in plugins:
         lines.append("# jekyll-feed: ablog_ext writes blog/atom.xml, rss.xml and feed.json.")
 
+    if plan.static_folders or plan.root_files:
+        _section(lines, "Jekyll's static files")
+        lines.append("# Copied as they are, at the same path: /assets/x.png stays /assets/x.png.")
     if plan.static_folders:
-        _section(lines, "Jekyll's static folders")
-        lines += [
-            "# Jekyll serves these folders at the root of the site, so posts link to",
-            "# /assets/x.png. Sphinx reads the images that posts show from here, and",
-            "# copy_static_folders puts each folder in the built site as it is (html_extra_path",
-            "# would copy what is inside a folder, not the folder).",
-        ]
-        _assign(lines, "jekyll_static_folders", plan.static_folders)
-        lines += ["", "", *COPY_HOOK.splitlines()]
+        _assign(lines, "ablog_ext_root_folders", plan.static_folders)
+    if plan.root_files:
+        _assign(lines, "html_extra_path", plan.root_files)
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .jekyll import collection_names, config_list
 from .output import WriteResult
-from .plan import DRAFTS, INCLUDES, POSTS, TOP_LEVEL, Plan, PostOutcome
+from .plan import DATA, DRAFTS, INCLUDES, MANIFEST, POSTS, Plan, PostOutcome
 
 #: Plugins whose work ablog_ext does itself.
 COVERED = {
@@ -99,6 +99,8 @@ def copied_lines(plan: Plan, result: WriteResult, sphinx_shown: str) -> list[str
         rows.append((f"{DRAFTS}/", plan.copied(DRAFTS), ""))
     if plan.copied(INCLUDES):
         rows.append((f"{INCLUDES}/", plan.copied(INCLUDES), "for Liquid's {% include %}"))
+    if plan.copied(DATA):
+        rows.append((f"{DATA}/", plan.copied(DATA), "for Liquid's site.data"))
     for folder in plan.static_folders:
         rows.append((f"{folder}/", plan.copied(folder), "static folder"))
     width = max(len(row[0]) for row in rows)
@@ -108,6 +110,8 @@ def copied_lines(plan: Plan, result: WriteResult, sphinx_shown: str) -> list[str
             f"  {name.ljust(width)} {number:6d} file{'' if number == 1 else 's'}"
             + (f"  ({note})" if note else "")
         )
+    if plan.root_files:
+        lines.append(f"  {_some(plan.root_files, 5)}  (at the top of the site)")
     lines.append("  conf.py, index.md written (the home page lists the latest posts)")
     changes = f"{result.written} written, {result.unchanged} unchanged"
     if result.removed:
@@ -131,7 +135,6 @@ def not_carried_lines(plan: Plan) -> list[str]:
     for kind, label, why in (
         ("plugins", "custom plugins", "Ruby code"),
         ("layouts", "layouts", "the PyData theme lays out the pages"),
-        ("data", "data files", "site.data is empty"),
         ("sass", "Sass", "the PyData theme has its own styles"),
     ):
         if kind in special and special[kind][1]:
@@ -161,12 +164,8 @@ def not_carried_lines(plan: Plan) -> list[str]:
         lines.append(f"  Sass stylesheets: {_some(sass, 5)}")
     if pages:
         lines.append(f"  {_count(len(pages), 'page')}: {_some(pages)}")
-    top_files = [path for path, why in plan.not_copied if why == TOP_LEVEL]
-    if top_files:
-        lines.append(f"  files at the top of the site: {_some(top_files)}")
     for path, why in plan.not_copied:
-        if why != TOP_LEVEL:
-            lines.append(f"  {path}: {why}")
+        lines.append(f"  {path}: {why}")
     for rel, why in plan.site.skipped:
         lines.append(f"  {rel}: {why}")
     return [*(["Not carried over (yours to redo, or to drop):"] if lines else []), *lines]
@@ -181,9 +180,12 @@ def links_lines(missing: dict[str, list[str]]) -> list[str]:
         f"{total} in {_count(len(missing), 'post')}"
     ]
     for dest, targets in list(missing.items())[:MAX_POSTS]:
-        lines.append(f"  {dest}: {_some(targets, MAX_TARGETS)}")
+        shown = [target or "(an empty link)" for target in targets]
+        lines.append(f"  {dest}: {_some(shown, MAX_TARGETS)}")
     if len(missing) > MAX_POSTS:
         lines.append(f"  ... and {len(missing) - MAX_POSTS} more posts")
+    if len(missing) > MAX_POSTS or any(len(t) > MAX_TARGETS for t in missing.values()):
+        lines.append(f"  (all of them: \"missing\" in {MANIFEST})")
     return lines
 
 
