@@ -1,0 +1,7 @@
+project = "Fresh sidebars"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://fresh.example.org/"
+ablog_ext_review_pages = True
+exclude_patterns = ["_build"]

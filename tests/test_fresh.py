@@ -1,0 +1,211 @@
+"""Every page right after any edit: the sidebars of pages whose source did not
+change.
+
+Each test edits a built site, builds it again, and checks which pages were written
+(by their files' modification times), what they show, and that the whole output
+equals a clean build's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_dir, copy_root, equals_clean_build
+
+NEWEST = "posts/2021-11-11-eighth"
+OLDEST = "posts/2020-02-02-first"
+#: Sphinx writes these on every build, whatever changed.
+ALWAYS_WRITTEN = {"genindex.html", "search.html"}
+
+
+def page_times(outdir: Path) -> dict[str, int]:
+    return {
+        path.relative_to(outdir).as_posix(): path.stat().st_mtime_ns
+        for path in outdir.rglob("*.html")
+    }
+
+
+def rebuild(src: Path, **kwargs) -> tuple[set[str], Path]:
+    """Build *src* again; the HTML pages written (or created), and the output folder."""
+    outdir = src / "_build" / kwargs.get("buildername", "html")
+    before = page_times(outdir)
+    build_dir(src, **kwargs)
+    after = page_times(outdir)
+    return {page for page, time in after.items() if before.get(page) != time}, outdir
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def soup(outdir: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((outdir / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def recent_titles(outdir: Path, page: str) -> str:
+    return soup(outdir, page).select_one(".ablog__recentposts").get_text(" ", strip=True)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    src = copy_root(tmp_path, "fresh")
+    build_dir(src)
+    return src
+
+
+def test_noop_rebuild_writes_nothing(site):
+    written, _ = rebuild(site)
+    assert written == ALWAYS_WRITTEN
+
+
+def test_retitled_recent_post_shows_everywhere(site, tmp_path):
+    edit(site / f"{NEWEST}.md", "The eighth post", "A retitled eighth post")
+    written, outdir = rebuild(site)
+    # Not read again, yet its recent posts show the new title.
+    assert "A retitled eighth post" in recent_titles(outdir, f"{OLDEST}.html")
+    assert "A retitled eighth post" in recent_titles(outdir, "blog/tag/writing.html")
+    # The post before it shows it as "next".
+    assert f"{OLDEST}.html" in written and "posts/2021-09-09-seventh.html" in written
+    # The postlist page is read again, as every page showing other posts' content is.
+    assert "recent.html" in written
+    # No blog sidebar there (PyData theme, ablog_ext's default sidebars).
+    assert "about.html" not in written and "index.html" not in written
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_retitled_old_post_rewrites_only_the_pages_that_show_it(site, tmp_path):
+    edit(site / f"{OLDEST}.md", "The first post", "A retitled first post")
+    written, _ = rebuild(site)
+    # Too old for any "recent posts": only its page, its next post (whose
+    # "previous" it is) and the archive pages that list it.
+    assert written - ALWAYS_WRITTEN == {
+        f"{OLDEST}.html",
+        "posts/2020-06-10-second.html",
+        "blog.html",
+        "blog/2020.html",
+        "blog/archive.html",
+        "blog/category.html",
+        "blog/category/career.html",
+        "blog/tag.html",
+        "blog/tag/python.html",
+        "blog/review/2020.html",
+        # A page with a postlist is read again after any edit.
+        "recent.html",
+    }
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("category: Life", "category: Career"),
+        ("tags: []", "tags: [travel]"),
+        ("title: The fifth post", "title: The fifth post\ndate: 2020-05-05"),
+    ],
+    ids=["category", "tag", "date"],
+)
+def test_sidebar_edits_rewrite_every_page_with_blog_sidebars(site, tmp_path, old, new):
+    edit(site / "posts/2021-05-05-fifth.md", old, new)
+    written, _ = rebuild(site)
+    posts = {f"posts/{path.stem}.html" for path in (site / "posts").glob("*.md")}
+    assert posts <= written
+    assert "about.html" not in written
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_body_edit_rewrites_the_post_and_its_excerpts_only(site, tmp_path):
+    edit(site / "posts/2021-03-20-fourth.md", "The fourth post's excerpt.", "A new excerpt.")
+    written, outdir = rebuild(site)
+    assert written - ALWAYS_WRITTEN == {
+        "posts/2021-03-20-fourth.html",
+        # The archive pages that show its excerpt.
+        "blog.html",
+        "blog/2021.html",
+        "blog/category/engineering.html",
+        "blog/tag/docs.html",
+        # A page with a postlist is read again after any edit.
+        "recent.html",
+        # The year in review counts its words.
+        "blog/review/2021.html",
+    }
+    assert "A new excerpt." in soup(outdir, "blog.html").get_text()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_new_post_and_draft(site, tmp_path):
+    (site / "posts/2022-01-01-ninth.md").write_text(
+        "---\ntitle: The ninth post\ncategory: Travel\n---\n\nNew.\n", encoding="utf-8"
+    )
+    written, outdir = rebuild(site)
+    assert "The ninth post" in recent_titles(outdir, f"{OLDEST}.html")
+    assert "about.html" not in written
+    assert equals_clean_build(site, tmp_path) == ""
+    # A draft (dated after the build) leaves the lists; it keeps its page.
+    edit(site / "posts/2022-01-01-ninth.md", "category:", "date: 2999-01-01\ncategory:")
+    written, outdir = rebuild(site)
+    assert "The ninth post" not in recent_titles(outdir, f"{OLDEST}.html")
+    assert (outdir / "posts/2022-01-01-ninth.html").is_file()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_draft_post_card_follows_its_category(site, tmp_path):
+    """A draft's card links its category only once a published post has it."""
+    (site / "posts/2022-02-02-draft.md").write_text(
+        "---\ntitle: A draft\ndate: 2999-02-02\ncategory: Travel\n---\n\nSoon.\n",
+        encoding="utf-8",
+    )
+    build_dir(site)
+    edit(site / "posts/2021-05-05-fifth.md", "category: Life", "category: Travel")
+    written, outdir = rebuild(site)
+    assert "posts/2022-02-02-draft.html" in written
+    card = soup(outdir, "posts/2022-02-02-draft.html").select_one(".ablog__postcard")
+    assert card.select_one('a[href$="category/travel.html"]')
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_parallel_writes_are_recorded(tmp_path):
+    """Pages written by ``-j`` worker processes keep what they read too."""
+    src = copy_root(tmp_path, "fresh")
+    build_dir(src, parallel=3)
+    edit(src / f"{OLDEST}.md", "The first post", "A retitled first post")
+    written, outdir = rebuild(src, parallel=3)
+    assert "posts/2021-07-07-sixth.html" not in written
+    assert "posts/2020-06-10-second.html" in written
+    edit(src / f"{NEWEST}.md", "The eighth post", "A retitled eighth post")
+    written, outdir = rebuild(src, parallel=3)
+    assert "A retitled eighth post" in recent_titles(outdir, "posts/2021-07-07-sixth.html")
+    assert not list((src / "_build/doctrees/ablog_ext_reads").glob("*"))
+    assert equals_clean_build(src, tmp_path) == ""
+
+
+def test_any_theme_any_sidebar(tmp_path):
+    """Alabaster with ABlog's sidebars on every page: every page follows."""
+    src = copy_root(tmp_path, "fresh")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            'html_theme = "alabaster"\n'
+            'html_sidebars = {"**": ["ablog/recentposts.html", "ablog/tagcloud.html"]}\n'
+        )
+    build_dir(src)
+    edit(src / f"{NEWEST}.md", "The eighth post", "A retitled eighth post")
+    written, outdir = rebuild(src)
+    assert "about.html" in written
+    assert "A retitled eighth post" in recent_titles(outdir, "about.html")
+    assert equals_clean_build(src, tmp_path) == ""
+
+
+def test_unknown_state_rewrites_every_page(site, tmp_path):
+    """Without the last build's records (removed, or an interrupted build), every
+    page is written again: correctness first."""
+    (site / "_build/doctrees/ablog_ext_generated.json").unlink()
+    written, _ = rebuild(site)
+    assert {"about.html", "index.html", f"{OLDEST}.html", "blog.html"} <= written
+    records = json.loads((site / "_build/doctrees/ablog_ext_generated.json").read_text())
+    assert "about.html" in records["reads"]
+    assert equals_clean_build(site, tmp_path) == ""
