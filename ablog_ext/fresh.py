@@ -20,6 +20,10 @@ pages that show it are the ones rewritten: an edit to a post's title, date,
 categories or tags, a post added, deleted or turned into a draft rewrites the
 pages whose sidebars change; a body-only edit rewrites only the post and the
 pages that show its excerpt.
+
+A post whose source is gone (deleted, renamed, left out) leaves its page behind
+in Sphinx's output; :func:`finish` removes it, with its ``_sources`` copy, unless
+another page now has its address (a redirect from the old URL).
 """
 
 from __future__ import annotations
@@ -726,8 +730,30 @@ def forget_reads(app: Sphinx, builder: Any) -> None:
     recorder(app).clear_spool()
 
 
+#: Posts removed from the sources, seen when Sphinx looked for outdated documents.
+_REMOVED: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionary()
+
+
+def note_removed_posts(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: the posts among the removed documents (their data is
+    purged right after)."""
+    posts = _post_docnames(env)
+    _REMOVED.setdefault(app, set()).update(name for name in removed if name in posts)
+    return []
+
+
+def _post_docnames(env: BuildEnvironment) -> set[str]:
+    from .domain import blog_domain
+
+    return set(getattr(env, "ablog_posts", {})) | set(blog_domain(env).posts)
+
+
 def finish(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``, before the page cache is saved: keep each page's reads."""
+    """``build-finished``, before the page cache is saved: keep each page's reads;
+    remove the pages of posts that are gone."""
+    removed = _REMOVED.pop(app, set())
     record = _RECORDERS.pop(app, None)
     state = _FRESHNESS.pop(app, None)
     if exception is not None or not _applies(app):
@@ -741,6 +767,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     env = app.env
     documents = document_outputs(app, env.found_docs)
     produced = set(documents) | set(cache.current) | set(written)
+    _remove_deleted_posts(app, cache, removed, produced)
     table: dict[tuple[Aspect, str], int] = {}
     reads: dict[str, list[int]] = {}
     for output in sorted(produced):
@@ -756,6 +783,44 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         )
     cache.extra["table"] = [[list(aspect), digest] for aspect, digest in table]
     cache.extra["reads"] = reads
+    cache.extra["posts"] = sorted(_post_docnames(env))
+
+
+def _remove_deleted_posts(
+    app: Sphinx, cache: PageCache, removed: set[str], produced: set[str]
+) -> None:
+    """The page and ``_sources`` copy of each post the sources no longer have, unless
+    this build made a page at that address (a redirect from the post's old URL)."""
+    env = app.env
+    previous = cache.stored.get("posts")
+    gone = (set(previous) if isinstance(previous, list) else set()) | removed
+    gone -= env.found_docs
+    if not gone:
+        return
+    sources = {_source_copy(app, docname, None) for docname in env.found_docs}
+    outdir = Path(app.outdir).resolve()
+    removed_pages = 0
+    for docname in sorted(gone):
+        page = page_output(app, docname)
+        if page not in produced and remove_output(outdir, page):
+            removed_pages += 1
+        for suffix in app.config.source_suffix:
+            copy = _source_copy(app, docname, suffix)
+            if copy not in sources:
+                remove_output(outdir, copy)
+    if removed_pages:
+        logger.info("ablog_ext: removed the page(s) of %d deleted post(s)", removed_pages)
+
+
+def _source_copy(app: Sphinx, docname: str, suffix: str | None) -> str:
+    """Where Sphinx copies a document's source (``_sources/<docname><suffix>.txt``)."""
+    if suffix is None:
+        suffix = Path(str(app.env.doc2path(docname, False))).suffix
+    name = f"{docname}{suffix}"
+    link_suffix = app.config.html_sourcelink_suffix
+    if link_suffix and not name.endswith(link_suffix):
+        name += link_suffix
+    return f"_sources/{name}"
 
 
 def remove_output(outdir: Path, output: str) -> bool:
@@ -777,6 +842,7 @@ def remove_output(outdir: Path, output: str) -> bool:
 
 def setup_fresh(app: Sphinx) -> None:
     app.connect("builder-inited", watch_templates)
+    app.connect("env-get-outdated", note_removed_posts)
     app.connect("env-updated", pages_to_rewrite)
     app.connect("write-started", forget_reads)
     # Before incremental.finish, which saves the page cache.

@@ -1,5 +1,5 @@
 """Every page right after any edit: the sidebars of pages whose source did not
-change.
+change, and the pages of deleted posts.
 
 Each test edits a built site, builds it again, and checks which pages were written
 (by their files' modification times), what they show, and that the whole output
@@ -167,6 +167,47 @@ def test_draft_post_card_follows_its_category(site, tmp_path):
     card = soup(outdir, "posts/2022-02-02-draft.html").select_one(".ablog__postcard")
     assert card.select_one('a[href$="category/travel.html"]')
     assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_deleted_post_leaves_no_page(site, tmp_path):
+    (site / "posts/2021-01-15-third.md").unlink()
+    _, outdir = rebuild(site)
+    assert not (outdir / "posts/2021-01-15-third.html").exists()
+    assert not (outdir / "_sources/posts/2021-01-15-third.md.txt").exists()
+    # Its redirect went with it.
+    assert not (outdir / "old/third/index.html").exists()
+    assert "The third post" not in recent_titles(outdir, f"{OLDEST}.html")
+    assert (outdir / "posts/2021-03-20-fourth.html").is_file()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_renamed_post_leaves_a_redirect_at_its_old_address(site, tmp_path):
+    old = site / "posts/2021-01-15-third.md"
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    (site / "posts/2021-01-15-renamed.md").write_text(
+        text.replace("/old/third/", "/old/third/, /posts/2021-01-15-third.html"), encoding="utf-8"
+    )
+    _, outdir = rebuild(site)
+    redirect = soup(outdir, "posts/2021-01-15-third.html")
+    assert redirect.select_one('meta[http-equiv="refresh"]')["content"].endswith(
+        "2021-01-15-renamed.html"
+    )
+    assert not (outdir / "_sources/posts/2021-01-15-third.md.txt").exists()
+    assert (outdir / "_sources/posts/2021-01-15-renamed.md.txt").is_file()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
+def test_deleted_post_leaves_no_folder_with_dirhtml(tmp_path):
+    src = copy_root(tmp_path, "fresh")
+    build_dir(src, buildername="dirhtml")
+    outdir = src / "_build/dirhtml"
+    assert (outdir / "posts/2021-01-15-third/index.html").is_file()
+    (src / "posts/2021-01-15-third.md").unlink()
+    build_dir(src, buildername="dirhtml")
+    assert not (outdir / "posts/2021-01-15-third").exists()
+    assert (outdir / "posts/2021-03-20-fourth/index.html").is_file()
+    assert equals_clean_build(src, tmp_path, buildername="dirhtml") == ""
 
 
 def test_parallel_writes_are_recorded(tmp_path):
