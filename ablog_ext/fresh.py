@@ -93,10 +93,15 @@ class Reads:
         self.seen: set[Aspect] = set()
 
     def add(self, *aspect: Any) -> None:
-        key = tuple(_scalar(part) for part in aspect)
-        if key not in self.seen:
-            self.seen.add(key)
-            self.recorder.note(self.output, key)
+        try:
+            if aspect in self.seen:  # most reads repeat: keep this path short
+                return
+        except TypeError:  # a part that cannot be hashed: noted as text
+            aspect = tuple(map(str, aspect))
+            if aspect in self.seen:
+                return
+        self.seen.add(aspect)
+        self.recorder.note(self.output, tuple(_scalar(part) for part in aspect))
 
 
 def _scalar(value: Any) -> Any:
@@ -276,9 +281,12 @@ class PostView(_View):
             self._reads.add("link", post_key(raw), name)
             return _wrap(getattr(raw, name), self._reads)
         value = getattr(raw, name)
+        if name in POST_STATE:
+            self._reads.add("post", post_key(raw))
+            return value
         if name in POST_BODY:
             self._reads.add("body", raw.docname)
-        elif name not in POST_STATE and name not in POST_NAMES and name != "archive":
+        elif name not in POST_NAMES and name != "archive":
             return self._deep(name)
         self._reads.add("post", post_key(raw))
         return _wrap(value, self._reads)
