@@ -107,9 +107,17 @@ def site_versions(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Plain ABlog vs ablog_ext on the same generated posts: ``-- --posts 200 1000``."""
+    """Plain ABlog, ablog_ext, Jekyll and Hugo on the same generated posts, and the
+    speed targets: ``-- --posts 1000 2000`` (``--help`` for quicker runs)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/run.py", *(session.posargs or ["--posts", "200"]))
+
+
+@nox.session(name="bench-profile")
+def bench_profile(session: nox.Session) -> None:
+    """cProfile of full builds, grouped by phase: ``-- --posts 1000 --keep DIR``."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/profiles.py", *(session.posargs or ["--posts", "200"]))
 
 
 @nox.session

@@ -21,16 +21,22 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .fresh import setup_fresh
     from .incremental import setup_incremental
     from .liquid import setup_liquid
+    from .names import setup_names
     from .parallel import setup_parallel
+    from .permalinks import setup_permalinks
+    from .postfiles import setup_postfiles
     from .posts import setup_posts
     from .redirects import setup_redirects
     from .review import setup_review
     from .theme import setup_theme
     from .themes import setup_themes
+    from .upstream import setup_upstream
     from .versions import setup_versions
 
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
+    # First: every reach into ABlog, MyST, the theme and Sphinx is checked before use.
+    setup_upstream(app)
     setup_parallel(app)
     setup_excerpts(app)
     setup_incremental(app)
@@ -41,7 +47,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_dependents)
     setup_liquid(app)
     setup_posts(app)
+    setup_postfiles(app)
+    setup_permalinks(app)
     setup_compat(app)
+    setup_names(app)
     setup_redirects(app)
     setup_themes(app)
     setup_review(app)
@@ -51,7 +60,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 3,
+        "env_version": 5,
         # Our state lives in BlogDomain, which merges; parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -9,24 +9,52 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from docutils import nodes
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from .config import provided_by_user
 from .domain import blog_domain
+from .names import canonical_names
 
 
 def build_time() -> dt.datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
+    """Now (aware), or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
-    return dt.datetime.now()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
-def cutoff() -> dt.datetime:
-    """Posts dated from this point on are future posts: ABlog's own rule (tomorrow)."""
-    return (build_time() + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+def site_zone(config: Config) -> ZoneInfo:
+    """``ablog_ext_timezone`` (validated at ``config-inited``), where dates written
+    without an offset are."""
+    try:
+        return ZoneInfo(str(config.ablog_ext_timezone))
+    except (ValueError, KeyError, OSError):
+        return ZoneInfo("UTC")
+
+
+def post_zone(config: Config) -> ZoneInfo | None:
+    """The zone posts' dates are given in: the site's when conf.py sets it (Jekyll's
+    ``timezone``), otherwise none, and dates stay as written."""
+    return site_zone(config) if provided_by_user(config, "ablog_ext_timezone") else None
+
+
+def future_cutoff(config: Config) -> dt.datetime | None:
+    """The build time on the site's wall clock: a post dated after it is a future
+    post (Jekyll's ``future: false``); ``None`` with ``ablog_ext_future``."""
+    if config.ablog_ext_future:
+        return None
+    return build_time().astimezone(site_zone(config)).replace(tzinfo=None)
+
+
+def is_future(date: dt.datetime | None, config: Config) -> bool:
+    """Whether a post dated *date* waits (compared on the wall clock, as ABlog does)."""
+    limit = future_cutoff(config)
+    return date is not None and limit is not None and wall_clock(date) > limit
 
 
 def parse_iso(text: str | None) -> dt.datetime | None:
@@ -34,7 +62,8 @@ def parse_iso(text: str | None) -> dt.datetime | None:
 
 
 def wall_clock(value: dt.datetime) -> dt.datetime:
-    """The date as the author wrote it, without offset: what archives group by."""
+    """The post's date without offset, what archives group by: in the site's zone
+    when ``ablog_ext_timezone`` is set (records are stored in it), else as written."""
     return value.replace(tzinfo=None)
 
 
@@ -86,11 +115,11 @@ def theme_passages(env: BuildEnvironment) -> list[Passage]:
 
 
 def _listed_posts(env: BuildEnvironment) -> list[Post]:
-    limit = cutoff()
+    names = canonical_names(env)
     posts = []
     for docname, record in blog_domain(env).every_post():
         written = parse_iso(record["date"])
-        if written is None or wall_clock(written) >= limit:
+        if written is None or is_future(written, env.config):
             continue
         posts.append(
             Post(
@@ -99,9 +128,9 @@ def _listed_posts(env: BuildEnvironment) -> list[Post]:
                 date=wall_clock(written),
                 written_date=written,
                 updated=parse_iso(record["updated"]),
-                categories=tuple(record["categories"]),
-                tags=tuple(record["tags"]),
-                authors=tuple(record["authors"]),
+                categories=names.rename("category", record["categories"]),
+                tags=names.rename("tags", record["tags"]),
+                authors=names.rename("author", record["authors"]),
                 words=record["words"],
                 section=record.get("section", ""),
             )
@@ -165,16 +194,21 @@ class Window:
         index = 0
         while True:
             first = _add_months(self.start, index)
-            if first > self.end:
+            if first is None or first > self.end:
                 return buckets
-            last = min(_add_months(self.start, index + 1) - dt.timedelta(days=1), self.end)
+            following = _add_months(self.start, index + 1)
+            day_before = following - dt.timedelta(days=1) if following else self.end
+            last = min(day_before, self.end)
             buckets.append((first, last))
             index += 1
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """*months* after *day* (the month's last day if it is shorter); ``None`` past 9999."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return None
     for candidate in range(day.day, 0, -1):
         try:
             return dt.date(year, month, candidate)

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ablog.blog import slugify
-from ablog.post import PostNode
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from . import upstream
 from .domain import PostRecord, blog_domain
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def drop_empty_names(app: Sphinx, doctree: nodes.document) -> None:
     name, is dropped with a warning.
     """
     docname = app.env.docname
-    for node in doctree.findall(PostNode):
+    for node in upstream.post_nodes(doctree):
         for option, noun in NAMED_OPTIONS.items():
             names = node.get(option)
             if not isinstance(names, list):
@@ -54,7 +53,7 @@ def drop_empty_names(app: Sphinx, doctree: nodes.document) -> None:
                 text = str(name).strip()
                 if not text or text in kept:
                     continue
-                if not slugify(text):
+                if not upstream.slugify(text):
                     logger.warning(
                         "%s %r left out: it has no letter or digit to name its archive page",
                         noun,
@@ -86,7 +85,7 @@ def record_section_posts(app: Sphinx, doctree: nodes.document) -> None:
 
     env = app.env
     docname = env.docname
-    ablog_posts: list[dict[str, Any]] = getattr(env, "ablog_posts", {}).get(docname) or []
+    ablog_posts: list[dict[str, Any]] = upstream.ABLOG_ENV_POSTS.posts(env).get(docname) or []
     domain = blog_domain(env)
     main = domain.posts.get(docname)
     if main is None or not (len(ablog_posts) > 1 or any(p.get("section") for p in ablog_posts)):

@@ -9,6 +9,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from . import upstream
+
 logger = logging.getLogger(__name__)
 
 
@@ -144,7 +146,7 @@ OPTIONS: tuple[Option, ...] = (
 
 def provided_by_user(config: Config, name: str) -> bool:
     """Whether conf.py or ``-D`` set *name* (pydata-sphinx-theme asks the same way)."""
-    return name in config.overrides or name in config._raw_config
+    return name in config.overrides or upstream.SPHINX_RAW_CONFIG.set_in_conf(config, name)
 
 
 def _validate(app: Sphinx, config: Config) -> None:

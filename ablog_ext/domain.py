@@ -16,7 +16,8 @@ class PostRecord(TypedDict):
     """What ablog_ext keeps of one post; plain data, so it pickles and merges."""
 
     title: str
-    #: ISO 8601 as the author wrote it (offset kept); ``None`` for a draft.
+    #: ISO 8601: as the author wrote it (offset kept), or in the site's zone when
+    #: ``ablog_ext_timezone`` is set; ``None`` for a draft.
     date: str | None
     updated: str | None
     categories: list[str]
@@ -24,8 +25,13 @@ class PostRecord(TypedDict):
     authors: list[str]
     #: Words in the post's body, for reading time and year figures.
     words: int
-    #: ``(URL path, source line)`` of each ``redirect_from`` and ``permalink``.
+    #: ``(URL path, source line)`` of each ``redirect_from``.
     redirects: list[tuple[str, int]]
+    #: Source line of each front matter key (empty for ABlog's own posts).
+    lines: NotRequired[dict[str, int]]
+    #: ``(URL, source line)`` of the post on the Jekyll site it came from: its
+    #: ``permalink``, or the site's permalink style (``permalinks.py`` sets it).
+    old_url: NotRequired[tuple[str, int] | None]
     #: The anchor of a post that is one section of its document (ABlog's section
     #: posts, see :mod:`.compat`); absent or empty for a whole-document post.
     section: NotRequired[str]
@@ -58,7 +64,7 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 3
+    data_version = 5
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
         # docname -> list of PostRecord, one per post, for a document whose posts

@@ -1,64 +1,45 @@
-"""A source file with bytes that are not UTF-8 is read, not fatal.
+"""A post with bytes that are not UTF-8 is read, not fatal.
 
-Sphinx 9 reads sources strictly, so one stray Latin-1 byte in one old post stops
-the whole build with a traceback.  With the default ``source_encoding`` the
-sources are read through a codec that shows such bytes as U+FFFD, and each file
-that has them gets a warning naming the line (Sphinx 8 replaced them with "?").
+Jekyll posts are UTF-8, and Sphinx 9 reads sources strictly, so one stray Latin-1
+byte in one old post would stop the whole build with a traceback.  Each post
+(a document ``blog_post_pattern`` matches) is read as UTF-8; one that is not valid
+UTF-8 is read with such bytes shown as U+FFFD, and gets a warning naming the line
+(Sphinx 8 replaced them with "?").  Every other document is read in the site's own
+``source_encoding``, exactly as Sphinx reads it.  How Sphinx is told is in
+:class:`~.upstream.SphinxInputEncoding`.
 """
 
 from __future__ import annotations
 
-import codecs
-import encodings.utf_8_sig as utf_8_sig
+import hashlib
 from collections.abc import Set
 from pathlib import Path
-from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from . import upstream
+from .posts import is_post_docname
+
 logger = logging.getLogger(__name__)
 
-CODEC = "ablog_ext_utf_8_sig"
+_UTF8 = {"utf-8", "utf-8-sig", "utf8", "utf_8", "utf_8_sig"}
 
 
-class _LenientDecoder(utf_8_sig.IncrementalDecoder):
-    def __init__(self, errors: str = "strict") -> None:
-        super().__init__("replace")
-
-
-def _decode(data: Any, errors: str = "strict") -> tuple[str, int]:
-    return utf_8_sig.decode(data, "replace")
-
-
-def _search(name: str) -> codecs.CodecInfo | None:
-    if name != CODEC:
-        return None
-    return codecs.CodecInfo(
-        name=CODEC,
-        encode=utf_8_sig.encode,
-        decode=_decode,
-        incrementalencoder=utf_8_sig.IncrementalEncoder,
-        incrementaldecoder=_LenientDecoder,
-        streamreader=utf_8_sig.StreamReader,
-        streamwriter=utf_8_sig.StreamWriter,
-    )
-
-
-codecs.register(_search)
-
-
-def read_leniently(app: Sphinx, env: BuildEnvironment, docnames: Set[str]) -> None:
-    """Read this build's sources with the lenient codec (the configuration keeps
-    saying UTF-8), and warn about each file that needs it."""
-    encoding = str(env.settings.get("input_encoding", "utf-8-sig")).lower().replace("_", "-")
-    if encoding not in {"utf-8", "utf-8-sig", "utf8", CODEC.replace("_", "-")}:
-        return
-    env.settings["input_encoding"] = CODEC
+def read_posts_as_utf8(app: Sphinx, env: BuildEnvironment, docnames: Set[str]) -> None:
+    """``env-before-read-docs``: posts about to be read are read as UTF-8 (leniently
+    where they are not), and each that is not UTF-8 gets a warning."""
+    site_is_utf8 = str(env.config.source_encoding).lower() in _UTF8
+    posts: set[bytes] = set()
     for docname in sorted(docnames):
+        if not is_post_docname(env.config, docname):
+            continue
         try:
             data = Path(env.doc2path(docname)).read_bytes()
+        except OSError:
+            continue
+        try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
@@ -70,9 +51,12 @@ def read_leniently(app: Sphinx, env: BuildEnvironment, docnames: Set[str]) -> No
                 subtype="encoding",
                 location=(docname, line),
             )
-        except OSError:
-            continue
+        else:
+            if site_is_utf8:
+                continue  # read as the site reads it: nothing to change
+        posts.add(hashlib.sha256(data).digest())
+    upstream.SPHINX_INPUT_ENCODING.read_posts_as_utf8(app, env, posts)
 
 
 def setup_encoding(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", read_leniently)
+    app.connect("env-before-read-docs", read_posts_as_utf8)

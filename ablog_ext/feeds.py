@@ -34,11 +34,12 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from . import __version__
+from . import __version__, upstream
 from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
+from .excerpts import fallback_html
 from .fresh import shows, watch_context
-from .incremental import ablog_listeners, page_cache, revision
+from .incremental import page_cache, revision
 from .render import render_fragment, writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -248,9 +249,10 @@ def _check_feed_templates(config: Config) -> None:
 
 
 def disable_ablog_feeds(app: Sphinx) -> None:
-    """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time."""
-    for listener in ablog_listeners(app, "html-collect-pages", "generate_atom_feeds"):
-        app.disconnect(listener.id)
+    """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time
+    (kept when ablog_ext cannot read ABlog's posts, and writes no feed)."""
+    if upstream.ABLOG_ENV_POSTS.on(app):
+        upstream.ABLOG_ATOM_FEEDS.remove(app)
 
 
 def feeds_enabled(app: Sphinx) -> bool:
@@ -272,7 +274,6 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     are ABlog's (``blog_feed_archives``) and ablog_ext's (``ablog_ext_feed_archives``).
     """
     from ablog.blog import Blog
-    from ablog.post import register_posts
 
     config = app.config
     blog_path = str(config.blog_path).strip("/")
@@ -284,7 +285,7 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     kinds = [*from_ablog, *(k for k in config.ablog_ext_feed_archives if k not in from_ablog)]
     blog = Blog(app)
     if not blog:
-        register_posts(app)
+        upstream.register_posts(app)
     catalogs = {
         "author": blog.author,
         "location": blog.location,
@@ -337,12 +338,11 @@ class _EntryRenderer:
 
     def __init__(self, app: Sphinx) -> None:
         from ablog.blog import Blog
-        from ablog.post import register_posts
 
         self.app = app
         self.blog = Blog(app)
         if not self.blog:
-            register_posts(app)
+            upstream.register_posts(app)
         self.fulltext = bool(app.config.blog_feed_fulltext)
         #: ``blog_feed_titles``: entries without content, as ABlog writes them.
         self.titles_only = bool(app.config.blog_feed_titles)
@@ -361,9 +361,14 @@ class _EntryRenderer:
             if ablog_post is not None:
                 if not self.titles_only:
                     content = self._content(ablog_post)
-                    html = absolutize(
-                        render_fragment(self.app, post.docname, content, permalinks=False), url
-                    )
+                    try:
+                        fragment = render_fragment(
+                            self.app, post.docname, content, permalinks=False
+                        )
+                    except Exception as error:
+                        # One post must not stop the build: its plain text, and a warning.
+                        fragment = fallback_html(ablog_post, self.fulltext, error)
+                    html = absolutize(fragment, url)
                 summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
             self.cache[post.key] = (self.xml_safe(html, post), self.xml_safe(summary, post))
         return self.cache[post.key]
@@ -510,11 +515,17 @@ class FeedWriter:
             return
         cache = page_cache(self.app)
         inputs = (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
+        # ABlog's own Atom writer, when it could not be switched off, has just
+        # rewritten its files: they are written again whatever their fingerprint.
+        ablog_wrote = upstream.ABLOG_ATOM_FEEDS.still_writes(self.app) and feed.ablog
         wanted = [
             variant
             for variant in variants
             if variant.wanted_for(feed, formats)
-            and cache.wanted(feed.path(variant.fmt, variant.root), variant, inputs)
+            and (
+                cache.wanted(feed.path(variant.fmt, variant.root), variant, inputs)
+                or (ablog_wrote and variant.ablog)
+            )
         ]
         if not wanted:
             return

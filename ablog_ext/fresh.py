@@ -24,6 +24,14 @@ pages that show its excerpt.
 A post whose source is gone (deleted, renamed, left out) leaves its page behind
 in Sphinx's output; :func:`finish` removes it, with its ``_sources`` copy, unless
 another page now has its address (a redirect from the old URL).
+
+What this relies on in ABlog, through :mod:`.upstream`: its ``html_page_context``
+handler (:data:`~.upstream.ABLOG_PAGE_CONTEXT`; without it, every page depends on
+the whole blog), its shared blog (:data:`~.upstream.ABLOG_BLOG_STATE`) and posts
+(:data:`~.upstream.ABLOG_ENV_POSTS`); and the public attributes of ``Blog``,
+``Catalog``, ``Collection`` and ``Post`` that its templates read (one the views
+do not know makes the page depend on the whole blog; one that can no longer be
+read makes it be written again).
 """
 
 from __future__ import annotations
@@ -41,7 +49,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .incremental import PageCache, ablog_listeners, page_cache, page_output, revision
+from . import upstream
+from .incremental import PageCache, page_cache, page_output, revision
 from .render import writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -487,29 +496,8 @@ def watch_templates(app: Sphinx) -> None:
     """``builder-inited``: run ABlog's ``html-page-context`` handler inside ours,
     early (before themes render sidebars to see which are empty, as
     pydata-sphinx-theme does), so every template reads the blog through views."""
-    listeners = ablog_listeners(app, "html-page-context", "html_page_context", module="ablog")
-    for listener in listeners:
-        app.disconnect(listener.id)
-    if not listeners:
-        logger.warning(
-            "ablog_ext: ABlog's page context handler not found (ABlog %s); every page is "
-            "written again whenever a post changes",
-            _ablog_version(),
-            type="ablog_ext",
-            subtype="compat",
-        )
+    if not upstream.ABLOG_PAGE_CONTEXT.wrap(app, _watch_page, priority=450):
         recorder(app).watching = False
-    original = listeners[0].handler if listeners else None
-    app.connect("html-page-context", _watch_page(original), priority=450)
-
-
-def _ablog_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ablog")
-    except PackageNotFoundError:  # pragma: no cover
-        return "?"
 
 
 # -- Digests: what each read gives now ---------------------------------------------------
@@ -553,11 +541,14 @@ def register_blog(app: Sphinx) -> Blog:
     the empty collections, which templates iterate over, would depend on which
     documents this build happened to read.
     """
-    Blog._dict.clear()
+    upstream.ABLOG_BLOG_STATE.reset(app)
     blog = Blog(app)
+    if not upstream.ABLOG_ENV_POSTS.on(app):
+        upstream.register_posts(app)
+        return blog
     # ABlog's register_posts, in document order: posts of the same date and title
     # keep one order whatever order Sphinx read them in.
-    for docname, posts in sorted(getattr(app.env, "ablog_posts", {}).items()):
+    for docname, posts in sorted(upstream.ABLOG_ENV_POSTS.posts(app.env).items()):
         for info in posts:
             blog.register(docname, info)
     return blog
@@ -576,8 +567,8 @@ class Digests:
         if aspect not in self.memo:
             try:
                 value = self.value(aspect)
-            except Exception as error:  # a read that cannot be repeated has changed
-                value = ("unreadable", type(error).__name__)
+            except Exception:  # a read that cannot be made again: take it as changed
+                value = ("unreadable", os.urandom(8))
             text = repr(value).encode("utf-8", "surrogatepass")
             self.memo[aspect] = hashlib.sha256(text).hexdigest()[:16]
         return self.memo[aspect]
@@ -651,6 +642,8 @@ class Freshness:
         self.app = app
         self.table: list[tuple[Aspect, str]] = []
         self.reads: dict[str, list[int]] = {}
+        #: Whether the last build's reads are known (else every page is written again).
+        self.known = True
         try:
             self.table = [(tuple(aspect), str(digest)) for aspect, digest in cache.stored["table"]]
             self.reads = {
@@ -658,8 +651,7 @@ class Freshness:
                 for output, ids in cache.stored["reads"].items()
             }
         except (KeyError, TypeError, ValueError, AttributeError):
-            self.table, self.reads = [], {}  # nothing known: every page is written again
-        self.known = bool(self.reads)
+            self.table, self.reads, self.known = [], {}, False
         self._digests: Digests | None = None
         self._stale_ids: dict[int, bool] = {}
 
@@ -670,10 +662,13 @@ class Freshness:
         return self._digests
 
     def stale(self, output: str) -> bool:
-        """Whether the page *output* would show something else now (or is unknown)."""
+        """Whether the page *output* would show something else now.  A page the last
+        build did not render through templates (a redirect written as it is, a new
+        document) read nothing; when the last build's reads are not known, any page
+        may show anything."""
         ids = self.reads.get(output)
         if ids is None:
-            return True
+            return not self.known
         for index in ids:
             if index not in self._stale_ids:
                 try:
@@ -755,7 +750,7 @@ def note_removed_posts(
 def _post_docnames(env: BuildEnvironment) -> set[str]:
     from .domain import blog_domain
 
-    return set(getattr(env, "ablog_posts", {})) | set(blog_domain(env).posts)
+    return set(upstream.ABLOG_ENV_POSTS.posts(env)) | set(blog_domain(env).posts)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:

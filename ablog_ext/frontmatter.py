@@ -10,21 +10,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from dateutil import parser as date_parser
 
-#: Jekyll's dated file name: ``2019-03-05-some-slug.md``.
-_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+#: Jekyll's dated file name (its ``DATE_FILENAME_MATCHER``): ``2019-03-05-some-slug.md``,
+#: and unpadded, ``2017-2-5-slug.md``, which Jekyll reads as 5 February 2017.
+FILENAME_DATE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)$")
 #: Jekyll's default excerpt separator is the first blank line; ours is the
 #: explicit marker most Jekyll themes document.
 DEFAULT_EXCERPT_SEPARATOR = "<!--more-->"
 #: Dates outside this range are refused: ABlog, feeds and ``strftime`` all
 #: assume four-digit years.
-MIN_YEAR, MAX_YEAR = 1, 9998
+MIN_YEAR, MAX_YEAR = 1, 9999
+#: Jekyll's front matter delimiters: ``---`` (or ``...`` to close) and trailing blanks.
+_OPENING = re.compile(r"^---[ \t]*$")
+_CLOSING = re.compile(r"^(---|\.\.\.)[ \t]*$")
 #: Longer titles are almost certainly a mistake (a body pasted into front matter).
 MAX_TITLE = 300
 _TRUE = {"true", "yes", "on", "1"}
@@ -54,6 +58,8 @@ class PostMeta:
     authors: tuple[str, ...] = ()
     published: bool = True
     excerpt: str | None = None
+    #: Where the excerpt ends, exactly as written (``"\\n---\\n"`` included);
+    #: empty for no excerpt separator (Jekyll's ``excerpt_separator: ""``).
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR
     redirect_from: tuple[str, ...] = ()
     permalink: str | None = None
@@ -147,14 +153,34 @@ def parse_date(value: object, key: str, problems: list[Problem]) -> dt.datetime 
 
 
 def date_from_filename(path: str) -> dt.datetime | None:
-    """The date of a Jekyll ``YYYY-MM-DD-slug`` file name, if it has a valid one."""
-    match = _FILENAME_DATE.match(PurePath(path).stem)
+    """The date of a Jekyll ``YYYY-MM-DD-slug`` file name, if it has a valid one.
+
+    As in Jekyll, month and day may be unpadded (``2017-2-5-slug``), and a
+    two-digit year is Ruby's: ``69``-``99`` are 1969-1999, ``00``-``68`` 2000-2068.
+    """
+    match = FILENAME_DATE.match(PurePath(path).stem)
     if not match:
         return None
+    year = int(match[1])
+    if len(match[1]) == 2:
+        year += 1900 if year >= 69 else 2000
     try:
-        return dt.datetime(int(match[1]), int(match[2]), int(match[3]))
+        return dt.datetime(year, int(match[2]), int(match[3]))
     except ValueError:
         return None
+
+
+def in_zone(value: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """*value* in the site's time zone: an offset converted, a date without one taken
+    to be in it.  Without a zone, the date as written."""
+    if zone is None:
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(zone)
+    except (OverflowError, ValueError):  # the last hours of year 9999
+        return value
 
 
 def parse_names(
@@ -212,8 +238,20 @@ def parse_paths(value: object, key: str, problems: list[Problem]) -> list[str]:
     return paths
 
 
-def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
-    """Normalise a post's front matter.  Never raises."""
+def normalise(
+    front_matter: Mapping[str, Any],
+    source_path: str,
+    *,
+    zone: dt.tzinfo | None = None,
+    folder_categories: Sequence[str] = (),
+    excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR,
+) -> PostMeta:
+    """Normalise a post's front matter.  Never raises.
+
+    With a *zone*, dates are given in it (see :func:`in_zone`); *folder_categories*
+    come before the front matter's, as Jekyll's categories from a post's folders;
+    *excerpt_separator* is the site's, which the post's own replaces.
+    """
     problems: list[Problem] = []
     get = front_matter.get
 
@@ -254,17 +292,29 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
         date = date_from_filename(source_path)
         if date is not None:
             date_source = "file name"
-        elif _FILENAME_DATE.match(PurePath(source_path).stem) and get("date") in (None, ""):
-            stem = PurePath(source_path).stem
+        elif (match := FILENAME_DATE.match(PurePath(source_path).stem)) and get("date") in (
+            None,
+            "",
+        ):
+            prefix = PurePath(source_path).stem[: match.end(3)]
             problems.append(
-                Problem(
-                    "date", f"the file name starts with {stem[:10]!r}, which is not a valid date"
-                )
+                Problem("date", f"the file name starts with {prefix!r}, which is not a valid date")
             )
+    if date is not None:
+        date = in_zone(date, zone)
 
     updated = parse_date(get("last_modified_at"), "last_modified_at", problems)
+    if updated is not None:
+        updated = in_zone(updated, zone)
 
-    categories = parse_names(get("category"), "category", problems, split_spaces=False)
+    categories = []
+    for folder in folder_categories:
+        name = clean_text(folder.replace(",", " "))
+        if name and name not in categories:
+            categories.append(name)
+    for name in parse_names(get("category"), "category", problems, split_spaces=False):
+        if name not in categories:
+            categories.append(name)
     for name in parse_names(get("categories"), "categories", problems, split_spaces=True):
         if name not in categories:
             categories.append(name)
@@ -295,15 +345,14 @@ def normalise(front_matter: Mapping[str, Any], source_path: str) -> PostMeta:
             problems.append(Problem("excerpt", "'excerpt' should be text"))
         else:
             excerpt = clean_text(excerpt_text) or None
-    separator = DEFAULT_EXCERPT_SEPARATOR
+    separator = excerpt_separator
     if get("excerpt_separator") is not None:
         separator_text = _text(get("excerpt_separator"))
-        if not separator_text or not separator_text.strip():
-            problems.append(
-                Problem("excerpt_separator", "'excerpt_separator' should be non-empty text")
-            )
+        if separator_text is None:
+            problems.append(Problem("excerpt_separator", "'excerpt_separator' should be text"))
         else:
-            separator = separator_text.strip()
+            # Kept as written: Jekyll cuts at the exact text, "\n---\n" included.
+            separator = separator_text
 
     redirects = parse_paths(get("redirect_from"), "redirect_from", problems)
     permalink = None
@@ -378,16 +427,17 @@ _LOADER: type | None = None
 
 
 def read_front_matter(text: str) -> FrontMatterBlock:
-    """Read a post's front matter the way MyST finds it (``---`` on line 1, up to
-    ``---`` or ``...``), keeping the line of each key.  Never raises."""
+    """Read a post's front matter the way Jekyll finds it (``---`` on line 1, up to
+    ``---`` or ``...``, each maybe followed by blanks), keeping the line of each
+    key.  Never raises."""
     if not text.startswith("---"):
         return FrontMatterBlock()
     lines = text.splitlines()
-    if lines[0].rstrip("-").strip():
+    if not _OPENING.match(lines[0]):
         return FrontMatterBlock()
     block: list[str] = []
     for line in lines[1:]:
-        if line.startswith(("---", "...")):
+        if _CLOSING.match(line):
             break
         block.append(line.rstrip() + "\n")
     else:
@@ -402,6 +452,20 @@ def read_front_matter(text: str) -> FrontMatterBlock:
         return FrontMatterBlock(error=error, body_start=1)
     loaded = _load("".join(block))
     return dataclasses.replace(loaded, body_start=len(block) + 2)
+
+
+def delimiters_for_myst(text: str, block: FrontMatterBlock) -> str:
+    """*text* with its front matter delimiters written ``---``, as MyST wants them
+    (Jekyll also takes ``--- `` and a closing ``...``); line numbers unchanged."""
+    if block.data is None or block.error or block.body_start < 2:
+        return text
+    lines = text.split("\n")
+    closing = block.body_start - 1
+    if lines[0].rstrip("\r") == "---" and lines[closing].rstrip("\r") == "---":
+        return text
+    lines[0] = "---"
+    lines[closing] = "---"
+    return "\n".join(lines)
 
 
 def _load(yaml_text: str) -> FrontMatterBlock:

@@ -16,7 +16,6 @@ the same file.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import weakref
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import __version__
+from . import __version__, upstream
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +118,7 @@ def _build_key(app: Sphinx) -> tuple[Any, ...]:
             versions.append(version(package))
         except PackageNotFoundError:
             versions.append("")
-    build_info = getattr(app.builder, "build_info", None)
-    config_key = repr(getattr(build_info, "config_hash", "")) if build_info else ""
+    config_key = upstream.SPHINX_BUILD_INFO.config_hash(app)
     return (__version__, *versions, config_key, app.config.html_theme)
 
 
@@ -163,16 +161,10 @@ def _context_key(app: Sphinx, value: Any) -> Any:
 
 def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """ABlog's archive pages, without those whose posts did not change."""
-    from ablog.post import generate_archive_pages
-
     cache = page_cache(app)
-    for pagename, context, template in generate_archive_pages(app):
+    for pagename, context, template in upstream.ABLOG_ARCHIVE_PAGES.generate(app):
         if cache.wanted(page_output(app, pagename), template, _context_key(app, context)):
-            # Themes print a page's title as HTML; ABlog's are plain text (a category
-            # name from front matter may hold markup).
-            for key in ("title", "feed_title"):
-                if isinstance(context.get(key), str):
-                    context[key] = html.escape(context[key], quote=True)
+            upstream.escape_page_titles(context)
             yield pagename, context, template
     # The archive pages were the excerpts' only readers: free them before the feeds.
     from ablog.blog import Blog
@@ -182,22 +174,8 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
         post.__dict__.pop("_ablog_ext_html", None)
 
 
-def ablog_listeners(
-    app: Sphinx, event: str, function: str, module: str = "ablog.post"
-) -> list[Any]:
-    """ABlog's handlers named *function* (in *module*) for *event*, to replace or remove."""
-    return [
-        listener
-        for listener in app.events.listeners.get(event, [])
-        if getattr(listener.handler, "__module__", "") == module
-        and getattr(listener.handler, "__name__", "") == function
-    ]
-
-
 def replace_ablog_archive_pages(app: Sphinx) -> None:
-    for listener in ablog_listeners(app, "html-collect-pages", "generate_archive_pages"):
-        app.disconnect(listener.id)
-        app.connect("html-collect-pages", ablog_archive_pages, priority=listener.priority)
+    upstream.ABLOG_ARCHIVE_PAGES.replace(app, ablog_archive_pages)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:

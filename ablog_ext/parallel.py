@@ -19,20 +19,22 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from . import upstream
+
 
 def merge_ablog_posts(
     app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
 ) -> None:
-    posts: dict[str, Any] = getattr(other, "ablog_posts", {})
+    posts: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(other)
     if not posts:
         return
-    merged: dict[str, Any] = getattr(env, "ablog_posts", {})
+    merged: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(env)
     for docname in docnames:
         if docname in posts:
             for info in posts[docname]:
                 _rebind(info.get("doctree"), env)
             merged[docname] = posts[docname]
-    env.ablog_posts = merged  # type: ignore[attr-defined]
+    upstream.ABLOG_ENV_POSTS.set_posts(env, merged)
 
 
 def _rebind(node: Any, env: BuildEnvironment) -> None:
@@ -47,12 +49,14 @@ def _rebind(node: Any, env: BuildEnvironment) -> None:
 
 
 def reset_blog_singleton(app: Sphinx, config: Config) -> None:
-    from ablog.blog import Blog
+    upstream.ABLOG_BLOG_STATE.reset(app)
 
-    Blog._dict.clear()
+
+def allow_parallel_read(app: Sphinx, config: Config) -> None:
+    upstream.SPHINX_PARALLEL_READ.allow(app)
 
 
 def setup_parallel(app: Sphinx) -> None:
     app.connect("env-merge-info", merge_ablog_posts)
     app.connect("config-inited", reset_blog_singleton, priority=10)
-    app.extensions["ablog"].parallel_read_safe = True
+    app.connect("config-inited", allow_parallel_read)

@@ -2,46 +2,58 @@
 
 Three steps, each at the only point where it can be done:
 
-1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written),
-   and renders the body under a section titled by the front matter ``title``,
-   shifting the body's headings so the page has exactly one ``<h1>``.
+1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written,
+   or given in the site's time zone), and renders the body under a section titled
+   by the front matter ``title`` (else a leading ``# Title`` is the title, else the
+   file name's), shifting the body's headings so the page has exactly one ``<h1>``;
+   it marks where the excerpt ends (:mod:`.excerpts`).
 2. :class:`ApplyJekyllFrontMatter` (a transform that runs before ABlog's own
    ``CheckFrontMatter``) rewrites the docinfo fields into the shapes ABlog reads,
    and reports every value it could not use, with its file and line.
 3. :func:`record_post` (``doctree-read``, after ABlog) sets the excerpt and update
    date ABlog cannot express, and records the post in :class:`~.domain.BlogDomain`.
 
-Posts with ``published: false`` are excluded at ``config-inited``, before Sphinx
-looks for documents, so they appear nowhere, drafts included.
+Which files are posts at all (suffixes, ``published: false``, future dates) is
+decided before Sphinx looks for documents, in :mod:`.postfiles`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import weakref
 from collections.abc import Iterator
-from glob import escape as glob_escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ablog.post import PostList
 from docutils import nodes
-from myst_parser.config.main import MdParserConfig, merge_file_level
-from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.matching import Matcher
 
+from . import upstream
+from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
-from .frontmatter import FrontMatterBlock, PostMeta, naive, normalise, read_front_matter
-from .preprocess import preprocess_post, use_source_lines
+from .excerpts import (
+    Cut,
+    excerpt_before_mark,
+    find_separator,
+    mark_cut,
+    remove_marks,
+    safe_excerpt,
+)
+from .frontmatter import (
+    FILENAME_DATE,
+    FrontMatterBlock,
+    PostMeta,
+    delimiters_for_myst,
+    naive,
+    normalise,
+    read_front_matter,
+)
+from .preprocess import preprocess_post, source_line_map, use_source_lines
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +73,8 @@ class ParsedPost:
     meta: PostMeta
     block: FrontMatterBlock
     empty: bool = False
+    #: One of ``ablog_ext_drafts``: a draft whatever its date.
+    draft: bool = False
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
@@ -68,54 +82,10 @@ def warn(message: str, docname: str, line: int | None, subtype: str = "post") ->
 
 
 def is_post_docname(config: Config, docname: str) -> bool:
-    return docname in (getattr(config, "matched_blog_posts", None) or ())
+    return docname in upstream.ABLOG_MATCHED_POSTS.posts(config)
 
 
 # -- 1. parsing --------------------------------------------------------------------------
-
-
-class _PostRenderer(SphinxRenderer):
-    """MyST's renderer, with the front matter title as the one top-level section."""
-
-    def render_front_matter(self, token: Any) -> None:
-        data = self.md_options.get("ablog_ext_front_matter")
-        if data is not None and token.token is not None:
-            # Our own read keeps dates as text: MyST's would fail on 2019-02-30.
-            token.token.content = data
-        super().render_front_matter(token)
-        title = self.md_options.get("ablog_ext_title")
-        if title and self.current_node is self.document:
-            self._open_title_section(title, token)
-
-    def _render_initialise(self) -> None:
-        super()._render_initialise()
-        title = self.md_options.get("ablog_ext_title")
-        if title and self.md_options.get("ablog_ext_front_matter") is None:
-            # No front matter to render first: the title section opens at once.
-            self._open_title_section(title, None)
-
-    def _open_title_section(self, title: str, token: Any) -> None:
-        section = nodes.section()
-        title_node = nodes.title(title, title)
-        for node in (section, title_node):
-            if token is not None:
-                self.add_line_and_source_path(node, token)
-            else:
-                node.source, node.line = self.document["source"], 1
-        section += title_node
-        section["names"].append(nodes.fully_normalize_name(title))
-        self.document.note_implicit_target(section, section)
-        self.update_section_level_state(section, 1)
-        self.current_node = section
-        self.md_options["ablog_ext_title_open"] = True
-
-    def render_heading(self, token: Any) -> None:
-        if self.md_options.get("ablog_ext_title_open"):
-            # The body's top heading level becomes H2, whether it starts at `#` or `##`.
-            level = int(token.tag[1])
-            base = self.md_options.setdefault("ablog_ext_base_level", level)
-            self._heading_offset = max(2 - base, 2 - level)
-        super().render_heading(token)
 
 
 class JekyllMystParser(MystParser):
@@ -123,55 +93,169 @@ class JekyllMystParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
+        config = env.config
         block = read_front_matter(inputstring)
         data = block.data or {}
-        is_post = is_post_docname(env.config, env.docname) or _truthy(data.get("blogpost"))
+        is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
         if not is_post:
             super().parse(inputstring, document)
             return
-        meta = normalise(data, str(env.doc2path(env.docname)))
-        setattr(document, _PARSED, ParsedPost(meta, block, empty=not inputstring.strip()))
-
-        config: MdParserConfig = env.myst_config
-        if block.data:
-
-            def myst_warning(wtype: Any, msg: str) -> None:
-                create_warning(document, msg, wtype, line=1, append_to=document)
-
-            config = merge_file_level(config, block.data, myst_warning)
-        inputstring, config = preprocess_post(document, inputstring, block, meta, config)
-        # We render the title ourselves, as plain text; MyST would parse it as Markdown.
-        config = config.copy(title_to_header=False)
-        parser = create_md_parser(config, _PostRenderer)
-        use_source_lines(parser, document)
-        parser.options["document"] = document
-        parser.options["ablog_ext_front_matter"] = block.data
-        parser.options["ablog_ext_title"] = meta.title or (
-            None if _starts_with_heading(inputstring, block.body_start) else slug_title(env.docname)
+        path = source_path(env, env.docname)
+        meta = normalise(
+            data,
+            str(env.doc2path(env.docname)),
+            zone=post_zone(config),
+            folder_categories=folder_categories(config, env.docname, path),
+            excerpt_separator=config.ablog_ext_excerpt_separator,
         )
+        parsed = ParsedPost(
+            meta, block, empty=not inputstring.strip(), draft=is_draft(config, env.docname, path)
+        )
+        setattr(document, _PARSED, parsed)
+
+        myst_config: MdParserConfig = upstream.myst_file_config(
+            document, upstream.myst_config(env), block.data
+        )
+        inputstring, myst_config = preprocess_post(
+            document, inputstring, block, meta, myst_config
+        )
+        title = meta.title
+        if title is None and not starts_with_heading(inputstring, block.body_start):
+            title = slug_title(env.docname)
         if block.error:
             inputstring = _without_broken_front_matter(inputstring, block)
-        parser.render(inputstring)
+        else:
+            inputstring = delimiters_for_myst(inputstring, block)
+
+        def find_cut(text: str, tokens: list[Any], md: Any) -> Cut | None:
+            if meta.excerpt is not None:
+                return None
+            return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
+
+        # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
+        lines = source_line_map(document)
+        cut = upstream.render_myst_post(
+            document,
+            inputstring,
+            myst_config,
+            front_matter=block.data,
+            title=title,
+            find_cut=find_cut,
+            map_lines=lambda md: use_source_lines(md, document),
+            lines=lines,
+            parse=lambda text, doc: super(JekyllMystParser, self).parse(text, doc),
+        )
+        if lines is not None:
+            cut = cut and cut.on_lines(lines)
+        if cut is not None:
+            mark_cut(document, cut)
 
 
 def slug_title(docname: str) -> str:
-    """Jekyll's title for a post without one: its file name's slug, capitalised."""
+    """Jekyll's title for a post without one: its file name's slug (without the
+    date, and trailing dots), each word capitalised."""
     stem = docname.rsplit("/", 1)[-1]
-    slug = _DATED_SLUG.sub("", stem)
+    match = FILENAME_DATE.match(stem)
+    slug = (match[4] if match else stem).rstrip(".")
     return " ".join(word.capitalize() for word in slug.split("-") if word) or stem
 
 
-_DATED_SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _MYST_TARGET = re.compile(r"^\(.+\)=\s*$")
+_ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
-def _starts_with_heading(text: str, body_start: int) -> bool:
-    """Whether the body opens with its own ``# Title``, as ABlog-style posts do."""
-    for line in text.splitlines()[body_start:]:
+def starts_with_heading(text: str, body_start: int) -> bool:
+    """Whether the body opens with a level-one heading (``# Title``, or a title
+    underlined with ``===``), which is then the post's title, as GitHub Pages'
+    jekyll-titles-from-headings makes it."""
+    lines = text.splitlines()[body_start:]
+    for index, line in enumerate(lines):
         if not line.strip() or _MYST_TARGET.match(line):
             continue
-        return line.startswith("# ") or line.rstrip() == "#"
+        if _ATX_H1.match(line):
+            return True
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        return bool(_SETEXT_H1.match(following)) and not line.startswith(("    ", "\t"))
     return False
+
+
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """*pattern* as :mod:`glob` reads it with ``recursive=True`` (ABlog's reading of
+    ``blog_post_pattern``): ``*`` within a folder, ``**/`` any folders, none too."""
+    cached = _GLOBS.get(pattern)
+    if cached is not None:
+        return cached
+    result, index = "", 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            result, index = result + "(?:[^/]*/)*", index + 3
+        elif pattern.startswith("**", index):
+            result, index = result + ".*", index + 2
+        elif pattern[index] == "*":
+            result, index = result + "[^/]*", index + 1
+        elif pattern[index] == "?":
+            result, index = result + "[^/]", index + 1
+        elif pattern[index] == "[" and (close := pattern.find("]", index + 2)) > 0:
+            body = pattern[index + 1 : close].replace("\\", "\\\\")
+            body = "^" + body[1:] if body.startswith("!") else body
+            result, index = result + f"[{body}]", close + 1
+        else:
+            result, index = result + re.escape(pattern[index]), index + 1
+    compiled = _GLOBS[pattern] = re.compile(result + r"\Z")
+    return compiled
+
+
+_GLOBS: dict[str, re.Pattern[str]] = {}
+
+
+def matches(patterns: Any, docname: str, path: str) -> bool:
+    """Whether a document (its name, or its source path relative to the source
+    folder) matches one of the glob *patterns*."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return any(
+        glob_pattern(str(p)).match(docname) or glob_pattern(str(p)).match(path)
+        for p in patterns or []
+    )
+
+
+def is_draft(config: Config, docname: str, path: str) -> bool:
+    """Whether a post is one of ``ablog_ext_drafts`` (Jekyll's ``_drafts``)."""
+    return matches(config.ablog_ext_drafts, docname, path)
+
+
+def pattern_folder(pattern: str) -> str:
+    """The fixed start of a glob pattern: ``posts`` for ``posts/**/*.md``."""
+    fixed = []
+    for part in PurePosixPath(pattern).parts[:-1]:
+        if any(char in part for char in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
+
+
+def folder_categories(config: Config, docname: str, path: str) -> list[str]:
+    """With ``ablog_ext_folder_categories``, the folders between the fixed start of
+    the ``blog_post_pattern`` that matches a post and the post: Jekyll's
+    categories from ``en/news/_posts/``."""
+    if not config.ablog_ext_folder_categories:
+        return []
+    patterns = config.blog_post_pattern or []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        if not matches(pattern, docname, path):
+            continue
+        folder = pattern_folder(str(pattern))
+        parts = PurePosixPath(path).parts[:-1]
+        prefix = PurePosixPath(folder).parts if folder else ()
+        if parts[: len(prefix)] == prefix:
+            return list(parts[len(prefix) :])
+    return []
+
+
+def source_path(env: Any, docname: str) -> str:
+    """*docname*'s source file, relative to the source folder, with ``/``."""
+    return PurePosixPath(Path(env.doc2path(docname, False))).as_posix()
 
 
 def _truthy(value: object) -> bool:
@@ -249,7 +333,8 @@ class ApplyJekyllFrontMatter(SphinxTransform):
                 docinfo.remove(child)
         if meta.title:
             docinfo += _field("title", meta.title)
-        if meta.date is not None:
+        if meta.date is not None and not parsed.draft:
+            # ABlog's date is the wall clock (in the site's zone when it is set).
             docinfo += _field("date", naive(meta.date).isoformat())
         if meta.categories:
             docinfo += _field("category", ", ".join(meta.categories))
@@ -286,45 +371,6 @@ class ApplyJekyllFrontMatter(SphinxTransform):
 # -- 3. after ABlog read the post ---------------------------------------------------------
 
 
-def _excerpt_nodes(doctree: nodes.document, meta: PostMeta) -> list[nodes.Node] | None:
-    """The excerpt Jekyll would show: the ``excerpt`` value, or the body before the
-    excerpt separator; ``None`` to keep ABlog's own."""
-    if meta.excerpt:
-        return [nodes.paragraph(meta.excerpt, meta.excerpt)]
-    separator = meta.excerpt_separator.strip()
-    title_section = next((child for child in doctree if isinstance(child, nodes.section)), None)
-    if title_section is None:
-        return None
-    before: list[nodes.Node] = []
-    for child in title_section.children:
-        if isinstance(child, nodes.title):
-            continue
-        if _is_separator(child, separator):
-            return [
-                node.deepcopy() for node in before if not isinstance(node, nodes.system_message)
-            ]
-        if isinstance(child, nodes.section):
-            # Jekyll looks for the separator in the whole text; stop at the first heading
-            # that has it, keeping the excerpt a lead rather than a whole section.
-            for index, grandchild in enumerate(child.children):
-                if _is_separator(grandchild, separator):
-                    return [node.deepcopy() for node in before + child.children[:index]]
-        before.append(child)
-    return None
-
-
-def _is_separator(node: nodes.Node, separator: str) -> bool:
-    if isinstance(node, nodes.comment | nodes.raw | nodes.paragraph):
-        text = node.astext().strip()
-        if isinstance(node, nodes.comment):
-            text = f"<!--{text}-->"
-        return text == separator or (
-            isinstance(node, nodes.comment)
-            and re.sub(r"\s", "", text) == re.sub(r"\s", "", separator)
-        )
-    return False
-
-
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
     """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
 
@@ -336,28 +382,32 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    if next(iter(doctree.findall(PostList)), None) is not None:
+    if upstream.postlist_nodes(doctree):
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
-    ablog_posts = getattr(env, "ablog_posts", {}).get(docname)
+    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
     if not ablog_posts:
         return
     info = ablog_posts[0]
     redirects: list[tuple[str, int]] = []
+    lines: dict[str, int] = {}
     date = info.get("date")
     date_text = date.isoformat() if date else None
     updated_text = None
     if parsed is not None:
         meta = parsed.meta
-        excerpt = _excerpt_nodes(doctree, meta)
+        # Jekyll's order: the `excerpt` value, else the text before the separator.
+        excerpt = (
+            [nodes.paragraph(meta.excerpt, meta.excerpt)]
+            if meta.excerpt
+            else excerpt_before_mark(doctree)
+        )
         if excerpt is not None:
             info["excerpt"] = excerpt
         if meta.updated is not None and date is not None:
             info["update"] = max(info["update"], naive(meta.updated))
-        lines = parsed.block.key_lines
+        lines = dict(parsed.block.key_lines)
         redirects = [(path, lines.get("redirect_from", 1)) for path in meta.redirect_from]
-        if meta.permalink:
-            redirects.append((meta.permalink, lines.get("permalink", 1)))
         # The offset the author wrote, which ABlog's naive date has lost.
         if meta.date is not None and date is not None:
             date_text = meta.date.isoformat()
@@ -371,11 +421,17 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "authors": [str(name) for name in info.get("author") or []],
         "words": count_words(doctree),
         "redirects": redirects,
+        "lines": lines,
     }
     blog_domain(env).add_post(docname, record)
-    # ABlog's copies would otherwise drag the whole source doctree into the pickle.
     for post in ablog_posts:
-        for node in post.get("excerpt") or []:
+        # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
+        # must render inside the paragraph ABlog puts it in.
+        post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
+        if isinstance(post.get("doctree"), nodes.Node):
+            remove_marks(post["doctree"])
+        # ABlog's copies would otherwise drag the whole source doctree into the pickle.
+        for node in post["excerpt"]:
             detach(node)
         if isinstance(post.get("doctree"), nodes.document):
             detach(post["doctree"], post["doctree"])
@@ -399,88 +455,11 @@ def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
         node = node.parent
 
 
-# -- published: false ----------------------------------------------------------------------
-
-_PUBLISHED_FALSE = re.compile(
-    r"^published\s*:\s*(false|no|off|'false'|\"false\")\s*(#.*)?$", re.I | re.M
-)
-
-
-def exclude_unpublished(app: Sphinx, config: Config) -> None:
-    """Add every Markdown file whose front matter says ``published: false`` to
-    ``exclude_patterns``, as Jekyll leaves such posts out of the site entirely."""
-    srcdir = Path(app.srcdir)
-    suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
-    if not suffixes:
-        return
-    matcher = Matcher([*config.exclude_patterns, "**/.*", "_build", "**/_build"])
-    excluded: list[str] = []
-    for directory, subdirs, files in os.walk(srcdir):
-        rel_dir = os.path.relpath(directory, srcdir)
-        subdirs[:] = sorted(
-            sub for sub in subdirs if not matcher(Path(rel_dir, sub).as_posix().removeprefix("./"))
-        )
-        for name in sorted(files):
-            if not name.endswith(suffixes):
-                continue
-            rel = Path(rel_dir, name).as_posix().removeprefix("./")
-            if not matcher(rel) and _says_unpublished(Path(directory, name)):
-                excluded.append(rel)
-    _UNPUBLISHED[app] = [str(Path(path).with_suffix("")) for path in excluded]
-    if excluded:
-        config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, excluded)]
-        logger.info("ablog_ext: leaving out %d unpublished post(s)", len(excluded))
-
-
-#: Docnames of the posts each build leaves out, for :func:`remove_unpublished_output`.
-_UNPUBLISHED: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDictionary()
-
-
-def remove_unpublished_output(app: Sphinx, exception: Exception | None) -> None:
-    """A post switched to ``published: false`` after a build still has its page in
-    the output folder (Sphinx never deletes pages); remove it, and its source copy."""
-    builder = app.builder
-    if exception is not None or builder.format != "html":
-        return
-    outdir = Path(builder.outdir).resolve()
-    for docname in _UNPUBLISHED.pop(app, []):
-        candidates = [outdir / builder.get_target_uri(docname)]
-        candidates += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
-        for path in candidates:
-            target = path.resolve()
-            if outdir in target.parents and target.is_file():
-                target.unlink()
-
-
-def _says_unpublished(path: Path) -> bool:
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(16384)
-    except OSError:
-        return False
-    if not head.startswith(b"---"):
-        return False
-    text = head.decode("utf-8", errors="replace")
-    end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.M)
-    front = text[3 : 3 + end.start()] if end else ""
-    if not _PUBLISHED_FALSE.search(front):
-        return False
-    block = read_front_matter(text)
-    return bool(block.data) and normalise(block.data or {}, path.name).published is False
-
-
-def _escape_pattern(path: str) -> str:
-    return "".join(f"[{char}]" if char in "*?[]" else char for char in path)
-
-
 def setup_posts(app: Sphinx) -> None:
     app.add_source_parser(JekyllMystParser, override=True)
     app.add_transform(ApplyJekyllFrontMatter)
-    # After Sphinx merges the parsers' suffixes into source_suffix (priority 800).
-    app.connect("config-inited", exclude_unpublished, priority=850)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)
-    app.connect("build-finished", remove_unpublished_output)
 
 
 __all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

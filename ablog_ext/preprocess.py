@@ -52,6 +52,13 @@ def _compose(outer: list[int] | None, inner: list[int]) -> list[int]:
     return [outer[min(line, len(outer)) - 1] for line in inner]
 
 
+def source_line_map(document: nodes.document) -> list[int] | None:
+    """The source line (1-based) of each line (index + 1) of the text MyST reads,
+    when preprocessing moved lines; ``None`` when every line is the author's."""
+    lines: list[int] | None = getattr(document, _LINES, None)
+    return lines
+
+
 def use_source_lines(md: MarkdownIt, document: nodes.document) -> None:
     """Make *md* give each token the source line of the text the author wrote.
 
@@ -78,4 +85,4 @@ def use_source_lines(md: MarkdownIt, document: nodes.document) -> None:
     md.core.ruler.push("ablog_ext_source_lines", source_lines)
 
 
-__all__ = ["preprocess_post", "use_source_lines"]
+__all__ = ["preprocess_post", "source_line_map", "use_source_lines"]

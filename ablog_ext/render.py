@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from typing import Any
 
-from ablog.blog import slugify
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
+
+from . import upstream
 
 
 def is_html(app: Sphinx) -> bool:
@@ -67,7 +67,7 @@ class Links:
     def archive(self, kind: str, name: str) -> nodes.Node:
         """A link to ABlog's archive page of a category (``kind="category"``) or tag."""
         return self.link(
-            name, f"{self.blog_path}/{kind}/{slugify(name)}", classes=[f"ablog-ext-{kind}"]
+            name, f"{self.blog_path}/{kind}/{upstream.slugify(name)}", classes=[f"ablog-ext-{kind}"]
         )
 
     def theme_page(self, slug: str) -> str:
@@ -129,23 +129,7 @@ def render_fragment(
     app: Sphinx, pagename: str, content: list[nodes.Node], permalinks: bool = True
 ) -> str:
     """HTML of *content* as it would appear in the body of *pagename*."""
-    builder: Any = app.builder
-    document = new_document("")
-    document.extend(content)
-    app.env.resolve_references(document, pagename, builder)
-    document.settings = builder.docsettings
-    builder.secnumbers = {}
-    builder.fignumbers = {}
-    builder.imgpath = relative_uri(builder.get_target_uri(pagename), "_images")
-    builder.dlpath = relative_uri(builder.get_target_uri(pagename), "_downloads")
-    builder.current_docname = pagename
-    translator = builder.create_translator(document, builder)
-    saved, builder.add_permalinks = builder.add_permalinks, permalinks
-    try:
-        document.walkabout(translator)
-    finally:
-        builder.add_permalinks = saved
-    return "".join(translator.fragment)
+    return upstream.SPHINX_FRAGMENT_STATE.render(app, pagename, content, permalinks)
 
 
 def bar_chart_svg(bars: list[tuple[str, str, int]], description: str) -> str:

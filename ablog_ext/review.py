@@ -7,6 +7,7 @@ the same review for each year at ``blog/review/<year>.html``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 from collections import Counter
@@ -123,6 +124,8 @@ class YearInReviewDirective(SphinxDirective):
 
 
 def _one_year_after(first: dt.date) -> dt.date:
+    if first.year >= dt.MAXYEAR:
+        return dt.date.max
     try:
         return first.replace(year=first.year + 1) - dt.timedelta(days=1)
     except ValueError:  # 29 February
@@ -246,7 +249,7 @@ def render_chart(links: Links, review: Review) -> nodes.Node:
 
 def bucket_label(first: dt.date, last: dt.date) -> str:
     """ "March 2019" for a calendar month, "15 Mar 2019 – 14 Apr 2019" otherwise."""
-    if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:
+    if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]:
         return month_label(first)
     return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
 
+from . import upstream
 from .config import provided_by_user
 
 TEMPLATES = str(Path(__file__).parent / "templates")
@@ -70,64 +65,12 @@ def escape_header_nav(
     if not callable(original) or getattr(original, _ESCAPING, False):
         return
 
-    def generate_header_nav_html(*args: Any, **kwargs: Any) -> Any:
-        with _pydata_nav_reads_html_titles(app.env):
-            return original(*args, **kwargs)
-
+    generate_header_nav_html = upstream.PYDATA_HEADER_NAV.escaping(app, original)
     setattr(generate_header_nav_html, _ESCAPING, True)
     context["generate_header_nav_html"] = generate_header_nav_html
 
 
 _ESCAPING = "_ablog_ext_escapes_titles"
-
-
-@contextmanager
-def _pydata_nav_reads_html_titles(env: BuildEnvironment) -> Iterator[None]:
-    """Reach into pydata-sphinx-theme (0.16 to 0.24, ``toctree._generate_nav_info``):
-    it reads each header link's title from ``env.titles[page]`` (text of each child,
-    math as ``\\(...\\)``) or from the root document's ``toctree`` entries, and
-    inserts it into HTML unescaped.  While it runs, both hold escaped text; nothing
-    is left changed afterwards.
-    """
-    titles = env.titles
-    root_toc = env.tocs.get(env.config.root_doc)
-    toctrees = list(root_toc.findall(addnodes.toctree)) if root_toc is not None else []
-    entries = [toctree["entries"] for toctree in toctrees]
-    env.titles = _EscapedTitles(titles)  # type: ignore[assignment]
-    for toctree in toctrees:
-        toctree["entries"] = [
-            (html.escape(title) if isinstance(title, str) else title, page)
-            for title, page in toctree["entries"]
-        ]
-    try:
-        yield
-    finally:
-        env.titles = titles
-        for toctree, saved in zip(toctrees, entries, strict=True):
-            toctree["entries"] = saved
-
-
-class _EscapedTitles(Mapping[str, nodes.title]):
-    """``env.titles`` whose text is escaped for HTML, made one title at a time."""
-
-    def __init__(self, titles: Mapping[str, nodes.title]) -> None:
-        self.titles = titles
-
-    def __getitem__(self, docname: str) -> nodes.title:
-        escaped = nodes.title()
-        for child in self.titles[docname].children:
-            text = html.escape(child.astext())
-            escaped += nodes.math(text, text) if isinstance(child, nodes.math) else nodes.Text(text)
-        return escaped
-
-    def __contains__(self, docname: object) -> bool:
-        return docname in self.titles
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.titles)
-
-    def __len__(self) -> int:
-        return len(self.titles)
 
 
 def setup_theme(app: Sphinx) -> None:

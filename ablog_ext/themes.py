@@ -11,13 +11,13 @@ import html
 from collections.abc import Iterator
 from typing import Any
 
-from ablog.blog import slugify
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import upstream
 from .blogdata import Passage, Window, theme_passages
 from .domain import PassageRecord, blog_domain, detach
 from .frontmatter import Problem, clean_text, parse_date
@@ -53,7 +53,7 @@ def warn(message: str, location: Any, subtype: str) -> None:
 
 
 def theme_slug(name: str) -> str:
-    return slugify(name) or "theme"
+    return upstream.slugify(name) or "theme"
 
 
 def _report(problems: list[Problem], location: Any) -> None:

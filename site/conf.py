@@ -16,11 +16,13 @@ html_theme_options = {
 
 blog_title = "ablog-ext blog"
 blog_path = "blog"
-blog_post_pattern = "posts/*.md"
+blog_post_pattern = "posts/*"
 blog_baseurl = "https://ablog-ext.example.org/"
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True
 ablog_ext_feed_archives = ["category", "theme"]
+# This blog was never a Jekyll site: no old URLs to redirect from.
+ablog_ext_permalink = ""
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build"]

@@ -108,16 +108,18 @@ def test_escaping_and_dropped_characters(built, warnings):
 def test_dates_carry_offsets_and_feed_updated_is_newest_entry(built):
     parsed = parse(Path(built.outdir, "blog/category/how-to/atom.xml"))
     second = parsed.entries[1]
-    assert second.published == "2023-02-11T09:30:00+01:00"
-    assert second.updated == "2023-03-01T12:00:00+01:00"
-    # A date without an offset is in ablog_ext_timezone (New York, UTC-5 in winter).
+    # conf.py sets ablog_ext_timezone (New York, UTC-5 in winter): dates written
+    # with another offset (09:30 +0100) are given in it, as Jekyll's `timezone` does.
+    assert second.published == "2023-02-11T03:30:00-05:00"
+    assert second.updated == "2023-03-01T06:00:00-05:00"
+    # A date without an offset is in the site's zone.
     assert parsed.entries[0].published == "2023-03-12T00:00:00-05:00"
     assert parsed.feed.updated == "2023-03-12T00:00:00-05:00"
     rss = parse(Path(built.outdir, "blog/category/how-to/rss.xml"))
-    assert rss.entries[1].published == "Sat, 11 Feb 2023 09:30:00 +0100"
+    assert rss.entries[1].published == "Sat, 11 Feb 2023 03:30:00 -0500"
     data = parse(Path(built.outdir, "blog/category/how-to/feed.json"))
-    assert data["items"][1]["date_published"] == "2023-02-11T09:30:00+01:00"
-    assert data["items"][1]["date_modified"] == "2023-03-01T12:00:00+01:00"
+    assert data["items"][1]["date_published"] == "2023-02-11T03:30:00-05:00"
+    assert data["items"][1]["date_modified"] == "2023-03-01T06:00:00-05:00"
 
 
 def test_entries_have_absolute_links_ids_authors_and_categories(built):

@@ -97,6 +97,8 @@ def test_retitled_old_post_rewrites_only_the_pages_that_show_it(site, tmp_path):
         "blog/review/2020.html",
         # A page with a postlist is read again after any edit.
         "recent.html",
+        # The redirect from its Jekyll URL shows its title.
+        "career/2020/02/02/first.html",
     }
     assert equals_clean_build(site, tmp_path) == ""
 
@@ -146,25 +148,29 @@ def test_new_post_and_draft(site, tmp_path):
     assert "The ninth post" in recent_titles(outdir, f"{OLDEST}.html")
     assert "about.html" not in written
     assert equals_clean_build(site, tmp_path) == ""
-    # A draft (dated after the build) leaves the lists; it keeps its page.
-    edit(site / "posts/2022-01-01-ninth.md", "category:", "date: 2999-01-01\ncategory:")
+    # Made a draft: it leaves the lists, and its page moves.
+    (site / "drafts").mkdir()
+    (site / "posts/2022-01-01-ninth.md").rename(site / "drafts/ninth.md")
     written, outdir = rebuild(site)
     assert "The ninth post" not in recent_titles(outdir, f"{OLDEST}.html")
-    assert (outdir / "posts/2022-01-01-ninth.html").is_file()
+    assert (outdir / "drafts/ninth.html").is_file()
+    assert not (outdir / "posts/2022-01-01-ninth.html").exists()
     assert equals_clean_build(site, tmp_path) == ""
 
 
 def test_draft_post_card_follows_its_category(site, tmp_path):
     """A draft's card links its category only once a published post has it."""
-    (site / "posts/2022-02-02-draft.md").write_text(
-        "---\ntitle: A draft\ndate: 2999-02-02\ncategory: Travel\n---\n\nSoon.\n",
-        encoding="utf-8",
+    (site / "drafts").mkdir()
+    (site / "drafts/travel.md").write_text(
+        "---\ntitle: A draft\ncategory: Travel\n---\n\nSoon.\n", encoding="utf-8"
     )
     build_dir(site)
+    card = soup(site / "_build/html", "drafts/travel.html").select_one(".ablog__postcard")
+    assert not card.select_one('a[href$="category/travel.html"]')
     edit(site / "posts/2021-05-05-fifth.md", "category: Life", "category: Travel")
     written, outdir = rebuild(site)
-    assert "posts/2022-02-02-draft.html" in written
-    card = soup(outdir, "posts/2022-02-02-draft.html").select_one(".ablog__postcard")
+    assert "drafts/travel.html" in written
+    card = soup(outdir, "drafts/travel.html").select_one(".ablog__postcard")
     assert card.select_one('a[href$="category/travel.html"]')
     assert equals_clean_build(site, tmp_path) == ""
 

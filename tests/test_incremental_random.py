@@ -5,7 +5,8 @@ Equal means the same files in the output, and every HTML page (posts, documents,
 generated pages, sidebars and all) and every feed identical byte for byte: two
 builds of the same sources differ in nothing a reader can see, so nothing is
 normalised away.  The edits change what sidebars show (titles, dates, categories,
-tags, posts added, deleted, renamed, drafted or left out, redirects) and what
+tags, posts added, deleted, renamed, made drafts, dated after the build or left
+out, redirects) and what
 they do not (a post's body).
 
 The short sequence runs with the tests; ``nox -s stress`` runs a long one
@@ -35,7 +36,8 @@ CONF = """\
 project = "Random edits"
 extensions = ["ablog_ext"]
 html_theme = "pydata_sphinx_theme"
-blog_post_pattern = "posts/*.md"
+blog_post_pattern = ["posts/*.md", "drafts/*.md"]
+ablog_ext_drafts = ["drafts/*"]
 blog_baseurl = "https://random.example.org/"
 ablog_ext_review_pages = True
 ablog_ext_feed_archives = ["category", "tag", "theme", "year"]
@@ -69,8 +71,10 @@ class Post:
     tags: list[str]
     theme: str | None
     published: bool = True
-    #: Dated after the build: one of ABlog's drafts.
+    #: Dated after the build: left out until then.
     future: bool = False
+    #: In ``drafts/``: built, listed as a draft only.
+    draft: bool = False
     body: str = "The body"
     redirects: list[str] = field(default_factory=list)
 
@@ -107,6 +111,7 @@ EDITS = [
     "rename-theme",
     "toggle-published",
     "toggle-future",
+    "toggle-draft",
     "add-redirect",
 ]
 
@@ -132,13 +137,16 @@ class Site:
         )
 
     def write(self) -> None:
-        folder = self.root / "posts"
-        folder.mkdir(parents=True, exist_ok=True)
-        existing = {p.stem for p in folder.glob("*.md")}
-        for slug in existing - set(self.posts):
-            (folder / f"{slug}.md").unlink()
-        for slug, post in self.posts.items():
-            path = folder / f"{slug}.md"
+        wanted = {
+            self.root / ("drafts" if post.draft else "posts") / f"{slug}.md": post
+            for slug, post in self.posts.items()
+        }
+        for folder in ("posts", "drafts"):
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            for path in (self.root / folder).glob("*.md"):
+                if path not in wanted:
+                    path.unlink()
+        for path, post in wanted.items():
             if not path.exists() or path.read_text(encoding="utf-8") != post.text():
                 path.write_text(post.text(), encoding="utf-8")
 
@@ -179,6 +187,8 @@ class Site:
             post.published = not post.published
         elif operation == "toggle-future":
             post.future = not post.future
+        elif operation == "toggle-draft":
+            post.draft = not post.draft
         else:
             post.redirects.append(f"/old/{slug}-{self.rng.randint(1, 99)}/")
         return f"{operation} {slug}"

@@ -93,7 +93,7 @@ def test_categories(built):
 
 def test_tags(built):
     assert ablog_post(built, "posts/2021-04-03-sections")["tags"] == []
-    assert ablog_post(built, "posts/iso-dated")["tags"] == ["team work", "Python"]
+    assert ablog_post(built, "posts/iso-dated")["tags"] == ["team work", "Writing"]
     assert ablog_post(built, "posts/2021-05-10-starts-at-h2")["tags"] == ["python", "sphinx"]
     assert ablog_post(built, "posts/2021-09-02-plain-date")["tags"] == ["release", "notes"]
     tag_pages = {p.name for p in (Path(built.outdir) / "blog/tag").glob("*.html")}

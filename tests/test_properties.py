@@ -57,7 +57,8 @@ def check_well_typed(meta: PostMeta) -> None:
     assert isinstance(meta.published, bool)
     assert isinstance(meta.comments, bool)
     assert meta.excerpt is None or isinstance(meta.excerpt, str)
-    assert isinstance(meta.excerpt_separator, str) and meta.excerpt_separator
+    # Empty means no separator, as Jekyll's `excerpt_separator: ""`.
+    assert isinstance(meta.excerpt_separator, str)
     assert meta.permalink is None or isinstance(meta.permalink, str)
     for problem in meta.problems:
         assert isinstance(problem.key, str) and isinstance(problem.message, str)
