@@ -313,19 +313,22 @@ class PostView(_View):
 
 def _wrap(value: Any, reads: Reads) -> Any:
     """*value* seen through a view, if it is one of ABlog's objects (or a list of them)."""
-    if isinstance(value, _View):
-        return value
-    if isinstance(value, Post):
-        return PostView(value, reads)
-    if isinstance(value, Collection):
-        return CollectionView(value, reads)
-    if isinstance(value, Catalog):
-        return CatalogView(value, reads)
-    if isinstance(value, Blog):
-        return BlogView(value, reads)
-    if isinstance(value, list) and any(isinstance(item, Post | Collection) for item in value):
+    if isinstance(value, _ABLOG_TYPES):
+        for kind, view in _VIEWS:
+            if isinstance(value, kind):
+                return view(value, reads)
+    if isinstance(value, list) and any(isinstance(item, _ABLOG_TYPES) for item in value):
         return [_wrap(item, reads) for item in value]
     return value
+
+
+_VIEWS: tuple[tuple[type, type[_View]], ...] = (
+    (Post, PostView),
+    (Collection, CollectionView),
+    (Catalog, CatalogView),
+    (Blog, BlogView),
+)
+_ABLOG_TYPES = (Post, Collection, Catalog, Blog)
 
 
 def post_key(post: Any) -> str:

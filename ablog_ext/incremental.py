@@ -105,7 +105,16 @@ def page_cache(app: Sphinx) -> PageCache:
 
 
 def page_output(app: Sphinx, pagename: str) -> str:
-    return str(Path(app.builder.get_outfilename(pagename)).relative_to(app.outdir).as_posix())  # type: ignore[attr-defined]
+    """The file of the page *pagename*, relative to the output folder."""
+    outputs = _OUTPUTS.setdefault(app.builder, {})
+    if pagename not in outputs:
+        path = Path(app.builder.get_outfilename(pagename))  # type: ignore[attr-defined]
+        outputs[pagename] = str(path.relative_to(app.outdir).as_posix())
+    return outputs[pagename]
+
+
+#: Each builder's page files by page name (asked for every page several times a build).
+_OUTPUTS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _build_key(app: Sphinx) -> tuple[Any, ...]:
