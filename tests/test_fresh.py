@@ -18,8 +18,9 @@ from conftest import build_dir, copy_root, equals_clean_build
 
 NEWEST = "posts/2021-11-11-eighth"
 OLDEST = "posts/2020-02-02-first"
-#: Sphinx writes these on every build, whatever changed.
-ALWAYS_WRITTEN = {"genindex.html", "search.html"}
+#: Sphinx may write these whatever changed: its index and search pages (Sphinx 9,
+#: on every build), and the root document (Sphinx 8, whenever it writes any).
+SPHINX_WRITES = {"genindex.html", "search.html", "index.html"}
 
 
 def page_times(outdir: Path) -> dict[str, int]:
@@ -61,7 +62,7 @@ def site(tmp_path) -> Path:
 
 def test_noop_rebuild_writes_nothing(site):
     written, _ = rebuild(site)
-    assert written == ALWAYS_WRITTEN
+    assert written <= SPHINX_WRITES - {"index.html"}
 
 
 def test_retitled_recent_post_shows_everywhere(site, tmp_path):
@@ -75,7 +76,7 @@ def test_retitled_recent_post_shows_everywhere(site, tmp_path):
     # The postlist page is read again, as every page showing other posts' content is.
     assert "recent.html" in written
     # No blog sidebar there (PyData theme, ablog_ext's default sidebars).
-    assert "about.html" not in written and "index.html" not in written
+    assert "about.html" not in written
     assert equals_clean_build(site, tmp_path) == ""
 
 
@@ -84,7 +85,7 @@ def test_retitled_old_post_rewrites_only_the_pages_that_show_it(site, tmp_path):
     written, _ = rebuild(site)
     # Too old for any "recent posts": only its page, its next post (whose
     # "previous" it is) and the archive pages that list it.
-    assert written - ALWAYS_WRITTEN == {
+    assert written - SPHINX_WRITES == {
         f"{OLDEST}.html",
         "posts/2020-06-10-second.html",
         "blog.html",
@@ -124,7 +125,7 @@ def test_sidebar_edits_rewrite_every_page_with_blog_sidebars(site, tmp_path, old
 def test_body_edit_rewrites_the_post_and_its_excerpts_only(site, tmp_path):
     edit(site / "posts/2021-03-20-fourth.md", "The fourth post's excerpt.", "A new excerpt.")
     written, outdir = rebuild(site)
-    assert written - ALWAYS_WRITTEN == {
+    assert written - SPHINX_WRITES == {
         "posts/2021-03-20-fourth.html",
         # The archive pages that show its excerpt.
         "blog.html",
