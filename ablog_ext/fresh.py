@@ -727,12 +727,27 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def forget_reads(app: Sphinx, builder: Any) -> None:
     """``write-started``: until this build finishes, what the pages show is unknown
-    (an interrupted build leaves some pages written and others not)."""
+    (an interrupted build leaves some pages written and others not): the page
+    cache's file keeps only what the next build may need to remove (posts,
+    generated pages), not what they showed."""
     if not _applies(app):
         return
-    freshness(app)  # read before the file goes
+    freshness(app)  # read before the file changes
     cache = page_cache(app)
-    cache.path.unlink(missing_ok=True)
+    previous = cache.stored.get("posts")
+    posts = set(previous) if isinstance(previous, list) else set()
+    posts |= _post_docnames(app.env) | _REMOVED.get(app, set())
+    # Generated pages keep their names (so the next build can remove those it no
+    # longer makes) but lose their fingerprints (so each is written again).
+    pages = dict.fromkeys(sorted(set(cache.previous) | set(cache.current)), "")
+    kept = {
+        "outdir": str(app.outdir),
+        "builder": app.builder.name,
+        "pages": pages,
+        "posts": sorted(posts),
+    }
+    cache.path.parent.mkdir(parents=True, exist_ok=True)
+    cache.path.write_text(json.dumps(kept), encoding="utf-8")
     recorder(app).clear_spool()
 
 

@@ -248,6 +248,33 @@ def test_any_theme_any_sidebar(tmp_path):
     assert equals_clean_build(src, tmp_path) == ""
 
 
+def test_after_a_failed_build(site, tmp_path):
+    """A build that fails while writing leaves pages written and others not: the
+    next one writes every page, and still removes the page of a post deleted
+    before the failure."""
+    with (site / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            "import os\n"
+            "def _fail(app):\n"
+            "    if os.environ.get('FRESH_FAIL'):\n"
+            "        raise RuntimeError('stop')\n"
+            "    yield from ()\n"
+            "def setup(app):\n"
+            "    app.connect('html-collect-pages', _fail)\n"
+        )
+    build_dir(site)
+    (site / "posts/2021-01-15-third.md").unlink()
+    edit(site / f"{NEWEST}.md", "The eighth post", "A retitled eighth post")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FRESH_FAIL", "1")
+        with pytest.raises(Exception, match="stop"):
+            build_dir(site)
+    written, outdir = rebuild(site)
+    assert {"about.html", f"{OLDEST}.html"} <= written
+    assert not (outdir / "posts/2021-01-15-third.html").exists()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
 def test_unknown_state_rewrites_every_page(site, tmp_path):
     """Without the last build's records (removed, or an interrupted build), every
     page is written again: correctness first."""
