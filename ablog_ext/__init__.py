@@ -18,6 +18,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .encoding import setup_encoding
     from .excerpts import setup_excerpts
     from .feeds import setup_feeds
+    from .fresh import setup_fresh
     from .incremental import setup_incremental
     from .kramdown import setup_kramdown
     from .liquid import setup_liquid
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_parallel(app)
     setup_excerpts(app)
     setup_incremental(app)
+    setup_fresh(app)
     setup_config(app)
     setup_encoding(app)
     app.add_domain(BlogDomain)

@@ -38,6 +38,7 @@ from . import __version__, upstream
 from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
 from .excerpts import fallback_html
+from .fresh import shows, watch_context
 from .incremental import page_cache, revision
 from .render import render_fragment, writes_html_pages
 
@@ -777,6 +778,16 @@ def feed_links(
     with a feed, and ``ablog_ext_feeds`` for the visible subscribe links."""
     if not feeds_enabled(app):
         return
+    tags, links = page_feeds(app, pagename)
+    context["metatags"] = context.get("metatags", "") + tags
+    context["ablog_ext_feeds"] = links
+    shows(app, pagename, "ablog_ext_feeds")
+
+
+def page_feeds(app: Sphinx, pagename: str) -> tuple[str, list[tuple[str, str]]]:
+    """The ``<link>`` tags and the visible ``(name, href)`` feed links of *pagename*."""
+    if not feeds_enabled(app):
+        return "", []
     from .domain import blog_domain
 
     by_page = blog_domain(app.env).memo(
@@ -805,8 +816,7 @@ def feed_links(
                 # Visible links stay relative, so a local preview opens the local file.
                 page_uri = app.builder.get_target_uri(pagename)
                 links.append((FORMAT_NAMES[fmt], relative_uri(page_uri, each.path(fmt))))
-    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
-    context["ablog_ext_feeds"] = links
+    return "\n".join(tags), links
 
 
 def _attr(text: str) -> str:
@@ -821,3 +831,4 @@ def setup_feeds(app: Sphinx) -> None:
     app.connect("builder-inited", explain_missing_baseurl)
     app.connect("html-collect-pages", write_feeds)
     app.connect("html-page-context", feed_links)
+    watch_context(app, "ablog_ext_feeds", page_feeds)

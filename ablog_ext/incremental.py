@@ -9,9 +9,8 @@ uses any more) is removed from the output.
 
 What a page shows of a post is fingerprinted through the post's metadata and the
 time Sphinx last read it (``env.all_docs``), so any edit to the post counts.
-Sidebars (recent posts, category counts) are navigation, not inputs: like the
-sidebars of documents Sphinx does not rewrite, they catch up on the next full
-build (``sphinx-build -E``).
+What its sidebars show is checked by :mod:`.fresh`, which keeps its records in
+the same file.
 """
 
 from __future__ import annotations
@@ -41,21 +40,36 @@ class PageCache:
         self.path = Path(app.doctreedir) / "ablog_ext_generated.json"
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
-            previous = stored["pages"] if stored.get("outdir") == str(app.outdir) else {}
+            if not isinstance(stored, dict) or stored.get("outdir") != str(app.outdir):
+                stored = {}
+            if stored.get("builder", app.builder.name) != app.builder.name:
+                stored = {}
+            previous = dict(stored.get("pages") or {})
         except (OSError, ValueError, KeyError, TypeError):
-            previous = {}
+            stored, previous = {}, {}
+        #: The last build's file, as it was read (other modules keep records in it).
+        self.stored: dict[str, Any] = stored
+        #: What other modules save in the file this build.
+        self.extra: dict[str, Any] = {}
         self.previous: dict[str, str] = previous
         self.current: dict[str, str] = {}
         self.base = _build_key(app)
         self.skipped = 0
 
     def wanted(self, output: str, *inputs: Any) -> bool:
-        """Record *output*'s fingerprint; whether it must be generated again."""
+        """Record *output*'s fingerprint; whether it must be generated again (its
+        inputs or what its sidebars show changed, or its file is gone)."""
+        from .fresh import stale_output
+
         digest = hashlib.sha256(
             repr((self.base, inputs)).encode("utf-8", "surrogatepass")
         ).hexdigest()
         self.current[output] = digest
-        if self.previous.get(output) == digest and (Path(self.app.outdir) / output).is_file():
+        if (
+            self.previous.get(output) == digest
+            and (Path(self.app.outdir) / output).is_file()
+            and not stale_output(self.app, output)
+        ):
             self.skipped += 1
             return False
         return True
@@ -66,15 +80,20 @@ class PageCache:
 
     def finish(self) -> None:
         """Remove what the last build generated and this one did not; save."""
+        from .fresh import remove_output
+
         outdir = Path(self.app.outdir).resolve()
-        documents = {self.app.builder.get_target_uri(doc) for doc in self.app.env.found_docs}
-        for output in sorted(set(self.previous) - set(self.current)):
-            target = (outdir / output).resolve()
-            if outdir in target.parents and target.is_file() and output not in documents:
-                target.unlink()
+        documents = {page_output(self.app, doc) for doc in self.app.env.found_docs}
+        for output in sorted(set(self.previous) - set(self.current) - documents):
+            remove_output(outdir, output)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"outdir": str(self.app.outdir), "pages": dict(sorted(self.current.items()))}
-        self.path.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        data = {
+            "outdir": str(self.app.outdir),
+            "builder": self.app.builder.name,
+            "pages": dict(sorted(self.current.items())),
+            **self.extra,
+        }
+        self.path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         if self.skipped:
             logger.info("ablog_ext: %d generated page(s) and feed(s) unchanged", self.skipped)
 
@@ -86,7 +105,16 @@ def page_cache(app: Sphinx) -> PageCache:
 
 
 def page_output(app: Sphinx, pagename: str) -> str:
-    return str(Path(app.builder.get_outfilename(pagename)).relative_to(app.outdir).as_posix())  # type: ignore[attr-defined]
+    """The file of the page *pagename*, relative to the output folder."""
+    outputs = _OUTPUTS.setdefault(app.builder, {})
+    if pagename not in outputs:
+        path = Path(app.builder.get_outfilename(pagename))  # type: ignore[attr-defined]
+        outputs[pagename] = str(path.relative_to(app.outdir).as_posix())
+    return outputs[pagename]
+
+
+#: Each builder's page files by page name (asked for every page several times a build).
+_OUTPUTS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _build_key(app: Sphinx) -> tuple[Any, ...]:
@@ -109,18 +137,13 @@ def revision(app: Sphinx, docname: str) -> int:
 
 
 def ablog_post_key(app: Sphinx, post: Any) -> tuple[Any, ...]:
+    """A post as an archive page lists it.  Not its body: a page that shows the
+    post's excerpt read it, and :mod:`.fresh` has it generated again when it changes."""
     names = tuple(
         tuple(str(item) for item in getattr(post, field, None) or ())
         for field in ("tags", "author", "category", "location", "language")
     )
-    return (
-        post.docname,
-        post.title,
-        str(post.date),
-        str(post.update),
-        names,
-        revision(app, post.docname),
-    )
+    return (post.docname, post.title, str(post.date), str(post.update), names)
 
 
 def _context_key(app: Sphinx, value: Any) -> Any:
@@ -164,29 +187,6 @@ def replace_ablog_archive_pages(app: Sphinx) -> None:
     upstream.ABLOG_ARCHIVE_PAGES.replace(app, ablog_archive_pages)
 
 
-def rewrite_neighbours(app: Sphinx, env: Any) -> list[str]:
-    """Posts whose previous or next post changed (ABlog shows them under each post):
-    rewrite them, though their own source did not change."""
-    from ablog.blog import Blog
-
-    from .domain import blog_domain
-
-    if not upstream.ABLOG_ENV_POSTS.has_posts(env):
-        return []
-    blog = Blog(app)
-    if not blog:
-        upstream.register_posts(app)
-    current: dict[str, list[Any]] = {}
-    for post in list(blog.posts) + list(blog.drafts):
-        neighbours = [getattr(post, side) for side in ("prev", "next")] if post.published else []
-        current[post.docname] = [(n.docname, n.title) if n else None for n in neighbours]
-    domain = blog_domain(env)
-    previous = domain.data.setdefault("neighbours", {})
-    changed = [name for name, value in current.items() if previous.get(name) != value]
-    domain.data["neighbours"] = current
-    return sorted(name for name in changed if name in env.found_docs)
-
-
 def finish(app: Sphinx, exception: Exception | None) -> None:
     cache = _CACHES.pop(app, None)
     if cache is not None and exception is None:
@@ -196,4 +196,3 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 def setup_incremental(app: Sphinx) -> None:
     app.connect("builder-inited", replace_ablog_archive_pages)
     app.connect("build-finished", finish)
-    app.connect("env-updated", rewrite_neighbours)

@@ -180,5 +180,5 @@ def _kind_of(collision: Collision) -> str:
 
 
 def setup_names(app: Sphinx) -> None:
-    # Before incremental.rewrite_neighbours (500), which registers ABlog's posts.
+    # Before fresh.pages_to_rewrite (500), which registers ABlog's posts.
     app.connect("env-updated", apply_names, priority=400)

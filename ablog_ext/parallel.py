@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
@@ -30,8 +31,21 @@ def merge_ablog_posts(
     merged: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(env)
     for docname in docnames:
         if docname in posts:
+            for info in posts[docname]:
+                _rebind(info.get("doctree"), env)
             merged[docname] = posts[docname]
     upstream.ABLOG_ENV_POSTS.set_posts(env, merged)
+
+
+def _rebind(node: Any, env: BuildEnvironment) -> None:
+    """A post's doctree, read by a worker process, points (through its document's
+    settings) at that worker's whole environment: kept in ``env``, every parallel
+    build would nest another copy of the environment in the pickle, doubling it.
+    Point it at ``env``, as a doctree read here does."""
+    document = node if isinstance(node, nodes.document) else getattr(node, "document", None)
+    settings = getattr(document, "settings", None)
+    if settings is not None and getattr(settings, "env", None) is not None:
+        settings.env = env
 
 
 def reset_blog_singleton(app: Sphinx, config: Config) -> None:

@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .blogdata import Passage, Post, Window, listed_posts, theme_passages
 from .domain import blog_domain
+from .fresh import watch_context, watched
 from .frontmatter import Problem, parse_date
 from .incremental import page_cache, page_output, revision
 from .render import (
@@ -403,6 +404,13 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield links_page, {"title": html.escape(title), "body": body, "parents": []}, "page.html"
 
 
+def reviews_for_page(app: Sphinx, pagename: str) -> list[tuple[int, str]]:
+    """``(year, uri)`` of each review page, newest first, as *pagename* links to them."""
+    years = blog_domain(app.env).memo("review-years", lambda: review_years(app))
+    links = Links(app, pagename)
+    return [(year, links.uri(links.review_page(year))) for year in reversed(years)]
+
+
 def add_reviews_to_context(
     app: Sphinx,
     pagename: str,
@@ -413,11 +421,9 @@ def add_reviews_to_context(
     """``ablog_ext_reviews``: ``(year, uri)`` of each review page, for the sidebar."""
     if not app.config.ablog_ext_review_pages:
         return
-    years = blog_domain(app.env).memo("review-years", lambda: review_years(app))
-    links = Links(app, pagename)
-    context["ablog_ext_reviews"] = [
-        (year, links.uri(links.review_page(year))) for year in reversed(years)
-    ]
+    context["ablog_ext_reviews"] = watched(
+        app, pagename, "ablog_ext_reviews", reviews_for_page(app, pagename)
+    )
 
 
 def setup_review(app: Sphinx) -> None:
@@ -426,3 +432,4 @@ def setup_review(app: Sphinx) -> None:
     app.connect("doctree-resolved", resolve_reviews)
     app.connect("html-collect-pages", review_pages)
     app.connect("html-page-context", add_reviews_to_context)
+    watch_context(app, "ablog_ext_reviews", reviews_for_page)

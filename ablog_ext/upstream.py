@@ -22,8 +22,9 @@ The reaches, by package (public, documented APIs are not listed):
 ABlog                  :data:`ABLOG_POST_TO_HTML` (patched), :data:`ABLOG_NEW_DOCUMENT`
                        (patched), :data:`ABLOG_TOMORROW` (set), :data:`ABLOG_BLOG_STATE`
                        (private ``Blog._dict``, ``Blog.__init__`` patched),
-                       :data:`ABLOG_ARCHIVE_PAGES` and :data:`ABLOG_ATOM_FEEDS` (listeners
-                       found by name), :data:`ABLOG_ENV_POSTS` (``env.ablog_posts``),
+                       :data:`ABLOG_ARCHIVE_PAGES`, :data:`ABLOG_ATOM_FEEDS` and
+                       :data:`ABLOG_PAGE_CONTEXT` (listeners found by name),
+                       :data:`ABLOG_ENV_POSTS` (``env.ablog_posts``),
                        :data:`ABLOG_MATCHED_POSTS` (``config.matched_blog_posts``), and the
                        undocumented names :data:`ABLOG_SLUGIFY`, :data:`ABLOG_POST_NODE`,
                        :data:`ABLOG_POST_LIST`, :data:`ABLOG_REGISTER_POSTS`
@@ -687,6 +688,42 @@ class AblogAtomFeeds(AblogListener):
     def still_writes(self, app: Sphinx) -> bool:
         """Whether ABlog's own Atom writer runs in this build (before ablog_ext's)."""
         return loaded_by(app) and not (self.on(app) and ABLOG_ENV_POSTS.on(app))
+
+
+class AblogPageContext(AblogListener):
+    """ABlog's ``html_page_context`` listener (it puts the blog in every page's
+    context as ``ablog``), run inside ablog_ext's own handler, which then puts views
+    in place of the blog's objects: they note what each page's templates read, so
+    that a page whose sidebars would show something else after an edit is written
+    again (:mod:`.fresh`).  ablog_ext's handler runs before the theme's, which
+    renders sidebars to drop the empty ones (pydata-sphinx-theme).
+
+    Needs the handler ``ablog.html_page_context`` connected to
+    ``html-page-context``.  Seen in ABlog 0.11.13.
+    """
+
+    event = "html-page-context"
+    module = "ablog"
+    target = "ablog.html_page_context"
+    fallback = (
+        "following what each page shows of the blog (every page is written again "
+        "whenever anything of a post changes)"
+    )
+    function = "html_page_context"
+
+    def wrap(
+        self,
+        app: Sphinx,
+        wrapper: Callable[[Callable[..., Any] | None], Callable[..., Any]],
+        priority: int,
+    ) -> bool:
+        """Connect ``wrapper(ABlog's handler)`` in its place, at *priority*; without
+        ABlog's handler, ``wrapper(None)`` (ABlog's own, renamed, still runs)."""
+        listeners = self.found(app)
+        for listener in listeners:
+            app.disconnect(listener.id)
+        app.connect(self.event, wrapper(listeners[0].handler if listeners else None), priority)
+        return bool(listeners)
 
 
 # -- ABlog: its data ---------------------------------------------------------------------------
@@ -1610,6 +1647,7 @@ ABLOG_BLOG_STATE = AblogBlogState()
 SPHINX_EVENT_LISTENERS = SphinxEventListeners()
 ABLOG_ARCHIVE_PAGES = AblogArchivePages()
 ABLOG_ATOM_FEEDS = AblogAtomFeeds()
+ABLOG_PAGE_CONTEXT = AblogPageContext()
 ABLOG_ENV_POSTS = AblogEnvPosts()
 ABLOG_MATCHED_POSTS = AblogMatchedPosts()
 ABLOG_SLUGIFY = AblogName(
@@ -1655,6 +1693,7 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_EVENT_LISTENERS,
     ABLOG_ARCHIVE_PAGES,
     ABLOG_ATOM_FEEDS,
+    ABLOG_PAGE_CONTEXT,
     ABLOG_ENV_POSTS,
     ABLOG_MATCHED_POSTS,
     ABLOG_SLUGIFY,

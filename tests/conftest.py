@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from pathlib import Path
@@ -50,6 +51,41 @@ def main_text(soup: BeautifulSoup) -> BeautifulSoup:
         or soup.select_one("main")
         or soup
     )
+
+
+def output_snapshot(outdir: Path) -> dict[str, str]:
+    """Every HTML page and feed of a built site, whole, and every other file's name."""
+    result = {}
+    for path in sorted(Path(outdir).rglob("*")):
+        if path.is_file():
+            key = path.relative_to(outdir).as_posix()
+            text = path.suffix in {".html", ".xml", ".json"}
+            result[key] = path.read_text(encoding="utf-8") if text else "(file)"
+    return result
+
+
+def snapshot_differences(got: dict[str, str], want: dict[str, str]) -> str:
+    """What differs between two snapshots (files missing or extra, the first differing
+    page as a short diff); empty if nothing."""
+    if sorted(got) != sorted(want):
+        return f"files only in one output: {sorted(set(got) ^ set(want))}"
+    for key in want:
+        if got[key] != want[key]:
+            lines = difflib.unified_diff(
+                want[key].splitlines(), got[key].splitlines(), "clean", "incremental", n=2
+            )
+            return f"{key} differs:\n" + "\n".join(list(lines)[:40])
+    return ""
+
+
+def equals_clean_build(srcdir: Path, tmp_path: Path, **kwargs) -> str:
+    """Differences between *srcdir*'s built output and a clean build of a copy of it."""
+    clean_src = tmp_path / f"clean-{srcdir.name}"
+    shutil.rmtree(clean_src, ignore_errors=True)
+    shutil.copytree(srcdir, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = build_dir(clean_src, **kwargs)
+    got = output_snapshot(srcdir / "_build" / kwargs.get("buildername", "html"))
+    return snapshot_differences(got, output_snapshot(Path(clean.outdir)))
 
 
 @pytest.fixture

@@ -111,3 +111,16 @@ def test_parallel_build_equals_serial(tmp_path, warnings):
     parallel = build_dir(copy_root(tmp_path / "parallel", "review"), parallel=2)
     assert warnings(parallel) == []
     assert computed_content(Path(parallel.outdir)) == computed_content(Path(serial.outdir))
+
+
+def test_parallel_rebuilds_keep_the_environment_small(tmp_path):
+    """Posts read by ``-j`` workers must not drag the workers' environments into the
+    saved one (each rebuild would double it)."""
+    src = copy_root(tmp_path, "review")
+    pickle = src / "_build/doctrees/environment.pickle"
+    build_dir(src, parallel=3)
+    first = pickle.stat().st_size
+    for name in ("recategorise", "rename-theme", "redate"):
+        EDITS[name][0](src)
+        build_dir(src, parallel=3)
+    assert pickle.stat().st_size < first * 1.5

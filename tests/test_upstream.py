@@ -345,6 +345,12 @@ CHANGES: dict[
         "ablog.post.generate_atom_feeds",
         None,
     ),
+    "html_page_context": (
+        renamed("html_page_context", "page_context"),
+        "ABlog",
+        "ablog.html_page_context",
+        None,
+    ),
     "env.ablog_posts": (
         renamed("ablog_posts", "blog_posts"),
         "ABlog",
