@@ -155,8 +155,11 @@ def detach(node: nodes.Node, document: nodes.document | None = None) -> None:
     """Unlink a stored copy from the document it was copied from.
 
     docutils' ``deepcopy`` keeps each copied element's link to the source document,
-    so pickling the copy (with the environment) pickles that whole document too.
+    so pickling the copy (with the environment) pickles that whole document too;
+    and a node taken out of a copied section would pickle that section with it.
     """
+    if not isinstance(node, nodes.document):
+        node.parent = None
     for each in node.findall():
         if each is not node or not isinstance(node, nodes.document):
             each.document = document

@@ -278,11 +278,6 @@ def excerpt_before_mark(doctree: nodes.document) -> list[nodes.Node] | None:
     return safe_excerpt(body, top=True)
 
 
-def remove_marks(tree: nodes.Node) -> None:
-    for mark in list(tree.findall(_is_mark)):
-        mark.parent.remove(mark)
-
-
 def safe_excerpt(body: Iterable[nodes.Node], top: bool = False) -> list[nodes.Node]:
     """*body* as body elements that can stand in a paragraph: each section becomes
     a rubric (its title) and its content; system messages and excerpt marks are left
@@ -346,7 +341,12 @@ def fallback_html(post: Any, fulltext: bool, error: Exception) -> str:
             subtype="excerpt",
             location=post.docname,
         )
-    return plain_excerpt([post.doctree] if fulltext else post.excerpt)
+    if not fulltext:
+        return plain_excerpt(post.excerpt)
+    try:
+        return plain_excerpt([upstream.post_copy(post)])
+    except Exception:  # the text cannot be loaded either: its excerpt, then
+        return plain_excerpt(post.excerpt)
 
 
 def escape_ablog_templates(app: Sphinx) -> None:

@@ -41,7 +41,6 @@ from .excerpts import (
     excerpt_before_mark,
     find_separator,
     mark_cut,
-    remove_marks,
     safe_excerpt,
 )
 from .frontmatter import (
@@ -428,13 +427,11 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
         # must render inside the paragraph ABlog puts it in.
         post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
-        if isinstance(post.get("doctree"), nodes.Node):
-            remove_marks(post["doctree"])
         # ABlog's copies would otherwise drag the whole source doctree into the pickle.
         for node in post["excerpt"]:
             detach(node)
-        if isinstance(post.get("doctree"), nodes.document):
-            detach(post["doctree"], post["doctree"])
+        # ABlog's copy of the whole post: a stand-in that loads it when needed.
+        upstream.ABLOG_POST_DOCTREE.lighten(app, docname, post)
 
 
 def count_words(doctree: nodes.document) -> int:

@@ -24,6 +24,7 @@ ABlog                  :data:`ABLOG_POST_TO_HTML` (patched), :data:`ABLOG_NEW_DO
                        (private ``Blog._dict``, ``Blog.__init__`` patched),
                        :data:`ABLOG_ARCHIVE_PAGES` and :data:`ABLOG_ATOM_FEEDS` (listeners
                        found by name), :data:`ABLOG_ENV_POSTS` (``env.ablog_posts``),
+                       :data:`ABLOG_POST_DOCTREE` (``postinfo["doctree"]``, replaced),
                        :data:`ABLOG_MATCHED_POSTS` (``config.matched_blog_posts``), and the
                        undocumented names :data:`ABLOG_SLUGIFY`, :data:`ABLOG_POST_NODE`,
                        :data:`ABLOG_POST_LIST`, :data:`ABLOG_REGISTER_POSTS`
@@ -154,6 +155,9 @@ def _code_names(code: types.CodeType | None) -> set[str]:
                 found.add(const)
             elif isinstance(const, types.CodeType):
                 pending.append(const)
+            elif isinstance(const, tuple | frozenset):
+                # A dict display's constant keys: ``{"key": value, ...}``.
+                found.update(item for item in const if isinstance(item, str))
     return found
 
 
@@ -723,6 +727,155 @@ class AblogEnvPosts(Reach):
 
     def set_posts(self, env: Any, posts: dict[str, Any]) -> None:
         setattr(env, self.attribute, posts)
+
+
+class AblogPostDoctree(Reach):
+    """``postinfo["doctree"]``: ABlog's ``process_posts`` keeps a deep copy of each
+    post (its whole document, or its section) in ``env.ablog_posts``, which
+    ``Post.__init__`` makes ``Post.doctree`` and ``Post.to_html(fulltext=True)``
+    renders a deep copy of.  Those copies are half of the environment, and the
+    copied document's settings link the whole environment that read it (in a
+    ``-j`` build, a worker's, kept alive in the parent).  ablog_ext puts
+    :class:`PostDoctree` in its place: a few names that load the post from the
+    document's own pickled doctree (``env.get_doctree``) when it is copied.
+
+    Needs ``process_posts`` to store the copy under ``"doctree"`` and
+    ``Post.__init__`` to read it.  ``Post.to_html`` copies it with ``deepcopy``;
+    anything else asked of the stand-in is asked of a fresh copy.  Seen in
+    ABlog 0.11.13.
+    """
+
+    target = "ABlog's postinfo['doctree'] (a copy of each post)"
+    fallback = (
+        "replacing ABlog's copy of each post with a stand-in (the copies are kept, "
+        "without their link to the environment)"
+    )
+    key = "doctree"
+
+    def check(self, app: Sphinx) -> str | None:
+        if self.key not in _names_used(_lookup("ablog.post:process_posts")):
+            return "is no longer where ablog.post.process_posts keeps a post's copy"
+        post_class = _lookup("ablog.blog:Post")
+        if self.key not in _names_used(getattr(post_class, "__init__", None)):
+            return "is no longer read by ablog.blog.Post"
+        return None
+
+    def lighten(self, app: Sphinx, docname: str, info: dict[str, Any]) -> None:
+        """``doctree-read``: *info*'s copy replaced by a stand-in (or, when this
+        reach is off, every copied document in *info* unlinked from the environment)."""
+        if not self.on(app):
+            for value in info.values():
+                if isinstance(value, nodes.Node):
+                    _unlinked(value)
+            return
+        copy = info.get(self.key)
+        section = str(info.get("section") or "")
+        if isinstance(copy, nodes.document):
+            info[self.key] = PostDoctree(app.env, docname, "")
+        elif isinstance(copy, nodes.section) and section:
+            info[self.key] = PostDoctree(app.env, docname, section)
+        elif isinstance(copy, nodes.Node):
+            # A section at the top of its document: ABlog keeps only its title.
+            _unlinked(copy)
+
+    def bind(self, env: BuildEnvironment, docnames: Iterable[str] | None = None) -> None:
+        """Point the stand-ins of *env* (of *docnames*, or all) at it, after they
+        were unpickled: a saved environment, or a ``-j`` worker's posts."""
+        posts = ABLOG_ENV_POSTS.posts(env)
+        for docname in posts if docnames is None else docnames:
+            for info in posts.get(docname, []):
+                stand_in = info.get(self.key)
+                if isinstance(stand_in, PostDoctree):
+                    stand_in.bind(env)
+
+
+class PostDoctree:
+    """Stands in for ABlog's copy of one post: its document's name and the post's
+    section (empty for a whole document).  :meth:`deepcopy` loads it from the
+    doctree Sphinx pickled, so the environment holds no second copy of each post,
+    and nothing that links the environment that read it.
+    """
+
+    def __init__(self, env: BuildEnvironment, docname: str, section: str) -> None:
+        self.docname = docname
+        self.section = section
+        self._env: weakref.ref[BuildEnvironment] | None = weakref.ref(env)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"docname": self.docname, "section": self.section}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._env = None
+
+    def __repr__(self) -> str:
+        where = f"#{self.section}" if self.section else ""
+        return f"<PostDoctree {self.docname}{where}>"
+
+    def bind(self, env: BuildEnvironment) -> None:
+        self._env = weakref.ref(env)
+
+    def _environment(self) -> BuildEnvironment:
+        env = self._env() if self._env is not None else None
+        if env is None:
+            # Never bound in this process: the application whose posts hold this one.
+            for app in list(_APPS):
+                infos = ABLOG_ENV_POSTS.posts(getattr(app, "env", None)).get(self.docname, [])
+                if any(info.get(ABLOG_POST_DOCTREE.key) is self for info in infos):
+                    env = app.env
+                    self.bind(env)
+                    break
+        if env is None:
+            raise LookupError(f"no build environment holds the post {self.docname!r}")
+        return env
+
+    def deepcopy(self) -> nodes.Element:
+        """A copy of the post as ABlog would have kept it: the document, or the
+        post's section."""
+        doctree = self._environment().get_doctree(self.docname)
+        if not self.section:
+            return doctree
+        section = doctree.ids.get(self.section)
+        if section is None:
+            raise LookupError(f"{self.docname!r} has no section {self.section!r} any more")
+        copy: nodes.Element = section.deepcopy()
+        return copy
+
+    def astext(self) -> str:
+        return str(self.deepcopy().astext())
+
+    def __getattr__(self, name: str) -> Any:
+        # Anything else another extension asks of ABlog's copy: from a fresh copy (slow).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.deepcopy(), name)
+
+
+def post_copy(post: Any) -> nodes.Element:
+    """A copy of an ABlog post's whole text: its document, or its section."""
+    app = _post_app(post)
+    kept = getattr(post, ABLOG_POST_DOCTREE.key, None)
+    if app is not None and ABLOG_POST_DOCTREE.on(app) and isinstance(kept, PostDoctree):
+        return kept.deepcopy()
+    if not isinstance(getattr(app, "env", None), BuildEnvironment):
+        raise LookupError(f"no build environment holds the post {post.docname!r}")
+    # Without ABlog's copy (renamed, or none): from the document Sphinx pickled.
+    return PostDoctree(app.env, post.docname, str(post.section or "")).deepcopy()
+
+
+def _unlinked(node: nodes.Node) -> None:
+    """A stored copy unlinked from its source document and the environment, as
+    Sphinx's ``write_doctree`` unlinks a doctree before pickling it."""
+    if isinstance(node, nodes.document):
+        node.settings = node.settings.copy()
+        node.settings.env = None
+        node.settings.warning_stream = None
+        node.settings.record_dependencies = None
+        node.reporter = None
+        node.transformer = None
+    for each in node.findall():
+        if each is not node or not isinstance(node, nodes.document):
+            each.document = node if isinstance(node, nodes.document) else None
 
 
 class AblogMatchedPosts(Reach):
@@ -1605,6 +1758,7 @@ SPHINX_EVENT_LISTENERS = SphinxEventListeners()
 ABLOG_ARCHIVE_PAGES = AblogArchivePages()
 ABLOG_ATOM_FEEDS = AblogAtomFeeds()
 ABLOG_ENV_POSTS = AblogEnvPosts()
+ABLOG_POST_DOCTREE = AblogPostDoctree()
 ABLOG_MATCHED_POSTS = AblogMatchedPosts()
 ABLOG_SLUGIFY = AblogName(
     "ablog.blog:slugify",
@@ -1638,6 +1792,7 @@ MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
 
 AblogNewDocument.requires = (ABLOG_POST_TO_HTML,)
+AblogPostDoctree.requires = (ABLOG_ENV_POSTS,)
 AblogListener.requires = (SPHINX_EVENT_LISTENERS,)
 
 #: Every reach, in the order they are checked.
@@ -1650,6 +1805,7 @@ REACHES: tuple[Reach, ...] = (
     ABLOG_ARCHIVE_PAGES,
     ABLOG_ATOM_FEEDS,
     ABLOG_ENV_POSTS,
+    ABLOG_POST_DOCTREE,
     ABLOG_MATCHED_POSTS,
     ABLOG_SLUGIFY,
     ABLOG_POST_NODE,
