@@ -113,6 +113,12 @@ class BlogDomain(Domain):
         for key in _PER_DOCUMENT:
             self.data[key].pop(docname, None)
 
+    def forget_all(self) -> None:
+        """Drop every document's data (a ``-j`` worker's copy of what it does not read)."""
+        self._changed()
+        for key in _PER_DOCUMENT:
+            self.data[key].clear()
+
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._changed()
         wanted = set(docnames)
