@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,8 +37,9 @@ from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
 from .excerpts import (
     Cut,
-    excerpt_before_mark,
+    excerpt_before,
     find_separator,
+    is_mark,
     mark_cut,
     safe_excerpt,
 )
@@ -52,7 +52,7 @@ from .frontmatter import (
     normalise,
     read_front_matter,
 )
-from .preprocess import preprocess_post, source_line_map, use_source_lines
+from .preprocess import preprocess_post
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class JekyllMystParser(MystParser):
         myst_config: MdParserConfig = upstream.myst_file_config(
             document, upstream.myst_config(env), block.data
         )
-        inputstring, myst_config = preprocess_post(
+        inputstring, myst_config, lines = preprocess_post(
             document, inputstring, block, meta, myst_config
         )
         title = meta.title
@@ -132,7 +132,6 @@ class JekyllMystParser(MystParser):
             return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
 
         # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
-        lines = source_line_map(document)
         cut = upstream.render_myst_post(
             document,
             inputstring,
@@ -140,7 +139,6 @@ class JekyllMystParser(MystParser):
             front_matter=block.data,
             title=title,
             find_cut=find_cut,
-            map_lines=lambda md: use_source_lines(md, document),
             lines=lines,
             parse=lambda text, doc: super(JekyllMystParser, self).parse(text, doc),
         )
@@ -381,11 +379,13 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    if upstream.postlist_nodes(doctree):
+    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
+    # One walk over a post finds what the steps below need.
+    survey = _survey(doctree) if ablog_posts else None
+    if survey.postlist if survey else upstream.postlist_nodes(doctree):
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
-    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
-    if not ablog_posts:
+    if not ablog_posts or survey is None:
         return
     info = ablog_posts[0]
     redirects: list[tuple[str, int]] = []
@@ -399,7 +399,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         excerpt = (
             [nodes.paragraph(meta.excerpt, meta.excerpt)]
             if meta.excerpt
-            else excerpt_before_mark(doctree)
+            else (excerpt_before(doctree, survey.mark) if survey.mark is not None else None)
         )
         if excerpt is not None:
             info["excerpt"] = excerpt
@@ -418,7 +418,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "categories": [str(name) for name in info.get("category") or []],
         "tags": [str(name) for name in info.get("tags") or [] if str(name).strip()],
         "authors": [str(name) for name in info.get("author") or []],
-        "words": count_words(doctree),
+        "words": survey.words,
         "redirects": redirects,
         "lines": lines,
     }
@@ -434,22 +434,44 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         upstream.ABLOG_POST_DOCTREE.lighten(app, docname, post)
 
 
-def count_words(doctree: nodes.document) -> int:
-    """Words a reader reads: body text, without the title, docinfo and messages."""
-    skip = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
-    words = 0
-    for text in doctree.findall(nodes.Text):
-        parent = text.parent
-        if any(isinstance(ancestor, skip) for ancestor in _ancestors(parent)):
+#: What a reader does not read as the post's words.
+_NOT_READ = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
+
+
+@dataclasses.dataclass
+class _Survey:
+    """What one walk over a post found."""
+
+    #: Whether it holds one of ABlog's ``postlist`` directives.
+    postlist: bool = False
+    #: The end of its excerpt (:mod:`.excerpts`), if marked.
+    mark: nodes.Element | None = None
+    #: Words a reader reads: body text, without the title, docinfo and messages.
+    words: int = 0
+
+
+def _survey(tree: nodes.Node) -> _Survey:
+    found = _Survey()
+    is_postlist = upstream.postlist_test()
+    # Document order; a node's flag says whether its text counts as words.
+    pending: list[tuple[nodes.Node, bool]] = [(tree, True)]
+    while pending:
+        node, counted = pending.pop()
+        if isinstance(node, nodes.Text):
+            found.words += len(node.split()) if counted else 0
             continue
-        words += len(text.split())
-    return words
+        if found.mark is None and is_mark(node):
+            found.mark = node
+        elif not found.postlist and is_postlist(node):
+            found.postlist = True
+        counted = counted and not isinstance(node, _NOT_READ)
+        pending.extend((child, counted) for child in reversed(node.children))
+    return found
 
 
-def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
-    while node is not None:
-        yield node
-        node = node.parent
+def count_words(tree: nodes.Node) -> int:
+    """Words a reader reads: body text, without the title, docinfo and messages."""
+    return _survey(tree).words
 
 
 def setup_posts(app: Sphinx) -> None:

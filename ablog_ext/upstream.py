@@ -31,9 +31,11 @@ ABlog                  :data:`ABLOG_POST_TO_HTML` (patched), :data:`ABLOG_NEW_DO
 Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_READ`,
                        :data:`SPHINX_RAW_CONFIG`, :data:`SPHINX_SOURCE_SUFFIXES`,
                        :data:`SPHINX_BUILD_INFO`, :data:`SPHINX_TEMPLATES`,
-                       :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`
+                       :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`,
+                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched)
 MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
-                       :data:`MYST_PARSE` (a copy of ``MystParser.parse``)
+                       :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
+                       :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
 pydata-sphinx-theme    :data:`PYDATA_HEADER_NAV` (how its header links read titles)
 =====================  ==================================================================
 
@@ -974,6 +976,19 @@ def postlist_nodes(doctree: nodes.Node) -> list[nodes.Element]:
     return list(_ablog_nodes(doctree, _POST_LIST_KEYS))
 
 
+def postlist_test() -> Callable[[nodes.Node], bool]:
+    """Whether a node is one of ABlog's ``postlist`` directives (for a walk that
+    looks for more than that)."""
+    node_class = ABLOG_POST_LIST.get()
+    if isinstance(node_class, type):
+        return lambda node: isinstance(node, node_class)
+    return lambda node: (
+        isinstance(node, nodes.Element)
+        and type(node).__module__.startswith("ablog")
+        and set(node.attributes) >= _POST_LIST_KEYS
+    )
+
+
 def register_posts(app: Sphinx) -> None:
     """ABlog's ``register_posts``: file every post of the environment in the blog."""
     function = ABLOG_REGISTER_POSTS.get()
@@ -1235,6 +1250,97 @@ class SphinxFragmentState(Reach):
         finally:
             builder.add_permalinks = saved
         return "".join(translator.fragment)
+
+
+class SphinxDocutilsSettings(Reach):
+    """``sphinx.util.docutils._get_settings``, patched: Sphinx 9 builds a docutils
+    option parser (and reads docutils' configuration files) for every document it
+    reads, to get the same settings each time (4 s of a 1000-post build).  While
+    one of ablog_ext's builds reads, each kind of parser's settings are built once
+    and every document gets a copy of them (its own mutable values included).
+
+    Needs ``_parse_str_to_doctree`` to call the module global
+    ``_get_settings(*components, defaults, read_config_files)``.  Seen in Sphinx 9.0
+    (Sphinx 8 keeps one publisher, and its settings, per file type: nothing to do).
+    """
+
+    package = "sphinx"
+    target = "Sphinx's sphinx.util.docutils._get_settings"
+    fallback = "building docutils' settings once per build (Sphinx builds them per document)"
+    PARAMETERS = ("components", "defaults", "read_config_files")
+
+    def __init__(self) -> None:
+        #: Per application: (parser classes, config files read) -> (defaults, settings).
+        self.cache: weakref.WeakKeyDictionary[Sphinx, dict[Any, tuple[dict[str, Any], Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def applies(self, app: Sphinx) -> bool:
+        from sphinx import version_info
+
+        return version_info[0] >= 9
+
+    def check(self, app: Sphinx) -> str | None:
+        module = _lookup("sphinx.util.docutils")
+        function = getattr(module, "_get_settings", None)
+        params = _parameters(getattr(function, _ORIGINAL, function))
+        if params != self.PARAMETERS:
+            return f"has parameters {_shows(params)}, not {_shows(self.PARAMETERS)}"
+        if "_get_settings" not in _names_used(getattr(module, "_parse_str_to_doctree", None)):
+            return "is no longer what Sphinx reads each document with"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``builder-inited``: patch (once per process) if *app*'s check passes."""
+        if not self.on(app):
+            return
+        self.cache[app] = {}
+        app.connect("env-before-read-docs", lambda app, env, docnames: self.cache[app].clear())
+        from sphinx.util import docutils as sphinx_docutils
+
+        current = sphinx_docutils._get_settings
+        if getattr(current, _ORIGINAL, None) is not None:
+            return
+
+        def _get_settings(
+            *components: Any, defaults: Mapping[str, Any], read_config_files: bool = False
+        ) -> Any:
+            cache = self._cache_for(defaults.get("env"))
+            if cache is None:
+                return current(*components, defaults=defaults, read_config_files=read_config_files)
+            kinds = tuple(c if isinstance(c, type) else type(c) for c in components)
+            key = (kinds, read_config_files)
+            kept = cache.get(key)
+            if kept is None or kept[0] != defaults:
+                settings = current(
+                    *components, defaults=defaults, read_config_files=read_config_files
+                )
+                kept = cache[key] = (dict(defaults), settings)
+            return _fresh_settings(kept[1], defaults)
+
+        setattr(_get_settings, _ORIGINAL, current)
+        sphinx_docutils._get_settings = _get_settings
+
+    def _cache_for(self, env: Any) -> dict[Any, tuple[dict[str, Any], Any]] | None:
+        for app, cache in list(self.cache.items()):
+            if app.env is env and env is not None:
+                return cache
+        return None
+
+
+def _fresh_settings(settings: Any, defaults: Mapping[str, Any]) -> Any:
+    """A copy of *settings* for one document: what came from *defaults* shared, as
+    Sphinx shares it, every other mutable value (the dependency list) its own."""
+    import copy
+
+    fresh = settings.copy()
+    for name, value in vars(settings).items():
+        if value is None or isinstance(value, str | int | float | bool | tuple):
+            continue
+        if name in defaults and defaults[name] is value:
+            continue
+        setattr(fresh, name, copy.deepcopy(value))
+    return fresh
 
 
 class SphinxInputEncoding(Reach):
@@ -1500,6 +1606,61 @@ class MystRenderer(Reach):
         return None
 
 
+class MystDefaultDocument(Reach):
+    """``myst_parser.mdit_to_docutils.base.make_document``, patched: MyST's
+    ``setup_render`` reads ``options.get("document", make_document())``, which
+    builds a docutils document, with a whole option parser for its settings, for
+    every render, and throws it away when the options hold the document (3.4 s of
+    a 1000-post build).  While ablog_ext's renderer sets a post up, the default is
+    one document made once.
+
+    Needs the module global ``make_document``, called by ``setup_render``.  Seen
+    in MyST-Parser 4.0 to 5.2.
+    """
+
+    package = "myst-parser"
+    target = "MyST's make_document (default of setup_render)"
+    fallback = "skipping MyST's throwaway document per post (MyST builds one per post)"
+
+    def check(self, app: Sphinx) -> str | None:
+        module = _lookup("myst_parser.mdit_to_docutils.base")
+        if not callable(getattr(module, "make_document", None)):
+            return "is missing"
+        renderer = getattr(module, "DocutilsRenderer", None)
+        if "make_document" not in _names_used(getattr(renderer, "setup_render", None)):
+            return "is no longer called by DocutilsRenderer.setup_render"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``config-inited``: patch (once per process) if *app*'s check passes."""
+        if not self.on(app):
+            return
+        from myst_parser.mdit_to_docutils import base
+
+        current = base.make_document
+        if getattr(current, _ORIGINAL, None) is not None:
+            return
+        spare: list[nodes.document] = []
+
+        @functools.wraps(current)
+        def make_document(*args: Any, **kwargs: Any) -> nodes.document:
+            if not _DOCUMENT_GIVEN.get():
+                return current(*args, **kwargs)
+            if not spare:
+                spare.append(current())
+            # Never used: setup_render takes the options' document instead.
+            return spare[0]
+
+        setattr(make_document, _ORIGINAL, current)
+        base.make_document = make_document
+
+
+#: Set while ablog_ext's renderer is set up with the post's own document.
+_DOCUMENT_GIVEN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "ablog_ext_document_given", default=False
+)
+
+
 class MystParse(Reach):
     """A copy of ``MystParser.parse``, to read a post with ablog_ext's renderer and
     front matter: ``env.myst_config``, ``merge_file_level`` (the post's own MyST
@@ -1539,6 +1700,9 @@ def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> A
     app = _document_app(document)
     if not topmatter or app is None or not MYST_PARSE.on(app):
         return config
+    if not _FILE_LEVEL_KEYS & topmatter.keys():
+        # Nothing of MyST's own: merge_file_level would return an equal copy.
+        return config
     merge_file_level = _lookup("myst_parser.config.main:merge_file_level")
     create_warning = _lookup("myst_parser.warnings_:create_warning")
 
@@ -1546,6 +1710,10 @@ def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> A
         create_warning(document, msg, wtype, line=1, append_to=document)
 
     return merge_file_level(config, topmatter, myst_warning)
+
+
+#: The front matter keys MyST's ``merge_file_level`` reads.
+_FILE_LEVEL_KEYS = frozenset({"myst", "html_meta", "substitutions"})
 
 
 def myst_config(env: Any) -> Any:
@@ -1575,7 +1743,6 @@ def render_myst_post(
     front_matter: dict[str, Any] | None,
     title: str | None,
     find_cut: Callable[[str, list[Any], Any], Any],
-    map_lines: Callable[[Any], None],
     lines: list[int] | None,
     parse: Callable[[str, nodes.document], None],
 ) -> Any:
@@ -1583,31 +1750,107 @@ def render_myst_post(
     *title* (plain text), the body's headings below it.
 
     *find_cut* gets the text, markdown-it's tokens and parser, and returns where
-    the excerpt ends; *map_lines* gets the parser before it renders, to give nodes
-    the author's lines (*lines*: the source line of each line of *text*).  Returns
+    the excerpt ends; *lines* (the source line of each line of *text*, when
+    Liquid or kramdown moved lines) gives the nodes the author's lines.  Returns
     *find_cut*'s result.  Without MyST's internals, MyST's own *parse* renders the
     post and the title section is made afterwards.
     """
     if not _myst_internals_on(document):
-        return _render_with_myst_parse(
-            document, text, config, title, find_cut, map_lines, lines, parse
-        )
-    create_md_parser = _lookup("myst_parser.parsers.mdit:create_md_parser")
-    # We render the title ourselves, as plain text; MyST would parse it as Markdown.
-    config = config.copy(title_to_header=False)
-    parser = create_md_parser(config, _post_renderer())
-    parser.options["document"] = document
-    parser.options["ablog_ext_front_matter"] = front_matter
-    parser.options["ablog_ext_title"] = title
-    md_env: dict[str, Any] = {}
-    tokens = parser.parse(text, md_env)
-    cut = find_cut(text, tokens, parser)
-    map_lines(parser)
-    if lines is not None:
-        md_env = {}
+        return _render_with_myst_parse(document, text, config, title, find_cut, lines, parse)
+    env = document.settings.env
+    with _post_parser(env, config) as parser:
+        md_env: dict[str, Any] = {}
         tokens = parser.parse(text, md_env)
-    parser.renderer.render(tokens, parser.options, md_env)
+        cut = find_cut(text, tokens, parser)
+        if lines is not None:
+            # Parsed again, the author's lines on every token (nested parses too).
+            md_env = {_SOURCE_LINES: lines}
+            tokens = parser.parse(text, md_env)
+        options = {
+            **parser.options,
+            "document": document,
+            "ablog_ext_front_matter": front_matter,
+            "ablog_ext_title": title,
+        }
+        parser.renderer.render(tokens, options, md_env)
     return cut
+
+
+#: Key of the markdown-it environment holding the source line of each line read.
+_SOURCE_LINES = "ablog_ext_source_lines"
+#: Per environment: MyST configuration (its ``repr``) -> a parser for posts, and
+#: whether it is rendering now.
+_PARSERS: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, tuple[Any, list[bool]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+#: Parsers kept per environment: the site's, and a few posts' own (``myst:``).
+_MAX_PARSERS = 16
+#: Per environment: the site's MyST configuration, and its ``repr``.
+_SITE_CONFIG_KEYS: weakref.WeakKeyDictionary[BuildEnvironment, tuple[Any, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _config_key(env: BuildEnvironment, config: Any) -> str:
+    """What tells MyST configurations apart; the site's (most posts') made once,
+    as its ``repr`` is slow."""
+    site = _SITE_CONFIG_KEYS.get(env)
+    if site is not None and site[0] is config:
+        return site[1]
+    key = repr(config)
+    if config is getattr(env, "myst_config", None):
+        _SITE_CONFIG_KEYS[env] = (config, key)
+    return key
+
+
+@contextlib.contextmanager
+def _post_parser(env: BuildEnvironment, config: Any) -> Iterator[Any]:
+    """A markdown-it parser for posts read with *config*, made once per build and
+    configuration (MyST makes one per document): its state lives in the
+    options and environment of each render, and the renderer is left empty."""
+    parsers = _PARSERS.setdefault(env, {})
+    key = _config_key(env, config)
+    kept = parsers.get(key)
+    if kept is None or kept[1][0]:
+        # None yet, or this one is rendering (a post rendered inside another).
+        create_md_parser = _lookup("myst_parser.parsers.mdit:create_md_parser")
+        # We render the title ourselves, as plain text; MyST would parse it as Markdown.
+        parser = create_md_parser(config.copy(title_to_header=False), _post_renderer())
+        parser.core.ruler.push("ablog_ext_source_lines", _author_lines)
+        kept = (parser, [False])
+        if key not in parsers and len(parsers) < _MAX_PARSERS:
+            parsers[key] = kept
+    parser, busy = kept
+    renderer = parser.renderer
+    own = set(vars(renderer))
+    busy[0] = True
+    try:
+        yield parser
+    finally:
+        busy[0] = False
+        # What the render set (the document, its nodes) is not kept alive.
+        for name in set(vars(renderer)) - own:
+            delattr(renderer, name)
+
+
+def _author_lines(state: Any) -> None:
+    """A core rule: each token's lines made the author's, when the markdown-it
+    environment holds the source line of each line of the text read."""
+    lines: list[int] | None = state.env.get(_SOURCE_LINES)
+    if not lines:
+        return
+    last = len(lines)
+    pending = list(state.tokens)
+    while pending:
+        token = pending.pop()
+        if token.map:
+            start, end = token.map
+            first = lines[min(max(start, 0), last - 1)] - 1
+            final = lines[min(max(end - 1, start, 0), last - 1)]
+            token.map = [first, max(final, first + 1)]
+        pending.extend(token.children or ())
 
 
 @functools.cache
@@ -1616,6 +1859,16 @@ def _post_renderer() -> type:
 
     class PostRenderer(SphinxRenderer):
         """MyST's renderer, with the front matter title as the one top-level section."""
+
+        def setup_render(self, options: dict[str, Any], env: Any) -> None:
+            # The post's document is given: MyST's default one need not be built.
+            document = options.get("document")
+            app = _document_app(document) if document is not None else None
+            token = _DOCUMENT_GIVEN.set(app is not None and MYST_DEFAULT_DOCUMENT.on(app))
+            try:
+                super().setup_render(options, env)
+            finally:
+                _DOCUMENT_GIVEN.reset(token)
 
         def render_front_matter(self, token: Any) -> None:
             data = self.md_options.get("ablog_ext_front_matter")
@@ -1675,7 +1928,6 @@ def _render_with_myst_parse(
     config: Any,
     title: str | None,
     find_cut: Callable[[str, list[Any], Any], Any],
-    map_lines: Callable[[Any], None],
     lines: list[int] | None,
     parse: Callable[[str, nodes.document], None],
 ) -> Any:
@@ -1688,7 +1940,6 @@ def _render_with_myst_parse(
     md = MarkdownIt("commonmark")
     tokens = md.parse(text)
     cut = find_cut(text, tokens, md)
-    map_lines(md)
     source = _without_front_matter(text)
     if title:
         source = _raise_headings(source, md.parse(source))
@@ -1787,12 +2038,15 @@ SPHINX_BUILD_INFO = SphinxBuildInfo()
 SPHINX_TEMPLATES = SphinxTemplates()
 SPHINX_FRAGMENT_STATE = SphinxFragmentState()
 SPHINX_INPUT_ENCODING = SphinxInputEncoding()
+SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
 PYDATA_HEADER_NAV = PydataHeaderNav()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
+MYST_DEFAULT_DOCUMENT = MystDefaultDocument()
 
 AblogNewDocument.requires = (ABLOG_POST_TO_HTML,)
 AblogPostDoctree.requires = (ABLOG_ENV_POSTS,)
+MystDefaultDocument.requires = (MYST_RENDERER, MYST_PARSE)
 AblogListener.requires = (SPHINX_EVENT_LISTENERS,)
 
 #: Every reach, in the order they are checked.
@@ -1818,9 +2072,11 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_TEMPLATES,
     SPHINX_FRAGMENT_STATE,
     SPHINX_INPUT_ENCODING,
+    SPHINX_DOCUTILS_SETTINGS,
     PYDATA_HEADER_NAV,
     MYST_RENDERER,
     MYST_PARSE,
+    MYST_DEFAULT_DOCUMENT,
 )
 
 
@@ -1843,6 +2099,10 @@ def setup_upstream(app: Sphinx) -> None:
     app.connect("config-inited", SPHINX_RAW_CONFIG.read_conf, priority=1)
     app.connect("config-inited", ABLOG_MATCHED_POSTS.match, priority=501)
     app.connect("config-inited", lambda app, config: ABLOG_BLOG_STATE.install(app), priority=2)
+    app.connect(
+        "config-inited", lambda app, config: SPHINX_DOCUTILS_SETTINGS.install(app), priority=3
+    )
+    app.connect("config-inited", lambda app, config: MYST_DEFAULT_DOCUMENT.install(app), priority=3)
     app.connect("builder-inited", _check_stage("builder"), priority=0)
 
 
