@@ -48,9 +48,11 @@ from .frontmatter import (
     FrontMatterBlock,
     PostMeta,
     delimiters_for_myst,
+    forget_blocks,
     naive,
     normalise,
     read_front_matter,
+    shared_blocks,
 )
 from .preprocess import preprocess_post
 
@@ -93,7 +95,7 @@ class JekyllMystParser(MystParser):
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         config = env.config
-        block = read_front_matter(inputstring)
+        block = read_front_matter(inputstring, shared_blocks(config))
         data = block.data or {}
         is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
         if not is_post:
@@ -474,8 +476,14 @@ def count_words(tree: nodes.Node) -> int:
     return _survey(tree).words
 
 
+def forget_front_matter(app: Sphinx, env: Any) -> None:
+    """``env-updated``: every post is read; the front matter read for them goes."""
+    forget_blocks(app.config)
+
+
 def setup_posts(app: Sphinx) -> None:
     app.add_source_parser(JekyllMystParser, override=True)
+    app.connect("env-updated", forget_front_matter)
     app.add_transform(ApplyJekyllFrontMatter)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)

@@ -106,3 +106,23 @@ def test_docutils_settings_once_per_kind_of_parser(tmp_path, monkeypatch):
     # MyST's default document once (Sphinx and MyST made one per document each).
     assert len(made) <= 4, made
 
+
+def test_each_posts_front_matter_is_parsed_once(tmp_path, monkeypatch):
+    """The scan of the posts at ``config-inited`` (published? in the future?) and
+    the parser share what they read: each post's YAML is parsed once per build."""
+    from ablog_ext import frontmatter
+
+    parsed: list[str] = []
+    original = frontmatter._parse
+
+    def parse(yaml_text: str) -> frontmatter.FrontMatterBlock:
+        parsed.append(yaml_text)
+        return original(yaml_text)
+
+    monkeypatch.setattr(frontmatter, "_parse", parse)
+    app = build_site(tmp_path, "reading")
+    assert warnings_of(app) == []
+    assert len(parsed) == len(POSTS)
+    assert sorted(set(parsed)) == sorted(parsed)
+    # Not kept once the posts are read.
+    assert app.config not in frontmatter._SHARED
