@@ -94,10 +94,8 @@ def record_section_posts(app: Sphinx, doctree: nodes.document) -> None:
     for index, info in enumerate(ablog_posts):
         date = info.get("date")
         anchor = str(info.get("section") or "")
-        section = info.get("doctree")
-        words = (
-            count_words(section) if anchor and isinstance(section, nodes.Element) else main["words"]
-        )
+        section = doctree.ids.get(anchor) if anchor else None
+        words = count_words(section) if isinstance(section, nodes.Element) else main["words"]
         if index == 0:
             # The document's own record already holds what ablog_ext read of the first.
             record: PostRecord = {**main, "section": anchor, "words": words}

@@ -113,6 +113,12 @@ class BlogDomain(Domain):
         for key in _PER_DOCUMENT:
             self.data[key].pop(docname, None)
 
+    def forget_all(self) -> None:
+        """Drop every document's data (a ``-j`` worker's copy of what it does not read)."""
+        self._changed()
+        for key in _PER_DOCUMENT:
+            self.data[key].clear()
+
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._changed()
         wanted = set(docnames)
@@ -155,8 +161,11 @@ def detach(node: nodes.Node, document: nodes.document | None = None) -> None:
     """Unlink a stored copy from the document it was copied from.
 
     docutils' ``deepcopy`` keeps each copied element's link to the source document,
-    so pickling the copy (with the environment) pickles that whole document too.
+    so pickling the copy (with the environment) pickles that whole document too;
+    and a node taken out of a copied section would pickle that section with it.
     """
+    if not isinstance(node, nodes.document):
+        node.parent = None
     for each in node.findall():
         if each is not node or not isinstance(node, nodes.document):
             each.document = document

@@ -190,7 +190,7 @@ def _mark() -> nodes.comment:
     return nodes.comment("", "", classes=[MARK_CLASS])
 
 
-def _is_mark(node: nodes.Node) -> bool:
+def is_mark(node: nodes.Node) -> bool:
     return isinstance(node, nodes.comment) and MARK_CLASS in node.get("classes", ())
 
 
@@ -267,9 +267,12 @@ def _truncated(node: nodes.Element, path: list[nodes.Element], depth: int) -> li
 def excerpt_before_mark(doctree: nodes.document) -> list[nodes.Node] | None:
     """The body before the excerpt mark (``None`` when there is none), which is
     removed from *doctree*."""
-    mark = next(iter(doctree.findall(_is_mark)), None)
-    if mark is None:
-        return None
+    mark = next(iter(doctree.findall(is_mark)), None)
+    return None if mark is None else excerpt_before(doctree, mark)
+
+
+def excerpt_before(doctree: nodes.document, mark: nodes.Element) -> list[nodes.Node]:
+    """The body before *mark* (the excerpt mark of *doctree*), which is removed."""
     path: list[nodes.Element] = []
     node: nodes.Element | None = mark
     while node is not None and node is not doctree:
@@ -278,11 +281,6 @@ def excerpt_before_mark(doctree: nodes.document) -> list[nodes.Node] | None:
     body = _truncated(doctree, path, 0)
     mark.parent.remove(mark)
     return safe_excerpt(body, top=True)
-
-
-def remove_marks(tree: nodes.Node) -> None:
-    for mark in list(tree.findall(_is_mark)):
-        mark.parent.remove(mark)
 
 
 def safe_excerpt(body: Iterable[nodes.Node], top: bool = False) -> list[nodes.Node]:
@@ -307,7 +305,7 @@ def safe_excerpt(body: Iterable[nodes.Node], top: bool = False) -> list[nodes.No
 
 
 def _unsafe(node: nodes.Node) -> bool:
-    return _is_mark(node) or isinstance(
+    return is_mark(node) or isinstance(
         node, nodes.section | nodes.system_message | nodes.docinfo | nodes.document
     )
 
@@ -348,7 +346,12 @@ def fallback_html(post: Any, fulltext: bool, error: Exception) -> str:
             subtype="excerpt",
             location=post.docname,
         )
-    return plain_excerpt([post.doctree] if fulltext else post.excerpt)
+    if not fulltext:
+        return plain_excerpt(post.excerpt)
+    try:
+        return plain_excerpt([upstream.post_copy(post)])
+    except Exception:  # the text cannot be loaded either: its excerpt, then
+        return plain_excerpt(post.excerpt)
 
 
 def escape_ablog_templates(app: Sphinx) -> None:

@@ -377,7 +377,7 @@ class _EntryRenderer:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
         if not self.fulltext:
             return [node.deepcopy() for node in ablog_post.excerpt]
-        copy = ablog_post.doctree.deepcopy()
+        copy = upstream.post_copy(ablog_post)
         # A section post's doctree is its section; a post's, its document.
         body = [copy] if isinstance(copy, nodes.section) else list(copy.children)
         if len(body) == 1 and isinstance(body[0], nodes.section):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -450,6 +451,11 @@ _TIME_TAG = "tag:ablog-ext,2025:yaml-time"
 
 _LOADER: type | None = None
 
+#: Per build (its owner, the Sphinx configuration): YAML text -> what it reads as.
+_SHARED: weakref.WeakKeyDictionary[Any, dict[str, FrontMatterBlock]] = (
+    weakref.WeakKeyDictionary()
+)
+
 
 def load_yaml(text: str) -> Any:
     """A YAML document (a Jekyll data file), read as front matter is: dates as
@@ -462,10 +468,25 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)
 
 
-def read_front_matter(text: str) -> FrontMatterBlock:
+def shared_blocks(owner: Any) -> dict[str, FrontMatterBlock]:
+    """The front matter read so far in *owner*'s build, by YAML text: each post's is
+    parsed once, whoever reads it first (the scan of the posts at
+    ``config-inited``, or the parser).  The blocks are shared: never change them."""
+    return _SHARED.setdefault(owner, {})
+
+
+def forget_blocks(owner: Any) -> None:
+    """*owner*'s build has read its posts: the blocks are not kept any longer."""
+    _SHARED.pop(owner, None)
+
+
+def read_front_matter(
+    text: str, shared: dict[str, FrontMatterBlock] | None = None
+) -> FrontMatterBlock:
     """Read a post's front matter the way Jekyll finds it (``---`` on line 1, up to
     ``---`` or ``...``, each maybe followed by blanks), keeping the line of each
-    key.  Never raises."""
+    key.  Never raises.  With *shared* (:func:`shared_blocks`), YAML read before
+    is not parsed again."""
     if not text.startswith("---"):
         return FrontMatterBlock()
     lines = text.splitlines()
@@ -479,14 +500,14 @@ def read_front_matter(text: str) -> FrontMatterBlock:
     else:
         # Recover what a forgotten closing '---' left: the lines up to the first blank one.
         end = next((index for index, line in enumerate(block) if not line.strip()), len(block))
-        recovered = _load("".join(block[:end])) if end else FrontMatterBlock(error="empty")
+        recovered = _load("".join(block[:end]), shared) if end else FrontMatterBlock(error="empty")
         error = "the front matter starts with '---' on line 1 but never closes"
         if recovered.error is None:
             return dataclasses.replace(
                 recovered, error=f"{error}; read it up to line {end + 1}", body_start=end + 1
             )
         return FrontMatterBlock(error=error, body_start=1)
-    loaded = _load("".join(block))
+    loaded = _load("".join(block), shared)
     return dataclasses.replace(loaded, body_start=len(block) + 2)
 
 
@@ -504,7 +525,16 @@ def delimiters_for_myst(text: str, block: FrontMatterBlock) -> str:
     return "\n".join(lines)
 
 
-def _load(yaml_text: str) -> FrontMatterBlock:
+def _load(yaml_text: str, shared: dict[str, FrontMatterBlock] | None = None) -> FrontMatterBlock:
+    if shared is None:
+        return _parse(yaml_text)
+    block = shared.get(yaml_text)
+    if block is None:
+        block = shared[yaml_text] = _parse(yaml_text)
+    return block
+
+
+def _parse(yaml_text: str) -> FrontMatterBlock:
     import yaml
 
     global _LOADER

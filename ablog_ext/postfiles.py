@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from glob import glob
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -33,7 +34,7 @@ from sphinx.util.matching import Matcher
 
 from . import upstream
 from .blogdata import future_cutoff, is_future, post_zone
-from .frontmatter import FILENAME_DATE, normalise, read_front_matter
+from .frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
 from .posts import is_draft, pattern_folder
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ _PUBLISHED_FALSE = re.compile(
 _DATE_KEY = re.compile(r"^date[ \t]*:.*$", re.M)
 _BLOGPOST_TRUE = re.compile(r"^blogpost\s*:\s*(true|yes|on|'true'|\"true\")\s*(#.*)?$", re.I | re.M)
 _OPENING = re.compile(rb"^---[ \t]*\r?$", re.M)
+#: The closing delimiter of a front matter block (after its opening line).
+_CLOSED = re.compile(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|$)")
 #: Suffixes of files that hold a post's text in some Jekyll blog (Jekyll publishes
 #: any file of ``_posts`` with a dated name).
 TEXT_SUFFIXES = frozenset(
@@ -159,9 +162,15 @@ def _front_matter_text(head: bytes) -> str | None:
 def _classify(path: Path, rel: str, config: Config, scan: _Scan) -> None:
     head = _head(path)
     front = _front_matter_text(head)
+    data: dict[str, Any] | None = None
+    if front is not None and _CLOSED.search(head):
+        # The whole block: parsed once, here, for the parser too (shared per build).
+        text = head.decode("utf-8", errors="replace")
+        data = read_front_matter(text, shared_blocks(config)).data
     if front is not None and _PUBLISHED_FALSE.search(front):
-        block = read_front_matter(head.decode("utf-8", errors="replace"))
-        if block.data and normalise(block.data, path.name).published is False:
+        if data is None:
+            data = read_front_matter(head.decode("utf-8", errors="replace")).data
+        if data and normalise(data, path.name).published is False:
             scan.unpublished.append(rel)
             return
     if config.ablog_ext_future:
@@ -172,12 +181,12 @@ def _classify(path: Path, rel: str, config: Config, scan: _Scan) -> None:
     )
     if not is_post or is_draft(config, docname, rel):
         return
-    date_line = _DATE_KEY.search(front or "")
-    data = {}
-    if date_line:
-        block = read_front_matter(f"---\n{date_line[0]}\n---\n")
-        data = block.data or {}
-    date = normalise(data, rel, zone=post_zone(config)).date
+    if data is None:
+        # No readable block: its date line alone.
+        date_line = _DATE_KEY.search(front or "")
+        data = read_front_matter(f"---\n{date_line[0]}\n---\n").data if date_line else None
+    dated = {"date": data["date"]} if data and "date" in data else {}
+    date = normalise(dated, rel, zone=post_zone(config)).date
     if is_future(date, config):
         scan.future.append(rel)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,10 +37,10 @@ from .blogdata import post_zone
 from .domain import PostRecord, blog_domain, detach
 from .excerpts import (
     Cut,
-    excerpt_before_mark,
+    excerpt_before,
     find_separator,
+    is_mark,
     mark_cut,
-    remove_marks,
     safe_excerpt,
 )
 from .frontmatter import (
@@ -49,11 +48,13 @@ from .frontmatter import (
     FrontMatterBlock,
     PostMeta,
     delimiters_for_myst,
+    forget_blocks,
     naive,
     normalise,
     read_front_matter,
+    shared_blocks,
 )
-from .preprocess import preprocess_post, source_line_map, use_source_lines
+from .preprocess import preprocess_post
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class JekyllMystParser(MystParser):
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         config = env.config
-        block = read_front_matter(inputstring)
+        block = read_front_matter(inputstring, shared_blocks(config))
         data = block.data or {}
         is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
         if not is_post:
@@ -116,7 +117,7 @@ class JekyllMystParser(MystParser):
         myst_config: MdParserConfig = upstream.myst_file_config(
             document, upstream.myst_config(env), block.data
         )
-        inputstring, myst_config = preprocess_post(
+        inputstring, myst_config, lines = preprocess_post(
             document, inputstring, block, meta, myst_config
         )
         title = meta.title
@@ -133,7 +134,6 @@ class JekyllMystParser(MystParser):
             return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
 
         # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
-        lines = source_line_map(document)
         cut = upstream.render_myst_post(
             document,
             inputstring,
@@ -141,7 +141,6 @@ class JekyllMystParser(MystParser):
             front_matter=block.data,
             title=title,
             find_cut=find_cut,
-            map_lines=lambda md: use_source_lines(md, document),
             lines=lines,
             parse=lambda text, doc: super(JekyllMystParser, self).parse(text, doc),
         )
@@ -384,11 +383,13 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    if upstream.postlist_nodes(doctree):
+    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
+    # One walk over a post finds what the steps below need.
+    survey = _survey(doctree) if ablog_posts else None
+    if survey.postlist if survey else upstream.postlist_nodes(doctree):
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
-    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
-    if not ablog_posts:
+    if not ablog_posts or survey is None:
         return
     info = ablog_posts[0]
     redirects: list[tuple[str, int]] = []
@@ -402,7 +403,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         excerpt = (
             [nodes.paragraph(meta.excerpt, meta.excerpt)]
             if meta.excerpt
-            else excerpt_before_mark(doctree)
+            else (excerpt_before(doctree, survey.mark) if survey.mark is not None else None)
         )
         if excerpt is not None:
             info["excerpt"] = excerpt
@@ -421,7 +422,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "categories": [str(name) for name in info.get("category") or []],
         "tags": [str(name) for name in info.get("tags") or [] if str(name).strip()],
         "authors": [str(name) for name in info.get("author") or []],
-        "words": count_words(doctree),
+        "words": survey.words,
         "redirects": redirects,
         "lines": lines,
     }
@@ -430,35 +431,61 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
         # must render inside the paragraph ABlog puts it in.
         post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
-        if isinstance(post.get("doctree"), nodes.Node):
-            remove_marks(post["doctree"])
         # ABlog's copies would otherwise drag the whole source doctree into the pickle.
         for node in post["excerpt"]:
             detach(node)
-        if isinstance(post.get("doctree"), nodes.document):
-            detach(post["doctree"], post["doctree"])
+        # ABlog's copy of the whole post: a stand-in that loads it when needed.
+        upstream.ABLOG_POST_DOCTREE.lighten(app, docname, post)
 
 
-def count_words(doctree: nodes.document) -> int:
-    """Words a reader reads: body text, without the title, docinfo and messages."""
-    skip = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
-    words = 0
-    for text in doctree.findall(nodes.Text):
-        parent = text.parent
-        if any(isinstance(ancestor, skip) for ancestor in _ancestors(parent)):
+#: What a reader does not read as the post's words.
+_NOT_READ = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
+
+
+@dataclasses.dataclass
+class _Survey:
+    """What one walk over a post found."""
+
+    #: Whether it holds one of ABlog's ``postlist`` directives.
+    postlist: bool = False
+    #: The end of its excerpt (:mod:`.excerpts`), if marked.
+    mark: nodes.Element | None = None
+    #: Words a reader reads: body text, without the title, docinfo and messages.
+    words: int = 0
+
+
+def _survey(tree: nodes.Node) -> _Survey:
+    found = _Survey()
+    is_postlist = upstream.postlist_test()
+    # Document order; a node's flag says whether its text counts as words.
+    pending: list[tuple[nodes.Node, bool]] = [(tree, True)]
+    while pending:
+        node, counted = pending.pop()
+        if isinstance(node, nodes.Text):
+            found.words += len(node.split()) if counted else 0
             continue
-        words += len(text.split())
-    return words
+        if found.mark is None and is_mark(node):
+            found.mark = node
+        elif not found.postlist and is_postlist(node):
+            found.postlist = True
+        counted = counted and not isinstance(node, _NOT_READ)
+        pending.extend((child, counted) for child in reversed(node.children))
+    return found
 
 
-def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
-    while node is not None:
-        yield node
-        node = node.parent
+def count_words(tree: nodes.Node) -> int:
+    """Words a reader reads: body text, without the title, docinfo and messages."""
+    return _survey(tree).words
+
+
+def forget_front_matter(app: Sphinx, env: Any) -> None:
+    """``env-updated``: every post is read; the front matter read for them goes."""
+    forget_blocks(app.config)
 
 
 def setup_posts(app: Sphinx) -> None:
     app.add_source_parser(JekyllMystParser, override=True)
+    app.connect("env-updated", forget_front_matter)
     app.add_transform(ApplyJekyllFrontMatter)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)

@@ -25,15 +25,18 @@ ABlog                  :data:`ABLOG_POST_TO_HTML` (patched), :data:`ABLOG_NEW_DO
                        :data:`ABLOG_ARCHIVE_PAGES`, :data:`ABLOG_ATOM_FEEDS` and
                        :data:`ABLOG_PAGE_CONTEXT` (listeners found by name),
                        :data:`ABLOG_ENV_POSTS` (``env.ablog_posts``),
+                       :data:`ABLOG_POST_DOCTREE` (``postinfo["doctree"]``, replaced),
                        :data:`ABLOG_MATCHED_POSTS` (``config.matched_blog_posts``), and the
                        undocumented names :data:`ABLOG_SLUGIFY`, :data:`ABLOG_POST_NODE`,
                        :data:`ABLOG_POST_LIST`, :data:`ABLOG_REGISTER_POSTS`
 Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_READ`,
                        :data:`SPHINX_RAW_CONFIG`, :data:`SPHINX_SOURCE_SUFFIXES`,
                        :data:`SPHINX_BUILD_INFO`, :data:`SPHINX_TEMPLATES`,
-                       :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`
+                       :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`,
+                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched)
 MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
-                       :data:`MYST_PARSE` (a copy of ``MystParser.parse``)
+                       :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
+                       :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
 pydata-sphinx-theme    :data:`PYDATA_HEADER_NAV` (how its header links read titles)
 =====================  ==================================================================
 
@@ -155,6 +158,9 @@ def _code_names(code: types.CodeType | None) -> set[str]:
                 found.add(const)
             elif isinstance(const, types.CodeType):
                 pending.append(const)
+            elif isinstance(const, tuple | frozenset):
+                # A dict display's constant keys: ``{"key": value, ...}``.
+                found.update(item for item in const if isinstance(item, str))
     return found
 
 
@@ -766,6 +772,155 @@ class AblogEnvPosts(Reach):
         setattr(env, self.attribute, posts)
 
 
+class AblogPostDoctree(Reach):
+    """``postinfo["doctree"]``: ABlog's ``process_posts`` keeps a deep copy of each
+    post (its whole document, or its section) in ``env.ablog_posts``, which
+    ``Post.__init__`` makes ``Post.doctree`` and ``Post.to_html(fulltext=True)``
+    renders a deep copy of.  Those copies are half of the environment, and the
+    copied document's settings link the whole environment that read it (in a
+    ``-j`` build, a worker's, kept alive in the parent).  ablog_ext puts
+    :class:`PostDoctree` in its place: a few names that load the post from the
+    document's own pickled doctree (``env.get_doctree``) when it is copied.
+
+    Needs ``process_posts`` to store the copy under ``"doctree"`` and
+    ``Post.__init__`` to read it.  ``Post.to_html`` copies it with ``deepcopy``;
+    anything else asked of the stand-in is asked of a fresh copy.  Seen in
+    ABlog 0.11.13.
+    """
+
+    target = "ABlog's postinfo['doctree'] (a copy of each post)"
+    fallback = (
+        "replacing ABlog's copy of each post with a stand-in (the copies are kept, "
+        "without their link to the environment)"
+    )
+    key = "doctree"
+
+    def check(self, app: Sphinx) -> str | None:
+        if self.key not in _names_used(_lookup("ablog.post:process_posts")):
+            return "is no longer where ablog.post.process_posts keeps a post's copy"
+        post_class = _lookup("ablog.blog:Post")
+        if self.key not in _names_used(getattr(post_class, "__init__", None)):
+            return "is no longer read by ablog.blog.Post"
+        return None
+
+    def lighten(self, app: Sphinx, docname: str, info: dict[str, Any]) -> None:
+        """``doctree-read``: *info*'s copy replaced by a stand-in (or, when this
+        reach is off, every copied document in *info* unlinked from the environment)."""
+        if not self.on(app):
+            for value in info.values():
+                if isinstance(value, nodes.Node):
+                    _unlinked(value)
+            return
+        copy = info.get(self.key)
+        section = str(info.get("section") or "")
+        if isinstance(copy, nodes.document):
+            info[self.key] = PostDoctree(app.env, docname, "")
+        elif isinstance(copy, nodes.section) and section:
+            info[self.key] = PostDoctree(app.env, docname, section)
+        elif isinstance(copy, nodes.Node):
+            # A section at the top of its document: ABlog keeps only its title.
+            _unlinked(copy)
+
+    def bind(self, env: BuildEnvironment, docnames: Iterable[str] | None = None) -> None:
+        """Point the stand-ins of *env* (of *docnames*, or all) at it, after they
+        were unpickled: a saved environment, or a ``-j`` worker's posts."""
+        posts = ABLOG_ENV_POSTS.posts(env)
+        for docname in posts if docnames is None else docnames:
+            for info in posts.get(docname, []):
+                stand_in = info.get(self.key)
+                if isinstance(stand_in, PostDoctree):
+                    stand_in.bind(env)
+
+
+class PostDoctree:
+    """Stands in for ABlog's copy of one post: its document's name and the post's
+    section (empty for a whole document).  :meth:`deepcopy` loads it from the
+    doctree Sphinx pickled, so the environment holds no second copy of each post,
+    and nothing that links the environment that read it.
+    """
+
+    def __init__(self, env: BuildEnvironment, docname: str, section: str) -> None:
+        self.docname = docname
+        self.section = section
+        self._env: weakref.ref[BuildEnvironment] | None = weakref.ref(env)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"docname": self.docname, "section": self.section}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._env = None
+
+    def __repr__(self) -> str:
+        where = f"#{self.section}" if self.section else ""
+        return f"<PostDoctree {self.docname}{where}>"
+
+    def bind(self, env: BuildEnvironment) -> None:
+        self._env = weakref.ref(env)
+
+    def _environment(self) -> BuildEnvironment:
+        env = self._env() if self._env is not None else None
+        if env is None:
+            # Never bound in this process: the application whose posts hold this one.
+            for app in list(_APPS):
+                infos = ABLOG_ENV_POSTS.posts(getattr(app, "env", None)).get(self.docname, [])
+                if any(info.get(ABLOG_POST_DOCTREE.key) is self for info in infos):
+                    env = app.env
+                    self.bind(env)
+                    break
+        if env is None:
+            raise LookupError(f"no build environment holds the post {self.docname!r}")
+        return env
+
+    def deepcopy(self) -> nodes.Element:
+        """A copy of the post as ABlog would have kept it: the document, or the
+        post's section."""
+        doctree = self._environment().get_doctree(self.docname)
+        if not self.section:
+            return doctree
+        section = doctree.ids.get(self.section)
+        if section is None:
+            raise LookupError(f"{self.docname!r} has no section {self.section!r} any more")
+        copy: nodes.Element = section.deepcopy()
+        return copy
+
+    def astext(self) -> str:
+        return str(self.deepcopy().astext())
+
+    def __getattr__(self, name: str) -> Any:
+        # Anything else another extension asks of ABlog's copy: from a fresh copy (slow).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.deepcopy(), name)
+
+
+def post_copy(post: Any) -> nodes.Element:
+    """A copy of an ABlog post's whole text: its document, or its section."""
+    app = _post_app(post)
+    kept = getattr(post, ABLOG_POST_DOCTREE.key, None)
+    if app is not None and ABLOG_POST_DOCTREE.on(app) and isinstance(kept, PostDoctree):
+        return kept.deepcopy()
+    if not isinstance(getattr(app, "env", None), BuildEnvironment):
+        raise LookupError(f"no build environment holds the post {post.docname!r}")
+    # Without ABlog's copy (renamed, or none): from the document Sphinx pickled.
+    return PostDoctree(app.env, post.docname, str(post.section or "")).deepcopy()
+
+
+def _unlinked(node: nodes.Node) -> None:
+    """A stored copy unlinked from its source document and the environment, as
+    Sphinx's ``write_doctree`` unlinks a doctree before pickling it."""
+    if isinstance(node, nodes.document):
+        node.settings = node.settings.copy()
+        node.settings.env = None
+        node.settings.warning_stream = None
+        node.settings.record_dependencies = None
+        node.reporter = None
+        node.transformer = None
+    for each in node.findall():
+        if each is not node or not isinstance(node, nodes.document):
+            each.document = node if isinstance(node, nodes.document) else None
+
+
 class AblogMatchedPosts(Reach):
     """``config.matched_blog_posts``: the documents ABlog found with
     ``blog_post_pattern`` (at ``config-inited``), which are posts.
@@ -860,6 +1015,19 @@ def postlist_nodes(doctree: nodes.Node) -> list[nodes.Element]:
     if isinstance(node_class, type):
         return list(doctree.findall(node_class))
     return list(_ablog_nodes(doctree, _POST_LIST_KEYS))
+
+
+def postlist_test() -> Callable[[nodes.Node], bool]:
+    """Whether a node is one of ABlog's ``postlist`` directives (for a walk that
+    looks for more than that)."""
+    node_class = ABLOG_POST_LIST.get()
+    if isinstance(node_class, type):
+        return lambda node: isinstance(node, node_class)
+    return lambda node: (
+        isinstance(node, nodes.Element)
+        and type(node).__module__.startswith("ablog")
+        and set(node.attributes) >= _POST_LIST_KEYS
+    )
 
 
 def register_posts(app: Sphinx) -> None:
@@ -1127,6 +1295,97 @@ class SphinxFragmentState(Reach):
         return "".join(translator.fragment)
 
 
+class SphinxDocutilsSettings(Reach):
+    """``sphinx.util.docutils._get_settings``, patched: Sphinx 9 builds a docutils
+    option parser (and reads docutils' configuration files) for every document it
+    reads, to get the same settings each time (4 s of a 1000-post build).  While
+    one of ablog_ext's builds reads, each kind of parser's settings are built once
+    and every document gets a copy of them (its own mutable values included).
+
+    Needs ``_parse_str_to_doctree`` to call the module global
+    ``_get_settings(*components, defaults, read_config_files)``.  Seen in Sphinx 9.0
+    (Sphinx 8 keeps one publisher, and its settings, per file type: nothing to do).
+    """
+
+    package = "sphinx"
+    target = "Sphinx's sphinx.util.docutils._get_settings"
+    fallback = "building docutils' settings once per build (Sphinx builds them per document)"
+    PARAMETERS = ("components", "defaults", "read_config_files")
+
+    def __init__(self) -> None:
+        #: Per application: (parser classes, config files read) -> (defaults, settings).
+        self.cache: weakref.WeakKeyDictionary[Sphinx, dict[Any, tuple[dict[str, Any], Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def applies(self, app: Sphinx) -> bool:
+        from sphinx import version_info
+
+        return version_info[0] >= 9
+
+    def check(self, app: Sphinx) -> str | None:
+        module = _lookup("sphinx.util.docutils")
+        function = getattr(module, "_get_settings", None)
+        params = _parameters(getattr(function, _ORIGINAL, function))
+        if params != self.PARAMETERS:
+            return f"has parameters {_shows(params)}, not {_shows(self.PARAMETERS)}"
+        if "_get_settings" not in _names_used(getattr(module, "_parse_str_to_doctree", None)):
+            return "is no longer what Sphinx reads each document with"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``builder-inited``: patch (once per process) if *app*'s check passes."""
+        if not self.on(app):
+            return
+        self.cache[app] = {}
+        app.connect("env-before-read-docs", lambda app, env, docnames: self.cache[app].clear())
+        from sphinx.util import docutils as sphinx_docutils
+
+        current = sphinx_docutils._get_settings
+        if getattr(current, _ORIGINAL, None) is not None:
+            return
+
+        def _get_settings(
+            *components: Any, defaults: Mapping[str, Any], read_config_files: bool = False
+        ) -> Any:
+            cache = self._cache_for(defaults.get("env"))
+            if cache is None:
+                return current(*components, defaults=defaults, read_config_files=read_config_files)
+            kinds = tuple(c if isinstance(c, type) else type(c) for c in components)
+            key = (kinds, read_config_files)
+            kept = cache.get(key)
+            if kept is None or kept[0] != defaults:
+                settings = current(
+                    *components, defaults=defaults, read_config_files=read_config_files
+                )
+                kept = cache[key] = (dict(defaults), settings)
+            return _fresh_settings(kept[1], defaults)
+
+        setattr(_get_settings, _ORIGINAL, current)
+        sphinx_docutils._get_settings = _get_settings
+
+    def _cache_for(self, env: Any) -> dict[Any, tuple[dict[str, Any], Any]] | None:
+        for app, cache in list(self.cache.items()):
+            if app.env is env and env is not None:
+                return cache
+        return None
+
+
+def _fresh_settings(settings: Any, defaults: Mapping[str, Any]) -> Any:
+    """A copy of *settings* for one document: what came from *defaults* shared, as
+    Sphinx shares it, every other mutable value (the dependency list) its own."""
+    import copy
+
+    fresh = settings.copy()
+    for name, value in vars(settings).items():
+        if value is None or isinstance(value, str | int | float | bool | tuple):
+            continue
+        if name in defaults and defaults[name] is value:
+            continue
+        setattr(fresh, name, copy.deepcopy(value))
+    return fresh
+
+
 class SphinxInputEncoding(Reach):
     """``env.settings["input_encoding"]``: the encoding Sphinx reads sources with.
     Posts are Jekyll's, always UTF-8; one with bytes that are not UTF-8 would stop
@@ -1390,6 +1649,61 @@ class MystRenderer(Reach):
         return None
 
 
+class MystDefaultDocument(Reach):
+    """``myst_parser.mdit_to_docutils.base.make_document``, patched: MyST's
+    ``setup_render`` reads ``options.get("document", make_document())``, which
+    builds a docutils document, with a whole option parser for its settings, for
+    every render, and throws it away when the options hold the document (3.4 s of
+    a 1000-post build).  While ablog_ext's renderer sets a post up, the default is
+    one document made once.
+
+    Needs the module global ``make_document``, called by ``setup_render``.  Seen
+    in MyST-Parser 4.0 to 5.2.
+    """
+
+    package = "myst-parser"
+    target = "MyST's make_document (default of setup_render)"
+    fallback = "skipping MyST's throwaway document per post (MyST builds one per post)"
+
+    def check(self, app: Sphinx) -> str | None:
+        module = _lookup("myst_parser.mdit_to_docutils.base")
+        if not callable(getattr(module, "make_document", None)):
+            return "is missing"
+        renderer = getattr(module, "DocutilsRenderer", None)
+        if "make_document" not in _names_used(getattr(renderer, "setup_render", None)):
+            return "is no longer called by DocutilsRenderer.setup_render"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``config-inited``: patch (once per process) if *app*'s check passes."""
+        if not self.on(app):
+            return
+        from myst_parser.mdit_to_docutils import base
+
+        current = base.make_document
+        if getattr(current, _ORIGINAL, None) is not None:
+            return
+        spare: list[nodes.document] = []
+
+        @functools.wraps(current)
+        def make_document(*args: Any, **kwargs: Any) -> nodes.document:
+            if not _DOCUMENT_GIVEN.get():
+                return current(*args, **kwargs)
+            if not spare:
+                spare.append(current())
+            # Never used: setup_render takes the options' document instead.
+            return spare[0]
+
+        setattr(make_document, _ORIGINAL, current)
+        base.make_document = make_document
+
+
+#: Set while ablog_ext's renderer is set up with the post's own document.
+_DOCUMENT_GIVEN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "ablog_ext_document_given", default=False
+)
+
+
 class MystParse(Reach):
     """A copy of ``MystParser.parse``, to read a post with ablog_ext's renderer and
     front matter: ``env.myst_config``, ``merge_file_level`` (the post's own MyST
@@ -1429,6 +1743,9 @@ def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> A
     app = _document_app(document)
     if not topmatter or app is None or not MYST_PARSE.on(app):
         return config
+    if not _FILE_LEVEL_KEYS & topmatter.keys():
+        # Nothing of MyST's own: merge_file_level would return an equal copy.
+        return config
     merge_file_level = _lookup("myst_parser.config.main:merge_file_level")
     create_warning = _lookup("myst_parser.warnings_:create_warning")
 
@@ -1436,6 +1753,10 @@ def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> A
         create_warning(document, msg, wtype, line=1, append_to=document)
 
     return merge_file_level(config, topmatter, myst_warning)
+
+
+#: The front matter keys MyST's ``merge_file_level`` reads.
+_FILE_LEVEL_KEYS = frozenset({"myst", "html_meta", "substitutions"})
 
 
 def myst_config(env: Any) -> Any:
@@ -1465,7 +1786,6 @@ def render_myst_post(
     front_matter: dict[str, Any] | None,
     title: str | None,
     find_cut: Callable[[str, list[Any], Any], Any],
-    map_lines: Callable[[Any], None],
     lines: list[int] | None,
     parse: Callable[[str, nodes.document], None],
 ) -> Any:
@@ -1473,31 +1793,107 @@ def render_myst_post(
     *title* (plain text), the body's headings below it.
 
     *find_cut* gets the text, markdown-it's tokens and parser, and returns where
-    the excerpt ends; *map_lines* gets the parser before it renders, to give nodes
-    the author's lines (*lines*: the source line of each line of *text*).  Returns
+    the excerpt ends; *lines* (the source line of each line of *text*, when
+    Liquid or kramdown moved lines) gives the nodes the author's lines.  Returns
     *find_cut*'s result.  Without MyST's internals, MyST's own *parse* renders the
     post and the title section is made afterwards.
     """
     if not _myst_internals_on(document):
-        return _render_with_myst_parse(
-            document, text, config, title, find_cut, map_lines, lines, parse
-        )
-    create_md_parser = _lookup("myst_parser.parsers.mdit:create_md_parser")
-    # We render the title ourselves, as plain text; MyST would parse it as Markdown.
-    config = config.copy(title_to_header=False)
-    parser = create_md_parser(config, _post_renderer())
-    parser.options["document"] = document
-    parser.options["ablog_ext_front_matter"] = front_matter
-    parser.options["ablog_ext_title"] = title
-    md_env: dict[str, Any] = {}
-    tokens = parser.parse(text, md_env)
-    cut = find_cut(text, tokens, parser)
-    map_lines(parser)
-    if lines is not None:
-        md_env = {}
+        return _render_with_myst_parse(document, text, config, title, find_cut, lines, parse)
+    env = document.settings.env
+    with _post_parser(env, config) as parser:
+        md_env: dict[str, Any] = {}
         tokens = parser.parse(text, md_env)
-    parser.renderer.render(tokens, parser.options, md_env)
+        cut = find_cut(text, tokens, parser)
+        if lines is not None:
+            # Parsed again, the author's lines on every token (nested parses too).
+            md_env = {_SOURCE_LINES: lines}
+            tokens = parser.parse(text, md_env)
+        options = {
+            **parser.options,
+            "document": document,
+            "ablog_ext_front_matter": front_matter,
+            "ablog_ext_title": title,
+        }
+        parser.renderer.render(tokens, options, md_env)
     return cut
+
+
+#: Key of the markdown-it environment holding the source line of each line read.
+_SOURCE_LINES = "ablog_ext_source_lines"
+#: Per environment: MyST configuration (its ``repr``) -> a parser for posts, and
+#: whether it is rendering now.
+_PARSERS: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, tuple[Any, list[bool]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+#: Parsers kept per environment: the site's, and a few posts' own (``myst:``).
+_MAX_PARSERS = 16
+#: Per environment: the site's MyST configuration, and its ``repr``.
+_SITE_CONFIG_KEYS: weakref.WeakKeyDictionary[BuildEnvironment, tuple[Any, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _config_key(env: BuildEnvironment, config: Any) -> str:
+    """What tells MyST configurations apart; the site's (most posts') made once,
+    as its ``repr`` is slow."""
+    site = _SITE_CONFIG_KEYS.get(env)
+    if site is not None and site[0] is config:
+        return site[1]
+    key = repr(config)
+    if config is getattr(env, "myst_config", None):
+        _SITE_CONFIG_KEYS[env] = (config, key)
+    return key
+
+
+@contextlib.contextmanager
+def _post_parser(env: BuildEnvironment, config: Any) -> Iterator[Any]:
+    """A markdown-it parser for posts read with *config*, made once per build and
+    configuration (MyST makes one per document): its state lives in the
+    options and environment of each render, and the renderer is left empty."""
+    parsers = _PARSERS.setdefault(env, {})
+    key = _config_key(env, config)
+    kept = parsers.get(key)
+    if kept is None or kept[1][0]:
+        # None yet, or this one is rendering (a post rendered inside another).
+        create_md_parser = _lookup("myst_parser.parsers.mdit:create_md_parser")
+        # We render the title ourselves, as plain text; MyST would parse it as Markdown.
+        parser = create_md_parser(config.copy(title_to_header=False), _post_renderer())
+        parser.core.ruler.push("ablog_ext_source_lines", _author_lines)
+        kept = (parser, [False])
+        if key not in parsers and len(parsers) < _MAX_PARSERS:
+            parsers[key] = kept
+    parser, busy = kept
+    renderer = parser.renderer
+    own = set(vars(renderer))
+    busy[0] = True
+    try:
+        yield parser
+    finally:
+        busy[0] = False
+        # What the render set (the document, its nodes) is not kept alive.
+        for name in set(vars(renderer)) - own:
+            delattr(renderer, name)
+
+
+def _author_lines(state: Any) -> None:
+    """A core rule: each token's lines made the author's, when the markdown-it
+    environment holds the source line of each line of the text read."""
+    lines: list[int] | None = state.env.get(_SOURCE_LINES)
+    if not lines:
+        return
+    last = len(lines)
+    pending = list(state.tokens)
+    while pending:
+        token = pending.pop()
+        if token.map:
+            start, end = token.map
+            first = lines[min(max(start, 0), last - 1)] - 1
+            final = lines[min(max(end - 1, start, 0), last - 1)]
+            token.map = [first, max(final, first + 1)]
+        pending.extend(token.children or ())
 
 
 @functools.cache
@@ -1506,6 +1902,16 @@ def _post_renderer() -> type:
 
     class PostRenderer(SphinxRenderer):
         """MyST's renderer, with the front matter title as the one top-level section."""
+
+        def setup_render(self, options: dict[str, Any], env: Any) -> None:
+            # The post's document is given: MyST's default one need not be built.
+            document = options.get("document")
+            app = _document_app(document) if document is not None else None
+            token = _DOCUMENT_GIVEN.set(app is not None and MYST_DEFAULT_DOCUMENT.on(app))
+            try:
+                super().setup_render(options, env)
+            finally:
+                _DOCUMENT_GIVEN.reset(token)
 
         def render_front_matter(self, token: Any) -> None:
             data = self.md_options.get("ablog_ext_front_matter")
@@ -1565,7 +1971,6 @@ def _render_with_myst_parse(
     config: Any,
     title: str | None,
     find_cut: Callable[[str, list[Any], Any], Any],
-    map_lines: Callable[[Any], None],
     lines: list[int] | None,
     parse: Callable[[str, nodes.document], None],
 ) -> Any:
@@ -1578,7 +1983,6 @@ def _render_with_myst_parse(
     md = MarkdownIt("commonmark")
     tokens = md.parse(text)
     cut = find_cut(text, tokens, md)
-    map_lines(md)
     source = _without_front_matter(text)
     if title:
         source = _raise_headings(source, md.parse(source))
@@ -1649,6 +2053,7 @@ ABLOG_ARCHIVE_PAGES = AblogArchivePages()
 ABLOG_ATOM_FEEDS = AblogAtomFeeds()
 ABLOG_PAGE_CONTEXT = AblogPageContext()
 ABLOG_ENV_POSTS = AblogEnvPosts()
+ABLOG_POST_DOCTREE = AblogPostDoctree()
 ABLOG_MATCHED_POSTS = AblogMatchedPosts()
 ABLOG_SLUGIFY = AblogName(
     "ablog.blog:slugify",
@@ -1677,11 +2082,15 @@ SPHINX_BUILD_INFO = SphinxBuildInfo()
 SPHINX_TEMPLATES = SphinxTemplates()
 SPHINX_FRAGMENT_STATE = SphinxFragmentState()
 SPHINX_INPUT_ENCODING = SphinxInputEncoding()
+SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
 PYDATA_HEADER_NAV = PydataHeaderNav()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
+MYST_DEFAULT_DOCUMENT = MystDefaultDocument()
 
 AblogNewDocument.requires = (ABLOG_POST_TO_HTML,)
+AblogPostDoctree.requires = (ABLOG_ENV_POSTS,)
+MystDefaultDocument.requires = (MYST_RENDERER, MYST_PARSE)
 AblogListener.requires = (SPHINX_EVENT_LISTENERS,)
 
 #: Every reach, in the order they are checked.
@@ -1695,6 +2104,7 @@ REACHES: tuple[Reach, ...] = (
     ABLOG_ATOM_FEEDS,
     ABLOG_PAGE_CONTEXT,
     ABLOG_ENV_POSTS,
+    ABLOG_POST_DOCTREE,
     ABLOG_MATCHED_POSTS,
     ABLOG_SLUGIFY,
     ABLOG_POST_NODE,
@@ -1707,9 +2117,11 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_TEMPLATES,
     SPHINX_FRAGMENT_STATE,
     SPHINX_INPUT_ENCODING,
+    SPHINX_DOCUTILS_SETTINGS,
     PYDATA_HEADER_NAV,
     MYST_RENDERER,
     MYST_PARSE,
+    MYST_DEFAULT_DOCUMENT,
 )
 
 
@@ -1732,6 +2144,10 @@ def setup_upstream(app: Sphinx) -> None:
     app.connect("config-inited", SPHINX_RAW_CONFIG.read_conf, priority=1)
     app.connect("config-inited", ABLOG_MATCHED_POSTS.match, priority=501)
     app.connect("config-inited", lambda app, config: ABLOG_BLOG_STATE.install(app), priority=2)
+    app.connect(
+        "config-inited", lambda app, config: SPHINX_DOCUTILS_SETTINGS.install(app), priority=3
+    )
+    app.connect("config-inited", lambda app, config: MYST_DEFAULT_DOCUMENT.install(app), priority=3)
     app.connect("builder-inited", _check_stage("builder"), priority=0)
 
 

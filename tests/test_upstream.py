@@ -31,6 +31,7 @@ import ablog.blog
 import ablog.post
 import feedparser
 import pytest
+import sphinx
 from bs4 import BeautifulSoup
 
 from ablog_ext import upstream
@@ -135,11 +136,17 @@ def test_a_plain_app_never_gets_the_blog_an_ablog_ext_build_left(tmp_path):
 # -- simulated upstream changes -----------------------------------------------------------------
 
 
+def _renamed_const(const: Any, old: str, new: str) -> Any:
+    if isinstance(const, types.CodeType):
+        return _renamed_code(const, old, new)
+    if isinstance(const, tuple):
+        # A dict display's constant keys: ``{"key": value, ...}``.
+        return tuple(_renamed_const(item, old, new) for item in const)
+    return new if const == old else const
+
+
 def _renamed_code(code: types.CodeType, old: str, new: str) -> types.CodeType:
-    consts = tuple(
-        _renamed_code(c, old, new) if isinstance(c, types.CodeType) else (new if c == old else c)
-        for c in code.co_consts
-    )
+    consts = tuple(_renamed_const(c, old, new) for c in code.co_consts)
     names = tuple(new if name == old else name for name in code.co_names)
     return code.replace(co_consts=consts, co_names=names)
 
@@ -312,6 +319,37 @@ def change_create_md_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mdit, "create_md_parser", create_md_parser)
 
 
+def change_get_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sphinx's ``_get_settings`` takes its options another way."""
+    from sphinx.util import docutils as sphinx_docutils
+
+    current = sphinx_docutils._get_settings
+    original = getattr(current, "_ablog_ext_original", current)
+
+    def _get_settings(*components: Any, **options: Any) -> Any:
+        return original(*components, **options)
+
+    monkeypatch.setattr(sphinx_docutils, "_get_settings", _get_settings)
+
+
+def rename_make_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MyST renames ``make_document`` (and its renderer calls the new name)."""
+    from myst_parser.mdit_to_docutils import base
+
+    current = base.make_document
+    monkeypatch.setattr(
+        base,
+        "new_default_document",
+        getattr(current, "_ablog_ext_original", current),
+        raising=False,
+    )
+    monkeypatch.delattr(base, "make_document")
+    for name in ("setup_render", "render_restructuredtext"):
+        function = getattr(base.DocutilsRenderer, name)
+        code = _renamed_code(function.__code__, "make_document", "new_default_document")
+        monkeypatch.setattr(function, "__code__", code)
+
+
 def renamed(old: str, new: str) -> Callable[[pytest.MonkeyPatch], None]:
     return lambda monkeypatch: rename_in_ablog(monkeypatch, old, new)
 
@@ -356,6 +394,12 @@ CHANGES: dict[
         "ABlog",
         "env.ablog_posts",
         ABLOG_FEEDS_ONLY,
+    ),
+    "postinfo doctree": (
+        renamed("doctree", "post_copy"),
+        "ABlog",
+        "postinfo['doctree']",
+        None,
     ),
     "matched_blog_posts": (
         renamed("matched_blog_posts", "post_docnames"),
@@ -421,6 +465,13 @@ CHANGES: dict[
         "pydata_sphinx_theme.toctree.add_toctree_functions",
         None,
     ),
+    "_get_settings": (
+        change_get_settings,
+        "Sphinx",
+        "sphinx.util.docutils._get_settings",
+        None,
+    ),
+    "make_document": (rename_make_document, "MyST-Parser", "MyST's make_document", None),
     "MyST renderer": (change_myst_heading, "MyST-Parser", "SphinxRenderer private", None),
     "MystParser.parse": (
         change_create_md_parser,
@@ -490,6 +541,8 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
     tmp_path, monkeypatch, unchanged, change
 ):
     simulate, package, target, may_be_missing = CHANGES[change]
+    if change == "_get_settings" and sphinx.version_info[0] < 9:
+        pytest.skip("Sphinx 8 builds docutils' settings once per file type: nothing to reach")
     try:
         simulate(monkeypatch)
         app = build_site(tmp_path, "upstream")
@@ -518,3 +571,39 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
     assert sorted(got) == sorted(expected)
     for rel, view in expected.items():
         assert got[rel] == view, rel
+
+
+def feeds_of(outdir: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(outdir).as_posix(): path.read_bytes()
+        for path in sorted(outdir.rglob("*"))
+        if path.suffix in {".xml", ".json"} and path.is_file()
+    }
+
+
+def test_full_text_feeds_without_ablogs_copy_of_each_post(tmp_path, monkeypatch):
+    """ABlog's copy of each post is a stand-in loaded from the pickled doctree;
+    should ABlog keep it under another name, the copy is left to ABlog (without
+    its link to the environment) and ablog_ext's full-text feeds load each post
+    themselves: the same feeds, byte for byte, and one warning."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    unchanged = build_site(tmp_path / "unchanged", "feeds")
+    # The root's hostile post warns about its title, changed or not.
+    expected_warnings = warnings_of(unchanged)
+    assert all("upstream" not in warning for warning in expected_warnings)
+    posts = upstream.ABLOG_ENV_POSTS.posts(unchanged.env)
+    assert all(isinstance(i["doctree"], upstream.PostDoctree) for v in posts.values() for i in v)
+    expected = feeds_of(Path(unchanged.outdir))
+    assert b"More text in the full post." in b"".join(expected.values())
+    try:
+        rename_in_ablog(monkeypatch, "doctree", "post_copy")
+        changed = build_site(tmp_path / "changed", "feeds")
+    finally:
+        monkeypatch.undo()
+    known = {warning.partition("WARNING:")[2] for warning in expected_warnings}
+    warnings = [w for w in warnings_of(changed) if w.partition("WARNING:")[2] not in known]
+    assert len(warnings) == 1 and "postinfo['doctree']" in warnings[0], warnings
+    posts = upstream.ABLOG_ENV_POSTS.posts(changed.env)
+    copies = [info["post_copy"] for infos in posts.values() for info in infos]
+    assert copies and all(copy.settings.env is None for copy in copies)
+    assert feeds_of(Path(changed.outdir)) == expected

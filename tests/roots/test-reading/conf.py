@@ -1,0 +1,8 @@
+# Posts read one after the other by the parser ablog_ext keeps per MyST
+# configuration (tests/test_reading.py): nothing of one may reach the next.
+project = "Reading"
+extensions = ["ablog_ext"]
+html_theme = "alabaster"
+exclude_patterns = ["_build"]
+blog_post_pattern = ["posts/*"]
+myst_enable_extensions = ["colon_fence"]
