@@ -1,7 +1,9 @@
 """``ablog-ext versions``: every release and branch, built into one site.
 
-Each ref is exported with ``git archive`` into a cache folder keyed by its commit
-(the user's working tree and index are never touched), built by ``sphinx-build``
+Each ref is exported with ``git archive`` into a cache folder of its own (the
+user's working tree and index are never touched; only the files that changed
+since the ref's last export are rewritten, so a branch that moved by one commit
+is an incremental build of its last one), built by ``sphinx-build``
 in its own process, and copied into a staging folder that replaces ``OUTPUT`` only
 when everything asked for has been built.  The build learns which version it is
 through the ``ABLOG_EXT_VERSION`` environment variable, read by
@@ -226,23 +228,32 @@ class Builder:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ref_folder(self, ref: Ref) -> Path:
-        return self.cache / ref.commit
+        # By name, not commit: the next commit of a branch reuses its doctrees.
+        return self.cache / f"{ref.kind}-{ref.name}"
 
     def export(self, ref: Ref) -> Path:
-        """The ref's files, from ``git archive``: the working tree is never used."""
+        """The ref's files, from ``git archive``: the working tree is never used.
+
+        Files whose content did not change since the ref's last export keep their
+        modification time, so Sphinx reads again only what the new commit changed.
+        """
         folder = self.ref_folder(ref)
         tree = folder / "src"
         marker = folder / "exported"
-        if not marker.exists():
-            shutil.rmtree(tree, ignore_errors=True)
-            tree.mkdir(parents=True)
+        if not marker.is_file() or marker.read_text(encoding="utf-8") != ref.commit:
+            marker.unlink(missing_ok=True)
+            incoming = folder / "incoming"
+            shutil.rmtree(incoming, ignore_errors=True)
+            incoming.mkdir(parents=True)
             with self.lock:  # one git process at a time reads the object database
                 data = git(self.repo, "archive", "--format=tar", ref.commit, binary=True)
             with tarfile.open(fileobj=io.BytesIO(data)) as tar:
                 if hasattr(tarfile, "data_filter"):
-                    tar.extractall(tree, filter="data")
+                    tar.extractall(incoming, filter="data")
                 else:  # Python < 3.11.4; git archive writes no links out of the tree
-                    tar.extractall(tree)
+                    tar.extractall(incoming)
+            sync_tree(incoming, tree)
+            shutil.rmtree(incoming)
             marker.write_text(ref.commit, encoding="utf-8")
         source = tree / self.source
         if not (source / "conf.py").is_file():
@@ -258,7 +269,10 @@ class Builder:
         except VersionsError as error:
             return BuildResult(ref, False, time.monotonic() - started, message=str(error))
         folder = self.ref_folder(ref)
-        outdir = folder / "html" / _config_key(self.base_url, ref.name)
+        key = _config_key(self.base_url, ref.name)
+        outdir = folder / "html" / key
+        _keep_only(folder / "html", key)
+        _keep_only(folder / "doctrees", key)
         env = {
             **os.environ,
             ENV_VARIABLE: json.dumps(
@@ -271,7 +285,7 @@ class Builder:
         }
         command = [
             sys.executable, "-m", "sphinx", "-b", "html",
-            "-d", str(folder / "doctrees" / _config_key(self.base_url, ref.name)),
+            "-d", str(folder / "doctrees" / key),
             *self.sphinx_args, str(source), str(outdir),
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -285,8 +299,85 @@ class Builder:
         return BuildResult(ref, True, seconds, reused=reused, outdir=outdir)
 
 
+def sync_tree(source: Path, target: Path) -> int:
+    """Make *target* hold exactly *source*'s files; a file whose bytes are the same
+    is left alone (its modification time too), a changed one is written now.
+    Returns how many files were written or removed."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted: set[Path] = set()
+    touched = 0
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        destination = target / relative
+        if path.is_dir() and not path.is_symlink():
+            if destination.is_symlink() or destination.is_file():
+                destination.unlink()
+            destination.mkdir(exist_ok=True)
+            wanted.add(relative)
+            continue
+        wanted.add(relative)
+        if _same_file(path, destination):
+            continue
+        if destination.is_dir() and not destination.is_symlink():
+            shutil.rmtree(destination)
+        elif destination.is_symlink() or destination.exists():
+            destination.unlink()
+        if path.is_symlink():
+            destination.symlink_to(os.readlink(path))
+        else:
+            shutil.copyfile(path, destination)  # a new modification time: read again
+            shutil.copymode(path, destination)
+        touched += 1
+    for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
+        if path.relative_to(target) in wanted:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        touched += 1
+    return touched
+
+
+def _same_file(path: Path, destination: Path) -> bool:
+    if path.is_symlink() or destination.is_symlink():
+        return (
+            path.is_symlink()
+            and destination.is_symlink()
+            and os.readlink(path) == os.readlink(destination)
+        )
+    if not destination.is_file():
+        return False
+    return path.stat().st_size == destination.stat().st_size and (
+        path.read_bytes() == destination.read_bytes()
+    )
+
+
 def _config_key(base_url: str, name: str) -> str:
-    return hashlib.sha256(f"{base_url}\0{name}\0{__version__}".encode()).hexdigest()[:12]
+    """Names a version's doctrees and output: another base URL, or another version
+    of Python or of a package that renders the pages, starts a clean build."""
+    parts = [base_url, name, __version__, sys.version, *_stack_versions()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+
+def _stack_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("sphinx", "docutils", "ablog", "myst-parser", "pydata-sphinx-theme"):
+        try:
+            found.append(f"{package}=={version(package)}")
+        except PackageNotFoundError:
+            found.append(package)
+    return found
+
+
+def _keep_only(folder: Path, key: str) -> None:
+    """Remove the builds of *folder* made with another configuration key."""
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name != key and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def default_cache(repo: Path) -> Path:
@@ -294,6 +385,18 @@ def default_cache(repo: Path) -> Path:
     tree, never published."""
     git_dir = Path(git(repo, "rev-parse", "--git-common-dir").strip())
     return (repo / git_dir if not git_dir.is_absolute() else git_dir) / "ablog-ext-cache"
+
+
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return max(1, os.cpu_count() or 1)
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number or auto") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: at least one build at once")
+    return jobs
 
 
 def run_versions(args: argparse.Namespace, out: Any = sys.stdout) -> int:
@@ -423,7 +526,13 @@ def add_versions_command(subparsers: Any) -> None:
     parser.add_argument(
         "--branches", default="main", help="branches to build (a glob; default: main)"
     )
-    parser.add_argument("--jobs", "-j", type=int, default=1, help="builds at once (default: 1)")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default="auto",
+        help="builds at once: a number, or auto (default: one per CPU)",
+    )
     parser.add_argument("--keep-going", action="store_true", help="record a failing ref and go on")
     parser.add_argument(
         "--cache-dir", help="where exported refs and doctrees are kept between runs"

@@ -234,3 +234,66 @@ def test_writes_nothing_outside_output_and_the_git_folder(tmp_path):
     assert (repo.path / ".git" / "ablog-ext-cache").is_dir()
     assert repo.git("status", "--porcelain") == ""
     assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".nojekyll"]
+
+
+def test_a_new_commit_on_a_branch_is_an_incremental_build(tmp_path):
+    """The next commit of ``main`` reuses main's last build: only the post it changed
+    is read again, and the published site is what a clean build gives."""
+    repo = make_site_repo(tmp_path)
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    first = repo.versions(output, "--branches", "main", "--tags", "none", base_url=BASE, cache=cache)
+    assert first.returncode == 0, first.stdout + first.stderr
+    repo.post("2024-04-01-main", "Only on main, retitled")
+    repo.commit("retitle")
+    (repo.path / "site/posts/2024-03-01-two.md").unlink()
+    repo.commit("remove a post")
+    second = repo.versions(output, "--branches", "main", "--tags", "none", base_url=BASE, cache=cache)
+    assert second.returncode == 0, second.stdout + second.stderr
+    log = (cache / "branch-main" / "build.log").read_text(encoding="utf-8")
+    assert "updating environment: 0 added, 2 changed, 1 removed" in log, log
+    read = [line for line in log.splitlines() if line.startswith("reading sources")]
+    # The retitled post, and the index that lists the posts; no other post.
+    assert len(read) == 2 and "posts/2024-04-01-main" in read[-1], read
+    clean = repo.versions(
+        tmp_path / "clean", "--branches", "main", "--tags", "none", base_url=BASE,
+        cache=tmp_path / "clean-cache",
+    )  # fmt: skip
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    page = "main/posts/2024-04-01-main.html"
+    assert "Only on main, retitled" in (output / page).read_text(encoding="utf-8")
+    assert not (output / "main/posts/2024-03-01-two.html").exists()
+    index = soup(output / "main/index.html").select_one("article").get_text(" ", strip=True)
+    clean_index = soup(tmp_path / "clean/main/index.html").select_one("article")
+    assert index == clean_index.get_text(" ", strip=True)
+
+
+def test_jobs_option():
+    from ablog_ext.versions import _jobs
+
+    assert _jobs("3") == 3
+    assert _jobs("auto") >= 1
+    for bad in ("0", "many"):
+        with pytest.raises(Exception, match=bad):
+            _jobs(bad)
+
+
+def test_sync_tree_rewrites_only_what_changed(tmp_path):
+    from ablog_ext.versions import sync_tree
+
+    source, target = tmp_path / "source", tmp_path / "target"
+    for root, texts in ((source, {"a.md": "same", "b.md": "new", "d/e.md": "x"}),
+                        (target, {"a.md": "same", "b.md": "old", "c.md": "gone"})):  # fmt: skip
+        for name, text in texts.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+    import os
+
+    os.utime(target / "a.md", (1_000_000, 1_000_000))
+    os.utime(target / "b.md", (1_000_000, 1_000_000))
+    assert sync_tree(source, target) == 3  # b rewritten, d/e added, c removed
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "a.md", "b.md", "d", "d/e.md",
+    ]  # fmt: skip
+    assert (target / "a.md").stat().st_mtime == 1_000_000
+    assert (target / "b.md").stat().st_mtime > 1_000_000
+    assert (target / "b.md").read_text(encoding="utf-8") == "new"
