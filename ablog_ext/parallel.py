@@ -20,6 +20,7 @@ starts, so two builds in one process (tests, sphinx-autobuild) never share posts
 
 from __future__ import annotations
 
+import gc
 import os
 import weakref
 from collections.abc import Set
@@ -97,6 +98,30 @@ def reset_blog_singleton(app: Sphinx, config: Config) -> None:
     upstream.ABLOG_BLOG_STATE.reset(app)
 
 
+def freeze_before_forks(app: Sphinx, *args: Any) -> None:
+    """``env-before-read-docs`` and ``write-started`` of a ``-j`` build: move every
+    object the main process holds out of the garbage collector's reach before
+    Sphinx forks workers from it.  A collection in a worker would otherwise write
+    to every page of the objects it scans, and the copy-on-write pages shared
+    with the main process would become the worker's own: each worker would cost
+    as much memory as the main process."""
+    if app.parallel > 1 and os.environ.get("ABLOG_EXT_NO_FREEZE") is None:
+        gc.collect()
+        gc.freeze()
+        _FROZEN.add(app)
+
+
+def thaw(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the objects are collectable again (a process may run
+    more builds: tests, sphinx-autobuild)."""
+    if app in _FROZEN:
+        _FROZEN.discard(app)
+        gc.unfreeze()
+
+
+_FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+
+
 def allow_parallel_read(app: Sphinx, config: Config) -> None:
     upstream.SPHINX_PARALLEL_READ.allow(app)
 
@@ -105,5 +130,8 @@ def setup_parallel(app: Sphinx) -> None:
     app.connect("env-before-read-docs", start_reading, priority=100)
     app.connect("source-read", forget_other_documents, priority=0)
     app.connect("env-merge-info", merge_ablog_posts)
+    app.connect("env-before-read-docs", freeze_before_forks, priority=900)
+    app.connect("write-started", freeze_before_forks, priority=900)
+    app.connect("build-finished", thaw)
     app.connect("config-inited", reset_blog_singleton, priority=10)
     app.connect("config-inited", allow_parallel_read)

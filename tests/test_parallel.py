@@ -119,3 +119,32 @@ def test_ablog_keeps_no_copy_of_each_post_in_the_environment(builds):
                 assert len(pickle.dumps(stand_in)) < 300
                 for node in info["excerpt"]:
                     assert node.parent is None and node.document is None
+
+
+def test_workers_are_forked_from_a_frozen_heap(tmp_path):
+    """Before Sphinx forks ``-j`` workers, the main process's objects are frozen out
+    of the garbage collector (a collection in a worker would copy every page it
+    shares with the main process); after the build, they are collectable again."""
+    import gc
+
+    def site_with_probe(name):
+        src = parallel_site(tmp_path, name)
+        with (src / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write(
+                "\nimport gc\n"
+                "def setup(app):\n"
+                "    app.connect('write-started', lambda app, builder: app.config.frozen.append("
+                "gc.get_freeze_count()), priority=999)\n"
+                "    app.add_config_value('frozen', [], '')\n"
+            )
+        return src
+
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+    build_dir(site_with_probe("frozen"), confoverrides={**OVERRIDES, "frozen": seen}, parallel=2)
+    assert len(seen) == 1 and seen[0] > 0
+    assert gc.get_freeze_count() == 0
+    # A serial build forks nothing, and freezes nothing.
+    serial_seen: list[int] = []
+    build_dir(site_with_probe("serial"), confoverrides={**OVERRIDES, "frozen": serial_seen})
+    assert serial_seen == [0]

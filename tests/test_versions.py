@@ -241,23 +241,21 @@ def test_a_new_commit_on_a_branch_is_an_incremental_build(tmp_path):
     is read again, and the published site is what a clean build gives."""
     repo = make_site_repo(tmp_path)
     output, cache = tmp_path / "out", tmp_path / "cache"
-    first = repo.versions(output, "--branches", "main", "--tags", "none", base_url=BASE, cache=cache)
+    only_main = ("--branches", "main", "--tags", "none")
+    first = repo.versions(output, *only_main, base_url=BASE, cache=cache)
     assert first.returncode == 0, first.stdout + first.stderr
     repo.post("2024-04-01-main", "Only on main, retitled")
     repo.commit("retitle")
     (repo.path / "site/posts/2024-03-01-two.md").unlink()
     repo.commit("remove a post")
-    second = repo.versions(output, "--branches", "main", "--tags", "none", base_url=BASE, cache=cache)
+    second = repo.versions(output, *only_main, base_url=BASE, cache=cache)
     assert second.returncode == 0, second.stdout + second.stderr
     log = (cache / "branch-main" / "build.log").read_text(encoding="utf-8")
     assert "updating environment: 0 added, 2 changed, 1 removed" in log, log
     read = [line for line in log.splitlines() if line.startswith("reading sources")]
     # The retitled post, and the index that lists the posts; no other post.
     assert len(read) == 2 and "posts/2024-04-01-main" in read[-1], read
-    clean = repo.versions(
-        tmp_path / "clean", "--branches", "main", "--tags", "none", base_url=BASE,
-        cache=tmp_path / "clean-cache",
-    )  # fmt: skip
+    clean = repo.versions(tmp_path / "clean", *only_main, base_url=BASE, cache=tmp_path / "c2")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     page = "main/posts/2024-04-01-main.html"
     assert "Only on main, retitled" in (output / page).read_text(encoding="utf-8")
