@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_dir, copy_root, equals_clean_build, warnings_of
+from conftest import (
+    build_dir,
+    copy_root,
+    equals_clean_build,
+    output_snapshot,
+    snapshot_differences,
+    warnings_of,
+)
 
 POSTS = {
     "posts/2021-01-01-post-1": "Blog post number 1",
@@ -200,3 +207,24 @@ def test_a_post_added_or_deleted_equals_a_clean_build(tmp_path):
     (src / "posts" / "2021-02-02-post-2.md").unlink()
     rebuild(src)
     assert equals_clean_build(src, tmp_path) == ""
+
+
+def test_parallel_writes_leave_the_posts_out_too(tmp_path):
+    """``-j 2``: pages written by worker processes are the serial build's."""
+    sites = {}
+    for parallel in (1, 2):
+        src = copy_root(tmp_path / str(parallel), "navigation")
+        # Enough pages for Sphinx to write them in several chunks.
+        for number in range(10, 40):
+            (src / "posts" / f"2021-05-{number % 28 + 1:02d}-extra-{number}.md").write_text(
+                f"---\ntitle: Extra post {number}\n---\n\nThe body of {number}.\n",
+                encoding="utf-8",
+            )
+        app = build_dir(src, parallel=parallel)
+        assert warnings_of(app) == []
+        sites[parallel] = Path(app.outdir)
+    assert snapshot_differences(output_snapshot(sites[2]), output_snapshot(sites[1])) == ""
+    for page in [*PAGES, *POSTS, "posts/2021-05-11-extra-10"]:
+        linked = linked_pages(sites[2], page, NAVIGATION["pydata_sphinx_theme"])
+        assert not any(name.startswith(("posts/", "journal/2")) for name in linked), page
+        assert set(TOP_PAGES) <= set(linked), page
