@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .kramdown import setup_kramdown
     from .liquid import setup_liquid
     from .names import setup_names
+    from .navigation import setup_navigation
     from .parallel import setup_parallel
     from .permalinks import setup_permalinks
     from .postfiles import setup_postfiles
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_feeds(app)
     setup_versions(app)
     setup_theme(app)
+    setup_navigation(app)
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape.

@@ -33,6 +33,15 @@ OPTIONS: tuple[Option, ...] = (
         "recent posts, archives, categories and tags beside posts and blog pages.",
     ),
     Option(
+        "ablog_ext_posts_in_navigation",
+        False,
+        "html",
+        (bool,),
+        "List posts in the navigation every page repeats (the theme's header links, "
+        "Sphinx's toctree() sidebar) when a toctree includes them; by default they are "
+        "left out there and stay in the blog's archives.",
+    ),
+    Option(
         "ablog_ext_review_pages",
         False,
         "html",

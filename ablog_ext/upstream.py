@@ -33,11 +33,13 @@ Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_RE
                        :data:`SPHINX_RAW_CONFIG`, :data:`SPHINX_SOURCE_SUFFIXES`,
                        :data:`SPHINX_BUILD_INFO`, :data:`SPHINX_TEMPLATES`,
                        :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`,
-                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched)
+                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched),
+                       :data:`SPHINX_NAVIGATION` (toctree entries, swapped while made)
 MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
                        :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
                        :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
-pydata-sphinx-theme    :data:`PYDATA_HEADER_NAV` (how its header links read titles)
+pydata-sphinx-theme    :data:`PYDATA_HEADER_NAV` (how its header links read titles),
+                       :data:`PYDATA_NAVIGATION` (where its navigation reads toctrees)
 =====================  ==================================================================
 
 docutils is used through its public API only.
@@ -63,6 +65,7 @@ import types
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from glob import glob
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
@@ -1489,6 +1492,95 @@ def _register_codec_search() -> None:
         _SEARCH_REGISTERED.append(True)
 
 
+class SphinxNavigation(Reach):
+    """Sphinx's ``toctree()`` template function (``global_toctree_for_doc``): it
+    resolves the toctrees of ``env.master_doctree`` (the root document, kept for
+    the whole build) and, below them, those in ``env.tocs``, reading each toctree
+    node's ``entries``.  While a page's navigation is made, ablog_ext gives the
+    nodes that list posts their entries without them (:func:`entries_replaced`),
+    and puts them back afterwards: posts stay in the toctrees for everything else
+    (the consistency check, previous and next links, the pages' own toctrees).
+
+    Needs ``global_toctree_for_doc`` to read the environment's cached
+    ``master_doctree``, ``_entries_from_toctree`` to read ``entries`` and
+    ``_toctree_entry`` to read ``tocs``.  Seen in Sphinx 8.0 to 9.0.
+    """
+
+    package = "sphinx"
+    target = "sphinx.environment.adapters.toctree.global_toctree_for_doc"
+    fallback = (
+        "leaving posts out of the navigation every page repeats (Sphinx's toctree() "
+        "and the theme's header links list every post on every page)"
+    )
+    stage = "builder"
+    attribute = "master_doctree"
+    MODULE = "sphinx.environment.adapters.toctree"
+
+    def applies(self, app: Sphinx) -> bool:
+        return app.builder.format == "html"
+
+    def check(self, app: Sphinx) -> str | None:
+        function = _lookup(f"{self.MODULE}:global_toctree_for_doc")
+        if function is None:
+            return "is missing"
+        if self.attribute not in _names_used(function):
+            return f"no longer reads env.{self.attribute}"
+        kept = inspect.getattr_static(BuildEnvironment, self.attribute, None)
+        if not isinstance(kept, functools.cached_property):
+            return f"reads env.{self.attribute}, which is no longer kept for the build"
+        if "entries" not in _names_used(_lookup(f"{self.MODULE}:_entries_from_toctree")):
+            return "no longer reads the toctrees' entries"
+        if "tocs" not in _names_used(_lookup(f"{self.MODULE}:_toctree_entry")):
+            return "no longer reads the toctrees below the root from env.tocs"
+        return None
+
+    def toctrees_listing(
+        self, app: Sphinx, hidden: AbstractSet[str]
+    ) -> list[tuple[addnodes.toctree, list[tuple[str | None, str]]]]:
+        """Each toctree node the navigation reads (the root document's, and those
+        in ``env.tocs``) that lists a document of *hidden*, with its entries
+        without those; empty when the reach is off."""
+        if not self.on(app) or not hidden:
+            return []
+        env = app.env
+        listing = sorted(
+            docname
+            for docname, included in env.toctree_includes.items()
+            if not hidden.isdisjoint(included)
+        )
+        found: list[addnodes.toctree] = [
+            node
+            for docname in listing
+            if docname in env.tocs
+            for node in env.tocs[docname].findall(addnodes.toctree)
+        ]
+        if env.config.root_doc in listing:
+            found += getattr(env, self.attribute).findall(addnodes.toctree)
+        swaps = []
+        for node in found:
+            entries = node.get("entries") or []
+            kept = [entry for entry in entries if entry[1] not in hidden]
+            if len(kept) != len(entries):
+                swaps.append((node, kept))
+        return swaps
+
+
+@contextlib.contextmanager
+def entries_replaced(
+    swaps: list[tuple[addnodes.toctree, list[tuple[str | None, str]]]],
+) -> Iterator[None]:
+    """While the block runs, each toctree node of *swaps* has the entries given
+    with it (see :meth:`SphinxNavigation.toctrees_listing`); nothing is left changed."""
+    saved = [node["entries"] for node, _ in swaps]
+    for node, entries in swaps:
+        node["entries"] = entries
+    try:
+        yield
+    finally:
+        for (node, _), entries in zip(swaps, saved, strict=True):
+            node["entries"] = entries
+
+
 # -- pydata-sphinx-theme ------------------------------------------------------------------------
 
 
@@ -1603,6 +1695,48 @@ def _escape_known_titles(env: BuildEnvironment, output: Any) -> Any:
             pattern = re.compile(rf"(>\s*){re.escape(text)}(\s*<)")
             output = pattern.sub(rf"\g<1>{escaped.replace(chr(92), chr(92) * 2)}\g<2>", output)
     return Markup(output) if isinstance(output, Markup) else output
+
+
+class PydataNavigation(Reach):
+    """pydata-sphinx-theme's navigation: its header links (``_generate_nav_info``)
+    list the entries of the toctrees in ``env.tocs[root_doc]``, and its sidebar
+    (``generate_toctree_html``, ``suppress_sidebar_toctree``) resolves those in
+    ``env.tocs`` below an ancestor (``get_nonroot_toctree``) or calls Sphinx's
+    ``toctree()``.  ablog_ext calls them while the posts are left out of those
+    entries (:data:`SPHINX_NAVIGATION`).
+
+    Needs ``add_toctree_functions`` to define those three template functions and
+    a ``_generate_nav_info`` that reads ``tocs``, ``root_doc`` and ``entries``, and
+    ``get_nonroot_toctree`` to read ``tocs``.  Seen in pydata-sphinx-theme 0.16.0
+    to 0.24.
+    """
+
+    package = "pydata-sphinx-theme"
+    target = "pydata_sphinx_theme.toctree's navigation"
+    fallback = (
+        "leaving posts out of the theme's header links and sidebar navigation "
+        "(they list every post on every page)"
+    )
+    stage = "builder"
+    #: The template functions whose output leaves the posts out.
+    FUNCTIONS = ("generate_header_nav_html", "generate_toctree_html", "suppress_sidebar_toctree")
+
+    def applies(self, app: Sphinx) -> bool:
+        return "pydata_sphinx_theme" in app.extensions
+
+    def check(self, app: Sphinx) -> str | None:
+        function = _lookup("pydata_sphinx_theme.toctree:add_toctree_functions")
+        if function is None:
+            return "is missing"
+        for name in self.FUNCTIONS:
+            if _nested_code(function, name) is None:
+                return f"no longer defines {name}"
+        names = _code_names(_nested_code(function, "_generate_nav_info"))
+        if not {"tocs", "root_doc", "entries"} <= names:
+            return "no longer reads the header links from the root document's toctrees"
+        if "tocs" not in _names_used(_lookup("pydata_sphinx_theme.toctree:get_nonroot_toctree")):
+            return "no longer reads the sidebar's toctrees from env.tocs (get_nonroot_toctree)"
+        return None
 
 
 # -- MyST-Parser ---------------------------------------------------------------------------------
@@ -2083,7 +2217,9 @@ SPHINX_TEMPLATES = SphinxTemplates()
 SPHINX_FRAGMENT_STATE = SphinxFragmentState()
 SPHINX_INPUT_ENCODING = SphinxInputEncoding()
 SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
+SPHINX_NAVIGATION = SphinxNavigation()
 PYDATA_HEADER_NAV = PydataHeaderNav()
+PYDATA_NAVIGATION = PydataNavigation()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
 MYST_DEFAULT_DOCUMENT = MystDefaultDocument()
@@ -2092,6 +2228,9 @@ AblogNewDocument.requires = (ABLOG_POST_TO_HTML,)
 AblogPostDoctree.requires = (ABLOG_ENV_POSTS,)
 MystDefaultDocument.requires = (MYST_RENDERER, MYST_PARSE)
 AblogListener.requires = (SPHINX_EVENT_LISTENERS,)
+# Its header links are made the way PYDATA_HEADER_NAV expects; its sidebar and
+# the posts left out go through Sphinx's toctrees.
+PydataNavigation.requires = (PYDATA_HEADER_NAV, SPHINX_NAVIGATION)
 
 #: Every reach, in the order they are checked.
 REACHES: tuple[Reach, ...] = (
@@ -2118,7 +2257,9 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_FRAGMENT_STATE,
     SPHINX_INPUT_ENCODING,
     SPHINX_DOCUTILS_SETTINGS,
+    SPHINX_NAVIGATION,
     PYDATA_HEADER_NAV,
+    PYDATA_NAVIGATION,
     MYST_RENDERER,
     MYST_PARSE,
     MYST_DEFAULT_DOCUMENT,

@@ -20,7 +20,8 @@ def themed(request, tmp_path_factory):
     return request.param, build_site(
         tmp_path_factory.mktemp(request.param),
         "compat-titles",
-        confoverrides={"html_theme": request.param},
+        # Posts in the navigation too, so their titles go through the theme's links.
+        confoverrides={"html_theme": request.param, "ablog_ext_posts_in_navigation": True},
     )
 
 

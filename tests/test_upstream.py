@@ -296,6 +296,18 @@ def change_pydata_nav(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(toctree, "add_toctree_functions", add_toctree_functions)
 
 
+def change_pydata_sidebar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pydata-sphinx-theme finds its sidebar's toctrees another way."""
+    from pydata_sphinx_theme import toctree
+
+    original = toctree.get_nonroot_toctree
+
+    def get_nonroot_toctree(*args: Any, **kwargs: Any) -> Any:
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(toctree, "get_nonroot_toctree", get_nonroot_toctree)
+
+
 def change_myst_heading(monkeypatch: pytest.MonkeyPatch) -> None:
     """MyST's ``render_heading`` no longer reads ``_heading_offset``."""
     from myst_parser.mdit_to_docutils.base import DocutilsRenderer
@@ -463,6 +475,18 @@ CHANGES: dict[
         change_pydata_nav,
         "pydata-sphinx-theme",
         "pydata_sphinx_theme.toctree.add_toctree_functions",
+        None,
+    ),
+    "master_doctree": (
+        rename_our_attribute(upstream.SPHINX_NAVIGATION, "root_doctree"),
+        "Sphinx",
+        "sphinx.environment.adapters.toctree.global_toctree_for_doc",
+        None,
+    ),
+    "pydata navigation": (
+        change_pydata_sidebar,
+        "pydata-sphinx-theme",
+        "pydata_sphinx_theme.toctree's navigation",
         None,
     ),
     "_get_settings": (
