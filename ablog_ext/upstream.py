@@ -33,7 +33,8 @@ Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_RE
                        :data:`SPHINX_RAW_CONFIG`, :data:`SPHINX_SOURCE_SUFFIXES`,
                        :data:`SPHINX_BUILD_INFO`, :data:`SPHINX_TEMPLATES`,
                        :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`,
-                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched)
+                       :data:`SPHINX_DOCUTILS_SETTINGS` (patched),
+                       :data:`SPHINX_SEARCH_STEMS` (the index language's ``stem``)
 MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
                        :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
                        :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
@@ -1386,6 +1387,53 @@ def _fresh_settings(settings: Any, defaults: Mapping[str, Any]) -> Any:
     return fresh
 
 
+class SphinxSearchStems(Reach):
+    """The search index language's ``stem``, memoised per build: Sphinx's
+    ``IndexBuilder.feed`` stems every word of every page again (snowball, 6-10 % of
+    a full build), and a word's stem never changes.  The builder's own language
+    object gets a cached ``stem`` (an instance attribute), so only the application
+    that loaded ablog_ext has it, and only for one build.
+
+    Needs ``IndexBuilder.feed`` to stem through ``self.lang.stem``, and the HTML
+    builder's ``indexer`` (made by ``prepare_writing``, before the first document
+    is resolved).  Seen in Sphinx 8.1 to 9.0.
+    """
+
+    package = "sphinx"
+    target = "Sphinx's sphinx.search.IndexBuilder.feed"
+    fallback = "stemming each word once per build (Sphinx stems it on every page)"
+    stage = "builder"
+    #: Distinct words kept; a site's vocabulary is far smaller.
+    MAX_WORDS = 1 << 18
+
+    def applies(self, app: Sphinx) -> bool:
+        return bool(getattr(app.builder, "search", False))
+
+    def check(self, app: Sphinx) -> str | None:
+        feed = _lookup("sphinx.search:IndexBuilder.feed")
+        if feed is None:
+            return "is missing"
+        if not {"lang", "stem"} <= _names_used(feed):
+            return "no longer stems through self.lang.stem"
+        language = _lookup("sphinx.search:SearchLanguage.stem")
+        if _parameters(language) != ("self", "word"):
+            return f"has a language whose stem has {_shows(_parameters(language))}"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``builder-inited``: once the indexer exists, its language stems through a cache."""
+        if self.on(app):
+            app.connect("doctree-resolved", _memoise_stems)
+
+
+def _memoise_stems(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    language = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    if language is None or "stem" in vars(language):
+        return
+    # The builder makes a new indexer (and language) each build: the cache goes with it.
+    language.stem = functools.lru_cache(maxsize=SphinxSearchStems.MAX_WORDS)(language.stem)
+
+
 class SphinxInputEncoding(Reach):
     """``env.settings["input_encoding"]``: the encoding Sphinx reads sources with.
     Posts are Jekyll's, always UTF-8; one with bytes that are not UTF-8 would stop
@@ -2083,6 +2131,7 @@ SPHINX_TEMPLATES = SphinxTemplates()
 SPHINX_FRAGMENT_STATE = SphinxFragmentState()
 SPHINX_INPUT_ENCODING = SphinxInputEncoding()
 SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
+SPHINX_SEARCH_STEMS = SphinxSearchStems()
 PYDATA_HEADER_NAV = PydataHeaderNav()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
@@ -2118,6 +2167,7 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_FRAGMENT_STATE,
     SPHINX_INPUT_ENCODING,
     SPHINX_DOCUTILS_SETTINGS,
+    SPHINX_SEARCH_STEMS,
     PYDATA_HEADER_NAV,
     MYST_RENDERER,
     MYST_PARSE,
@@ -2149,6 +2199,7 @@ def setup_upstream(app: Sphinx) -> None:
     )
     app.connect("config-inited", lambda app, config: MYST_DEFAULT_DOCUMENT.install(app), priority=3)
     app.connect("builder-inited", _check_stage("builder"), priority=0)
+    app.connect("builder-inited", SPHINX_SEARCH_STEMS.install, priority=1)
 
 
 __all__ = ["REACHES", "Reach", "loaded_by", "setup_upstream"]
