@@ -39,7 +39,7 @@ from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
 from .excerpts import fallback_html
 from .fresh import shows, watch_context
-from .incremental import page_cache, revision
+from .incremental import excerpt_digest, page_cache, revision
 from .render import render_fragment, writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -514,7 +514,7 @@ class FeedWriter:
         if not posts:
             return
         cache = page_cache(self.app)
-        inputs = (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
+        inputs = self.inputs(feed, posts)
         # ABlog's own Atom writer, when it could not be switched off, has just
         # rewritten its files: they are written again whatever their fingerprint.
         ablog_wrote = upstream.ABLOG_ATOM_FEEDS.still_writes(self.app) and feed.ablog
@@ -523,7 +523,11 @@ class FeedWriter:
             for variant in variants
             if variant.wanted_for(feed, formats)
             and (
-                cache.wanted(feed.path(variant.fmt, variant.root), variant, inputs)
+                cache.wanted(
+                    feed.path(variant.fmt, variant.root),
+                    variant,
+                    inputs if not variant.templates else self.any_inputs(feed, posts),
+                )
                 or (ablog_wrote and variant.ablog)
             )
         ]
@@ -544,6 +548,28 @@ class FeedWriter:
                 feed, shown, updated, path
             )
             write_if_changed(outdir / path, data)
+
+    def inputs(self, feed: Feed, posts: list[Post]) -> tuple[Any, ...]:
+        """What a feed's entries show: each post's metadata (not its word count) and
+        its excerpt, or with ``blog_feed_fulltext`` its whole text (its revision).  An
+        edit below a post's excerpt leaves the feeds of excerpts as they are."""
+        shown = []
+        for post in posts:
+            ablog_post = self.renderer.ablog_post(post)
+            text = (
+                revision(self.app, post.docname)
+                if self.renderer.fulltext and not self.renderer.titles_only
+                else excerpt_digest(ablog_post)
+            )
+            metadata = dataclasses.replace(post, words=0)
+            shown.append((metadata, str(getattr(ablog_post, "update", None)), text))
+        where = (feed.folder, feed.title, feed.pagename, feed.ablog)
+        return (where, self.settings, shown)
+
+    def any_inputs(self, feed: Feed, posts: list[Post]) -> tuple[Any, ...]:
+        """For a feed whose entry templates (``blog_feed_templates``) may show
+        anything of a post: all of it, and any edit."""
+        return (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
 
     def _generator(self, feed: Feed, path: str, updated: dt.datetime) -> Any:
         from feedgen.feed import FeedGenerator

@@ -7,8 +7,9 @@ its inputs; one whose fingerprint matches the last build's, and whose file is
 still there, is not rendered again.  A page the blog no longer has (a tag nobody
 uses any more) is removed from the output.
 
-What a page shows of a post is fingerprinted through the post's metadata and the
-time Sphinx last read it (``env.all_docs``), so any edit to the post counts.
+What a page shows of a post is fingerprinted through the post's metadata and,
+for its text, a digest of its excerpt (:func:`excerpt_digest`) or, where the
+whole text may show, the time Sphinx last read it (``env.all_docs``).
 What its sidebars show is checked by :mod:`.fresh`, which keeps its records in
 the same file.
 """
@@ -134,6 +135,14 @@ def _build_key(app: Sphinx) -> tuple[Any, ...]:
 def revision(app: Sphinx, docname: str) -> int:
     """Changes whenever Sphinx reads *docname* again."""
     return int(app.env.all_docs.get(docname, 0))
+
+
+def excerpt_digest(post: Any) -> str:
+    """What a page or feed that shows an ABlog *post*'s excerpt shows of its text: a
+    digest of the excerpt's tree (the same after an edit below the excerpt, which
+    changes the post's :func:`revision`)."""
+    text = "".join(node.pformat() for node in getattr(post, "excerpt", None) or ())
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def ablog_post_key(app: Sphinx, post: Any) -> tuple[Any, ...]:
