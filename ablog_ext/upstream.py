@@ -258,8 +258,10 @@ def _post_app(post: Any) -> Any:
 class AblogPostToHtml(Reach):
     """``ablog.blog.Post.to_html``, patched: ABlog's archive pages render a post's
     excerpt on every page that lists it (3,108 renders for 300 posts); ablog_ext
-    keeps it once per output folder, returns it as ``Markup`` (so the autoescaped
-    templates keep it as HTML), and shows one that cannot be rendered as plain text.
+    renders it once per build (once per output folder when something in it
+    depends on the page: a cross-reference, an image), returns it as ``Markup`` (so
+    the autoescaped templates keep it as HTML), and shows one that cannot be
+    rendered as plain text.
 
     Needs ``to_html(self, pagename, fulltext, drop_h1, img_url)``, a ``blog``
     property whose ``Blog`` has the ``app``, and instances with a ``__dict__``.
@@ -311,9 +313,15 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
         if not loaded_by(app):
             return original(self, pagename, fulltext=fulltext, drop_h1=drop_h1, img_url=img_url)
         builder = app.builder
-        folder = posixpath.dirname(builder.get_target_uri(pagename))
-        key = (folder, fulltext, drop_h1, img_url)
         cache: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_ablog_ext_html", {})
+        if "_ablog_ext_folder_free" not in self.__dict__:
+            # Decided on the excerpt as first rendered (a failed one is replaced after).
+            self.__dict__["_ablog_ext_folder_free"] = _same_in_every_folder(self.excerpt)
+        if fulltext or img_url or not self.__dict__["_ablog_ext_folder_free"]:
+            folder = posixpath.dirname(builder.get_target_uri(pagename))
+        else:
+            folder = None
+        key = (folder, fulltext, drop_h1, img_url)
         if key not in cache:
             permalinks = builder.add_permalinks
             token = _FAST_DOCUMENTS.set(ABLOG_NEW_DOCUMENT.on(app))
@@ -336,6 +344,33 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
 
     setattr(to_html, _ORIGINAL, original)
     return to_html
+
+
+#: Nodes whose HTML is the same whatever page shows them: nothing in them is
+#: resolved against the page (cross-references), linked relative to its folder
+#: (images, downloads) or numbered by it (tables, figures, equations).  Exactly
+#: these types (a subclass may render otherwise), and any admonition.
+_FOLDER_FREE_TYPES = frozenset({
+    nodes.Text, nodes.paragraph, nodes.emphasis, nodes.strong, nodes.literal,
+    nodes.reference, nodes.target, nodes.inline, nodes.literal_block, nodes.doctest_block,
+    nodes.bullet_list, nodes.enumerated_list, nodes.list_item, nodes.definition_list,
+    nodes.definition_list_item, nodes.term, nodes.definition, nodes.field_list,
+    nodes.field, nodes.field_name, nodes.field_body, nodes.block_quote, nodes.attribution,
+    nodes.comment, nodes.rubric, nodes.title_reference, nodes.subscript,
+    nodes.superscript, nodes.line_block, nodes.line, nodes.abbreviation, nodes.acronym,
+    nodes.raw, nodes.container, nodes.compound, nodes.transition, nodes.problematic,
+    nodes.title,
+})  # fmt: skip
+
+
+def _same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
+    """Whether an excerpt's HTML is the same on every page (then it is rendered
+    once per build, not once per folder of the pages that list it)."""
+    return all(
+        type(node) in _FOLDER_FREE_TYPES or isinstance(node, nodes.Admonition)
+        for top in excerpt
+        for node in top.findall()
+    )
 
 
 _ON_ERROR: dict[str, Callable[[Any, bool, Exception], str]] = {}

@@ -3,17 +3,22 @@
 - The search index's stems, memoised per build (``upstream.SPHINX_SEARCH_STEMS``):
   the same ``searchindex.js`` with and without the cache; another Sphinx
   application in the same process, without ablog_ext, stems as Sphinx does.
+- Each post's excerpt rendered once per build when nothing in it depends on the
+  page that shows it (else once per folder): the whole output is the same as
+  with one render per folder.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import ablog.blog
+import pytest
 from test_upstream import stop_stemming_through_lang
 
 from ablog_ext import upstream
 
-from conftest import build_site, warnings_of
+from conftest import build_site, output_snapshot, snapshot_differences, warnings_of
 
 
 def test_memoised_stems_give_the_same_search_index(tmp_path, monkeypatch):
@@ -48,3 +53,44 @@ def test_an_app_without_ablog_ext_stems_as_sphinx_does(tmp_path):
     language = other.builder.indexer.lang
     assert "stem" not in vars(language)
     assert language.stem.__func__ is type(language).stem
+
+
+def build_counting_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, testroot: str
+) -> tuple[dict[str, str], int]:
+    """The whole output of *testroot*, and how many excerpts and texts ABlog rendered."""
+    renders = 0
+    original = ablog.blog.html_builder_write_doc
+
+    def counted(*args, **kwargs):
+        nonlocal renders
+        renders += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ablog.blog, "html_builder_write_doc", counted)
+    app = build_site(tmp_path, testroot)
+    monkeypatch.setattr(ablog.blog, "html_builder_write_doc", original)
+    return output_snapshot(Path(app.outdir)), renders
+
+
+@pytest.mark.parametrize("testroot", ["excerpts", "fresh", "upstream", "shapes"])
+def test_excerpts_rendered_once_give_the_same_site(tmp_path, monkeypatch, testroot):
+    once, renders_once = build_counting_renders(tmp_path / "once", monkeypatch, testroot)
+    monkeypatch.setattr(upstream, "_same_in_every_folder", lambda excerpt: False)
+    per_folder, renders_per_folder = build_counting_renders(
+        tmp_path / "per-folder", monkeypatch, testroot
+    )
+    assert renders_once < renders_per_folder
+    assert snapshot_differences(once, per_folder) == ""
+
+
+def test_an_excerpt_with_links_is_rendered_per_folder():
+    from docutils import nodes
+    from sphinx import addnodes
+
+    plain = nodes.paragraph("", "", nodes.Text("Plain "), nodes.strong("", "text"))
+    link = addnodes.pending_xref("", nodes.Text("a post"), reftype="doc", reftarget="x")
+    image = nodes.image(uri="pic.png")
+    assert upstream._same_in_every_folder([plain, nodes.note("", plain.deepcopy())])
+    assert not upstream._same_in_every_folder([plain, nodes.paragraph("", "", link)])
+    assert not upstream._same_in_every_folder([nodes.paragraph("", "", image)])
