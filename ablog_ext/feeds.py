@@ -816,11 +816,24 @@ def page_feeds(app: Sphinx, pagename: str) -> tuple[str, list[tuple[str, str]]]:
         return "", []
     from .domain import blog_domain
 
-    by_page = blog_domain(app.env).memo(
+    domain = blog_domain(app.env)
+    by_page = domain.memo(
         "feeds-by-page", lambda: {feed.pagename: feed for feed in blog_feeds(app)}
     )
-    blog_path = str(app.config.blog_path).strip("/")
     feed = by_page.get(pagename)
+    if feed is None:
+        # Every page without a feed of its own links to the same: the blog's feed.
+        tags, links = domain.memo(
+            "feeds-elsewhere", lambda: _page_feeds(app, pagename, None, by_page)
+        )
+        return tags, list(links)
+    return _page_feeds(app, pagename, feed, by_page)
+
+
+def _page_feeds(
+    app: Sphinx, pagename: str, feed: Feed | None, by_page: dict[str, Feed]
+) -> tuple[str, list[tuple[str, str]]]:
+    blog_path = str(app.config.blog_path).strip("/")
     shown = [feed] if feed is not None else []
     if pagename != blog_path and blog_path in by_page:
         shown.append(by_page[blog_path])
