@@ -316,7 +316,7 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
         cache: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_ablog_ext_html", {})
         if "_ablog_ext_folder_free" not in self.__dict__:
             # Decided on the excerpt as first rendered (a failed one is replaced after).
-            self.__dict__["_ablog_ext_folder_free"] = _same_in_every_folder(self.excerpt)
+            self.__dict__["_ablog_ext_folder_free"] = same_in_every_folder(self.excerpt)
         if fulltext or img_url or not self.__dict__["_ablog_ext_folder_free"]:
             folder = posixpath.dirname(builder.get_target_uri(pagename))
         else:
@@ -363,7 +363,7 @@ _FOLDER_FREE_TYPES = frozenset({
 })  # fmt: skip
 
 
-def _same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
+def same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
     """Whether an excerpt's HTML is the same on every page (then it is rendered
     once per build, not once per folder of the pages that list it)."""
     return all(

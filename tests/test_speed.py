@@ -6,6 +6,8 @@
 - Each post's excerpt rendered once per build when nothing in it depends on the
   page that shows it (else once per folder): the whole output is the same as
   with one render per folder.
+- Feed entries kept between builds: a feed written again renders only the
+  entries whose excerpt changed, and equals a clean build.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def build_counting_renders(
 @pytest.mark.parametrize("testroot", ["excerpts", "fresh", "upstream", "shapes"])
 def test_excerpts_rendered_once_give_the_same_site(tmp_path, monkeypatch, testroot):
     once, renders_once = build_counting_renders(tmp_path / "once", monkeypatch, testroot)
-    monkeypatch.setattr(upstream, "_same_in_every_folder", lambda excerpt: False)
+    monkeypatch.setattr(upstream, "same_in_every_folder", lambda excerpt: False)
     per_folder, renders_per_folder = build_counting_renders(
         tmp_path / "per-folder", monkeypatch, testroot
     )
@@ -91,6 +93,41 @@ def test_an_excerpt_with_links_is_rendered_per_folder():
     plain = nodes.paragraph("", "", nodes.Text("Plain "), nodes.strong("", "text"))
     link = addnodes.pending_xref("", nodes.Text("a post"), reftype="doc", reftarget="x")
     image = nodes.image(uri="pic.png")
-    assert upstream._same_in_every_folder([plain, nodes.note("", plain.deepcopy())])
-    assert not upstream._same_in_every_folder([plain, nodes.paragraph("", "", link)])
-    assert not upstream._same_in_every_folder([nodes.paragraph("", "", image)])
+    assert upstream.same_in_every_folder([plain, nodes.note("", plain.deepcopy())])
+    assert not upstream.same_in_every_folder([plain, nodes.paragraph("", "", link)])
+    assert not upstream.same_in_every_folder([nodes.paragraph("", "", image)])
+
+
+def test_a_rewritten_feed_renders_only_the_entries_that_changed(tmp_path, monkeypatch):
+    from ablog_ext import feeds
+
+    from conftest import build_dir, copy_root, equals_clean_build
+
+    src = copy_root(tmp_path, "fresh")
+    build_dir(src)
+    rendered: list[str] = []
+    original = feeds.render_fragment
+
+    def counted(app, pagename, content, permalinks=True):
+        rendered.append(pagename)
+        return original(app, pagename, content, permalinks)
+
+    monkeypatch.setattr(feeds, "render_fragment", counted)
+    post = src / "posts/2021-03-20-fourth.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("title: The fourth post", "title: A new title"), encoding="utf-8")
+    atom = src / "_build/html/blog/atom.xml"
+    before = atom.read_bytes()
+    build_dir(src)
+    assert atom.read_bytes() != before
+    assert b"A new title" in atom.read_bytes()
+    # The title is not part of the rendered entry: no excerpt rendered again.
+    assert rendered == []
+
+    rendered.clear()
+    post.write_text(text.replace("The fourth post's excerpt.", "A new excerpt."), encoding="utf-8")
+    build_dir(src)
+    assert rendered == ["posts/2021-03-20-fourth"]
+    assert b"A new excerpt." in atom.read_bytes()
+    monkeypatch.undo()
+    assert equals_clean_build(src, tmp_path) == ""
