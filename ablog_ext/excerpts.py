@@ -19,7 +19,9 @@ and the build goes on.
 every page that lists it (3,108 renders for 300 posts), each through docutils'
 ``new_document``, which builds a whole option parser per call.  The HTML only
 depends on the folder of the page it is rendered for (links are relative), so it
-is kept per folder on the post, which ABlog creates afresh every build.
+is kept per folder on the post, which ABlog creates afresh every build; an
+excerpt with nothing resolved or linked against the page (no cross-reference,
+image or numbered element) is rendered once per build.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from .blogdata import Post, listed_posts, theme_passages
 from .config import provided_by_user
 from .excerpts import fallback_html
 from .fresh import shows, watch_context
-from .incremental import page_cache, revision
+from .incremental import excerpt_digest, page_cache, revision
 from .render import render_fragment, writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -348,6 +349,7 @@ class _EntryRenderer:
         self.titles_only = bool(app.config.blog_feed_titles)
         self.cache: dict[str, tuple[str, str]] = {}
         self.warned: set[str] = set()
+        self.kept = _KeptEntries(app)
 
     def ablog_post(self, post: Post) -> Any:
         """ABlog's object for *post* (``None`` if ABlog does not know it)."""
@@ -356,8 +358,17 @@ class _EntryRenderer:
     def html_and_summary(self, post: Post, url: str) -> tuple[str, str]:
         if post.key not in self.cache:
             ablog_post = self.ablog_post(post)
+            key = self._kept_key(post, ablog_post, url)
+            kept = self.kept.get(key)
+            if kept is not None:
+                html, summary, dropped = kept
+                if dropped:
+                    self._warn_dropped(post)
+                self.cache[post.key] = (html, summary)
+                return self.cache[post.key]
             html = ""
             summary = ""
+            failed = False
             if ablog_post is not None:
                 if not self.titles_only:
                     content = self._content(ablog_post)
@@ -368,10 +379,25 @@ class _EntryRenderer:
                     except Exception as error:
                         # One post must not stop the build: its plain text, and a warning.
                         fragment = fallback_html(ablog_post, self.fulltext, error)
+                        failed = True
                     html = absolutize(fragment, url)
                 summary = " ".join(" ".join(node.astext().split()) for node in ablog_post.excerpt)
-            self.cache[post.key] = (self.xml_safe(html, post), self.xml_safe(summary, post))
+            entry = (self.xml_safe(html, post), self.xml_safe(summary, post))
+            self.cache[post.key] = entry
+            if key is not None and not failed:
+                self.kept.put(key, (*entry, post.key in self.warned))
         return self.cache[post.key]
+
+    def _kept_key(self, post: Post, ablog_post: Any, url: str) -> tuple[Any, ...] | None:
+        """What an excerpt's entry is kept between builds by; ``None`` for an entry
+        made afresh every time it is written: a post's whole text, or an excerpt
+        with anything resolved against other documents (a cross-reference's title
+        may change with them)."""
+        if ablog_post is None or self.fulltext or self.titles_only:
+            return None
+        if not upstream.same_in_every_folder(ablog_post.excerpt):
+            return None
+        return (post.key, url, excerpt_digest(ablog_post))
 
     def _content(self, ablog_post: Any) -> list[nodes.Node]:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
@@ -388,15 +414,68 @@ class _EntryRenderer:
 
     def xml_safe(self, text: str, post: Post) -> str:
         cleaned = _XML_FORBIDDEN.sub("", text)
-        if cleaned != text and post.key not in self.warned:
-            self.warned.add(post.key)
-            logger.warning(
-                "characters that XML cannot carry were dropped from this post in its feeds",
-                type="ablog_ext",
-                subtype="feed",
-                location=post.docname,
-            )
+        if cleaned != text:
+            self._warn_dropped(post)
         return cleaned
+
+    def _warn_dropped(self, post: Post) -> None:
+        if post.key in self.warned:
+            return
+        self.warned.add(post.key)
+        logger.warning(
+            "characters that XML cannot carry were dropped from this post in its feeds",
+            type="ablog_ext",
+            subtype="feed",
+            location=post.docname,
+        )
+
+
+class _KeptEntries:
+    """Feed entries rendered by earlier builds, by post, address and excerpt: a
+    feed written again because one post changed renders that post's entry only.
+    Kept in the doctree folder with the build's fingerprint (versions, HTML
+    configuration); only the entries this build used are kept."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.path = Path(app.doctreedir) / "ablog_ext_feed_entries.pickle"
+        self.base = page_cache(app).base
+        self.previous: dict[tuple[Any, ...], tuple[str, str, bool]] = {}
+        self.current: dict[tuple[Any, ...], tuple[str, str, bool]] = {}
+        self.loaded = False
+
+    def _load(self) -> None:
+        self.loaded = True
+        try:
+            with self.path.open("rb") as stream:
+                base, previous = pickle.load(stream)
+            if base == self.base and isinstance(previous, dict):
+                self.previous = previous
+        except Exception:  # missing, or another version's: render every entry
+            self.previous = {}
+
+    def get(self, key: tuple[Any, ...] | None) -> tuple[str, str, bool] | None:
+        if key is None:
+            return None
+        if not self.loaded:
+            self._load()
+        found = self.previous.get(key)
+        if found is not None:
+            self.current[key] = found
+        return found
+
+    def put(self, key: tuple[Any, ...], entry: tuple[str, str, bool]) -> None:
+        self.current[key] = entry
+
+    def save(self) -> None:
+        if not self.loaded and not self.current:
+            return
+        if self.current == self.previous:
+            return
+        try:
+            with self.path.open("wb") as stream:
+                pickle.dump((self.base, self.current), stream)
+        except OSError:  # a read-only build folder: render them again next time
+            pass
 
 
 def absolutize(html: str, base: str) -> str:
@@ -514,7 +593,7 @@ class FeedWriter:
         if not posts:
             return
         cache = page_cache(self.app)
-        inputs = (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
+        inputs = self.inputs(feed, posts)
         # ABlog's own Atom writer, when it could not be switched off, has just
         # rewritten its files: they are written again whatever their fingerprint.
         ablog_wrote = upstream.ABLOG_ATOM_FEEDS.still_writes(self.app) and feed.ablog
@@ -523,7 +602,11 @@ class FeedWriter:
             for variant in variants
             if variant.wanted_for(feed, formats)
             and (
-                cache.wanted(feed.path(variant.fmt, variant.root), variant, inputs)
+                cache.wanted(
+                    feed.path(variant.fmt, variant.root),
+                    variant,
+                    inputs if not variant.templates else self.any_inputs(feed, posts),
+                )
                 or (ablog_wrote and variant.ablog)
             )
         ]
@@ -544,6 +627,28 @@ class FeedWriter:
                 feed, shown, updated, path
             )
             write_if_changed(outdir / path, data)
+
+    def inputs(self, feed: Feed, posts: list[Post]) -> tuple[Any, ...]:
+        """What a feed's entries show: each post's metadata (not its word count) and
+        its excerpt, or with ``blog_feed_fulltext`` its whole text (its revision).  An
+        edit below a post's excerpt leaves the feeds of excerpts as they are."""
+        shown = []
+        for post in posts:
+            ablog_post = self.renderer.ablog_post(post)
+            text = (
+                revision(self.app, post.docname)
+                if self.renderer.fulltext and not self.renderer.titles_only
+                else excerpt_digest(ablog_post)
+            )
+            metadata = dataclasses.replace(post, words=0)
+            shown.append((metadata, str(getattr(ablog_post, "update", None)), text))
+        where = (feed.folder, feed.title, feed.pagename, feed.ablog)
+        return (where, self.settings, shown)
+
+    def any_inputs(self, feed: Feed, posts: list[Post]) -> tuple[Any, ...]:
+        """For a feed whose entry templates (``blog_feed_templates``) may show
+        anything of a post: all of it, and any edit."""
+        return (feed, self.settings, [(post, revision(self.app, post.docname)) for post in posts])
 
     def _generator(self, feed: Feed, path: str, updated: dt.datetime) -> Any:
         from feedgen.feed import FeedGenerator
@@ -756,6 +861,7 @@ def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         formats = list(app.config.ablog_ext_feed_formats)
         for feed in blog_feeds(app):
             writer.write(feed, Path(builder.outdir), variants, formats, entries)
+        writer.renderer.kept.save()
     yield from ()
 
 
@@ -790,11 +896,24 @@ def page_feeds(app: Sphinx, pagename: str) -> tuple[str, list[tuple[str, str]]]:
         return "", []
     from .domain import blog_domain
 
-    by_page = blog_domain(app.env).memo(
+    domain = blog_domain(app.env)
+    by_page = domain.memo(
         "feeds-by-page", lambda: {feed.pagename: feed for feed in blog_feeds(app)}
     )
-    blog_path = str(app.config.blog_path).strip("/")
     feed = by_page.get(pagename)
+    if feed is None:
+        # Every page without a feed of its own links to the same: the blog's feed.
+        tags, links = domain.memo(
+            "feeds-elsewhere", lambda: _page_feeds(app, pagename, None, by_page)
+        )
+        return tags, list(links)
+    return _page_feeds(app, pagename, feed, by_page)
+
+
+def _page_feeds(
+    app: Sphinx, pagename: str, feed: Feed | None, by_page: dict[str, Feed]
+) -> tuple[str, list[tuple[str, str]]]:
+    blog_path = str(app.config.blog_path).strip("/")
     shown = [feed] if feed is not None else []
     if pagename != blog_path and blog_path in by_page:
         shown.append(by_page[blog_path])

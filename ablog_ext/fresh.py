@@ -18,8 +18,8 @@ first.
 So whatever the theme, ``html_sidebars`` or the site's own templates show, the
 pages that show it are the ones rewritten: an edit to a post's title, date,
 categories or tags, a post added, deleted or turned into a draft rewrites the
-pages whose sidebars change; a body-only edit rewrites only the post and the
-pages that show its excerpt.
+pages whose sidebars change; a body-only edit rewrites only the post and, when
+the edit is in its excerpt, the pages that show the excerpt.
 
 A post whose source is gone (deleted, renamed, left out) leaves its page behind
 in Sphinx's output; :func:`finish` removes it, with its ``_sources`` copy, unless
@@ -50,7 +50,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import upstream
-from .incremental import PageCache, page_cache, page_output, revision
+from .incremental import PageCache, excerpt_digest, page_cache, page_output, revision
 from .render import writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ POST_STATE = frozenset(
 )
 #: ``Post`` attributes that hold the post's collections (its catalogs' names).
 POST_NAMES = ("tags", "author", "category", "location", "language")
-#: What a page shows of a post's body: its revision is their digest.
+#: What a page shows of a post's body: its revision is their digest.  The excerpt
+#: (``excerpt``, ``to_html`` without ``fulltext``) is read as ``excerpt`` instead:
+#: a digest of its tree, so an edit below it leaves the archive pages alone.
 POST_BODY = frozenset({"excerpt", "doctree", "to_html", "options"})
 #: ``Catalog`` and ``Collection`` attributes that come from the configuration
 #: (a changed configuration rewrites every page anyway).
@@ -293,7 +295,12 @@ class PostView(_View):
         if name in POST_STATE:
             self._reads.add("post", post_key(raw))
             return value
-        if name in POST_BODY:
+        if name == "to_html":
+            self._reads.add("post", post_key(raw))
+            return _recorded_to_html(raw, value, self._reads)
+        if name == "excerpt":
+            self._reads.add("excerpt", post_key(raw))
+        elif name in POST_BODY:
             self._reads.add("body", raw.docname)
         elif name not in POST_NAMES and name != "archive":
             return self._deep(name)
@@ -309,6 +316,21 @@ class PostView(_View):
         if isinstance(other, PostView):
             self._reads.add("post", post_key(other._raw))
         return bool(self._raw < _unwrap(other))
+
+
+def _recorded_to_html(post: Any, to_html: Callable[..., Any], reads: Reads) -> Callable[..., Any]:
+    """ABlog's ``Post.to_html(pagename, fulltext=False, ...)``: the excerpt, or with
+    ``fulltext`` the whole text, is what the page shows."""
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        fulltext = kwargs["fulltext"] if "fulltext" in kwargs else len(args) > 1 and args[1]
+        if fulltext:
+            reads.add("body", post.docname)
+        else:
+            reads.add("excerpt", post_key(post))
+        return to_html(*args, **kwargs)
+
+    return recorded
 
 
 def _wrap(value: Any, reads: Reads) -> Any:
@@ -619,6 +641,9 @@ class Digests:
             return None if collection is None else [post_key(post) for post in collection]
         if kind == "body":
             return revision(self.app, args[0])
+        if kind == "excerpt":
+            post = blog[args[0]]
+            return None if post is None else excerpt_digest(post)
         if kind == "context":
             source = self.sources.get(args[0])
             return ("unknown",) if source is None else source(self.app, args[1])

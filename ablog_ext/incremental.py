@@ -7,8 +7,9 @@ its inputs; one whose fingerprint matches the last build's, and whose file is
 still there, is not rendered again.  A page the blog no longer has (a tag nobody
 uses any more) is removed from the output.
 
-What a page shows of a post is fingerprinted through the post's metadata and the
-time Sphinx last read it (``env.all_docs``), so any edit to the post counts.
+What a page shows of a post is fingerprinted through the post's metadata and,
+for its text, a digest of its excerpt (:func:`excerpt_digest`) or, where the
+whole text may show, the time Sphinx last read it (``env.all_docs``).
 What its sidebars show is checked by :mod:`.fresh`, which keeps its records in
 the same file.
 """
@@ -136,6 +137,22 @@ def revision(app: Sphinx, docname: str) -> int:
     return int(app.env.all_docs.get(docname, 0))
 
 
+def excerpt_digest(post: Any) -> str:
+    """What a page or feed that shows an ABlog *post*'s excerpt shows of its text: a
+    digest of the excerpt's tree (the same after an edit below the excerpt, which
+    changes the post's :func:`revision`)."""
+    excerpt = getattr(post, "excerpt", None) or ()
+    # Kept with the excerpt it was made of (a postlist swaps in a resolved copy).
+    memo = getattr(post, "__dict__", {})
+    kept = memo.get("_ablog_ext_excerpt_digest")
+    if kept is not None and kept[0] is excerpt:
+        return str(kept[1])
+    text = "".join(node.pformat() for node in excerpt)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    memo["_ablog_ext_excerpt_digest"] = (excerpt, digest)
+    return digest
+
+
 def ablog_post_key(app: Sphinx, post: Any) -> tuple[Any, ...]:
     """A post as an archive page lists it.  Not its body: a page that shows the
     post's excerpt read it, and :mod:`.fresh` has it generated again when it changes."""
@@ -146,33 +163,42 @@ def ablog_post_key(app: Sphinx, post: Any) -> tuple[Any, ...]:
     return (post.docname, post.title, str(post.date), str(post.update), names)
 
 
-def _context_key(app: Sphinx, value: Any) -> Any:
-    """A hashable summary of an ABlog page context: posts by key, not by object."""
+def _context_key(app: Sphinx, value: Any, seen: dict[int, Any] | None = None) -> Any:
+    """A hashable summary of an ABlog page context: posts by key, not by object.
+    *seen*: each post's key by ``id``, for one pass over every page (a post is in
+    several collections, and each catalog page lists them all again)."""
     from ablog.blog import Catalog, Collection, Post
 
+    if seen is None:
+        seen = {}
     if isinstance(value, Post):
-        return ablog_post_key(app, value)
+        key = seen.get(id(value))
+        if key is None:
+            key = seen[id(value)] = ablog_post_key(app, value)
+        return key
     if isinstance(value, Collection):
         return (
             "collection",
             str(value),
             value.docname,
-            tuple(ablog_post_key(app, p) for p in value),
+            tuple(_context_key(app, p, seen) for p in value),
         )
     if isinstance(value, Catalog):
-        return ("catalog", str(value), tuple(_context_key(app, c) for c in value))
+        return ("catalog", str(value), tuple(_context_key(app, c, seen) for c in value))
     if isinstance(value, dict):
-        return tuple(sorted((str(k), _context_key(app, v)) for k, v in value.items()))
+        return tuple(sorted((str(k), _context_key(app, v, seen)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return tuple(_context_key(app, item) for item in value)
+        return tuple(_context_key(app, item, seen) for item in value)
     return value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
 
 
 def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """ABlog's archive pages, without those whose posts did not change."""
     cache = page_cache(app)
+    # The posts live through the generation: their ids stay theirs.
+    seen: dict[int, Any] = {}
     for pagename, context, template in upstream.ABLOG_ARCHIVE_PAGES.generate(app):
-        if cache.wanted(page_output(app, pagename), template, _context_key(app, context)):
+        if cache.wanted(page_output(app, pagename), template, _context_key(app, context, seen)):
             upstream.escape_page_titles(context)
             yield pagename, context, template
     # The archive pages were the excerpts' only readers: free them before the feeds.

@@ -7,6 +7,7 @@ page per theme (``blog/theme/<slug>.html``) lists its passages, newest first.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +22,7 @@ from . import upstream
 from .blogdata import Passage, Window, theme_passages
 from .domain import PassageRecord, blog_domain, detach
 from .frontmatter import Problem, clean_text, parse_date
-from .incremental import page_cache, page_output, revision
+from .incremental import page_cache, page_output
 from .render import (
     Links,
     container,
@@ -300,14 +301,16 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def passage_key(app: Sphinx, passage: Passage) -> tuple[object, ...]:
-    """What a page shows of *passage*, for :mod:`.incremental`."""
+    """What a page shows of *passage*, for :mod:`.incremental`: its content itself
+    (an edit elsewhere in its post leaves the theme and review pages alone)."""
+    content = passage.content.pformat()
     return (
         passage.docname,
         passage.anchor,
         passage.theme,
         passage.date,
         passage.page_title,
-        revision(app, passage.docname),
+        hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
     )
 
 

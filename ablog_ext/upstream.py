@@ -34,7 +34,8 @@ Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_RE
                        :data:`SPHINX_BUILD_INFO`, :data:`SPHINX_TEMPLATES`,
                        :data:`SPHINX_FRAGMENT_STATE`, :data:`SPHINX_INPUT_ENCODING`,
                        :data:`SPHINX_DOCUTILS_SETTINGS` (patched),
-                       :data:`SPHINX_NAVIGATION` (toctree entries, swapped while made)
+                       :data:`SPHINX_NAVIGATION` (toctree entries, swapped while made),
+                       :data:`SPHINX_SEARCH_STEMS` (the index language's ``stem``)
 MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
                        :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
                        :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
@@ -260,8 +261,10 @@ def _post_app(post: Any) -> Any:
 class AblogPostToHtml(Reach):
     """``ablog.blog.Post.to_html``, patched: ABlog's archive pages render a post's
     excerpt on every page that lists it (3,108 renders for 300 posts); ablog_ext
-    keeps it once per output folder, returns it as ``Markup`` (so the autoescaped
-    templates keep it as HTML), and shows one that cannot be rendered as plain text.
+    renders it once per build (once per output folder when something in it
+    depends on the page: a cross-reference, an image), returns it as ``Markup`` (so
+    the autoescaped templates keep it as HTML), and shows one that cannot be
+    rendered as plain text.
 
     Needs ``to_html(self, pagename, fulltext, drop_h1, img_url)``, a ``blog``
     property whose ``Blog`` has the ``app``, and instances with a ``__dict__``.
@@ -313,9 +316,15 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
         if not loaded_by(app):
             return original(self, pagename, fulltext=fulltext, drop_h1=drop_h1, img_url=img_url)
         builder = app.builder
-        folder = posixpath.dirname(builder.get_target_uri(pagename))
-        key = (folder, fulltext, drop_h1, img_url)
         cache: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_ablog_ext_html", {})
+        if "_ablog_ext_folder_free" not in self.__dict__:
+            # Decided on the excerpt as first rendered (a failed one is replaced after).
+            self.__dict__["_ablog_ext_folder_free"] = same_in_every_folder(self.excerpt)
+        if fulltext or img_url or not self.__dict__["_ablog_ext_folder_free"]:
+            folder = posixpath.dirname(builder.get_target_uri(pagename))
+        else:
+            folder = None
+        key = (folder, fulltext, drop_h1, img_url)
         if key not in cache:
             permalinks = builder.add_permalinks
             token = _FAST_DOCUMENTS.set(ABLOG_NEW_DOCUMENT.on(app))
@@ -338,6 +347,33 @@ def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], 
 
     setattr(to_html, _ORIGINAL, original)
     return to_html
+
+
+#: Nodes whose HTML is the same whatever page shows them: nothing in them is
+#: resolved against the page (cross-references), linked relative to its folder
+#: (images, downloads) or numbered by it (tables, figures, equations).  Exactly
+#: these types (a subclass may render otherwise), and any admonition.
+_FOLDER_FREE_TYPES = frozenset({
+    nodes.Text, nodes.paragraph, nodes.emphasis, nodes.strong, nodes.literal,
+    nodes.reference, nodes.target, nodes.inline, nodes.literal_block, nodes.doctest_block,
+    nodes.bullet_list, nodes.enumerated_list, nodes.list_item, nodes.definition_list,
+    nodes.definition_list_item, nodes.term, nodes.definition, nodes.field_list,
+    nodes.field, nodes.field_name, nodes.field_body, nodes.block_quote, nodes.attribution,
+    nodes.comment, nodes.rubric, nodes.title_reference, nodes.subscript,
+    nodes.superscript, nodes.line_block, nodes.line, nodes.abbreviation, nodes.acronym,
+    nodes.raw, nodes.container, nodes.compound, nodes.transition, nodes.problematic,
+    nodes.title,
+})  # fmt: skip
+
+
+def same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
+    """Whether an excerpt's HTML is the same on every page (then it is rendered
+    once per build, not once per folder of the pages that list it)."""
+    return all(
+        type(node) in _FOLDER_FREE_TYPES or isinstance(node, nodes.Admonition)
+        for top in excerpt
+        for node in top.findall()
+    )
 
 
 _ON_ERROR: dict[str, Callable[[Any, bool, Exception], str]] = {}
@@ -1389,6 +1425,53 @@ def _fresh_settings(settings: Any, defaults: Mapping[str, Any]) -> Any:
     return fresh
 
 
+class SphinxSearchStems(Reach):
+    """The search index language's ``stem``, memoised per build: Sphinx's
+    ``IndexBuilder.feed`` stems every word of every page again (snowball, 6-10 % of
+    a full build), and a word's stem never changes.  The builder's own language
+    object gets a cached ``stem`` (an instance attribute), so only the application
+    that loaded ablog_ext has it, and only for one build.
+
+    Needs ``IndexBuilder.feed`` to stem through ``self.lang.stem``, and the HTML
+    builder's ``indexer`` (made by ``prepare_writing``, before the first document
+    is resolved).  Seen in Sphinx 8.1 to 9.0.
+    """
+
+    package = "sphinx"
+    target = "Sphinx's sphinx.search.IndexBuilder.feed"
+    fallback = "stemming each word once per build (Sphinx stems it on every page)"
+    stage = "builder"
+    #: Distinct words kept; a site's vocabulary is far smaller.
+    MAX_WORDS = 1 << 18
+
+    def applies(self, app: Sphinx) -> bool:
+        return bool(getattr(app.builder, "search", False))
+
+    def check(self, app: Sphinx) -> str | None:
+        feed = _lookup("sphinx.search:IndexBuilder.feed")
+        if feed is None:
+            return "is missing"
+        if not {"lang", "stem"} <= _names_used(feed):
+            return "no longer stems through self.lang.stem"
+        language = _lookup("sphinx.search:SearchLanguage.stem")
+        if _parameters(language) != ("self", "word"):
+            return f"has a language whose stem has {_shows(_parameters(language))}"
+        return None
+
+    def install(self, app: Sphinx) -> None:
+        """``builder-inited``: once the indexer exists, its language stems through a cache."""
+        if self.on(app):
+            app.connect("doctree-resolved", _memoise_stems)
+
+
+def _memoise_stems(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    language = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    if language is None or "stem" in vars(language):
+        return
+    # The builder makes a new indexer (and language) each build: the cache goes with it.
+    language.stem = functools.lru_cache(maxsize=SphinxSearchStems.MAX_WORDS)(language.stem)
+
+
 class SphinxInputEncoding(Reach):
     """``env.settings["input_encoding"]``: the encoding Sphinx reads sources with.
     Posts are Jekyll's, always UTF-8; one with bytes that are not UTF-8 would stop
@@ -2218,6 +2301,7 @@ SPHINX_FRAGMENT_STATE = SphinxFragmentState()
 SPHINX_INPUT_ENCODING = SphinxInputEncoding()
 SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
 SPHINX_NAVIGATION = SphinxNavigation()
+SPHINX_SEARCH_STEMS = SphinxSearchStems()
 PYDATA_HEADER_NAV = PydataHeaderNav()
 PYDATA_NAVIGATION = PydataNavigation()
 MYST_RENDERER = MystRenderer()
@@ -2258,6 +2342,7 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_INPUT_ENCODING,
     SPHINX_DOCUTILS_SETTINGS,
     SPHINX_NAVIGATION,
+    SPHINX_SEARCH_STEMS,
     PYDATA_HEADER_NAV,
     PYDATA_NAVIGATION,
     MYST_RENDERER,
@@ -2290,6 +2375,7 @@ def setup_upstream(app: Sphinx) -> None:
     )
     app.connect("config-inited", lambda app, config: MYST_DEFAULT_DOCUMENT.install(app), priority=3)
     app.connect("builder-inited", _check_stage("builder"), priority=0)
+    app.connect("builder-inited", SPHINX_SEARCH_STEMS.install, priority=1)
 
 
 __all__ = ["REACHES", "Reach", "loaded_by", "setup_upstream"]

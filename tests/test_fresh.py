@@ -141,6 +141,35 @@ def test_body_edit_rewrites_the_post_and_its_excerpts_only(site, tmp_path):
     assert equals_clean_build(site, tmp_path) == ""
 
 
+def test_edit_below_the_excerpt_leaves_archive_pages_and_feeds_alone(site, tmp_path, monkeypatch):
+    from ablog_ext import feeds
+
+    rendered: list[str] = []
+    original = feeds._EntryRenderer.html_and_summary
+
+    def html_and_summary(self, post, url):
+        rendered.append(post.docname)
+        return original(self, post, url)
+
+    monkeypatch.setattr(feeds._EntryRenderer, "html_and_summary", html_and_summary)
+    path = site / "posts/2021-03-20-fourth.md"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nA second paragraph, below the excerpt.\n",
+        encoding="utf-8",
+    )
+    written, outdir = rebuild(site)
+    assert written - SPHINX_WRITES == {
+        "posts/2021-03-20-fourth.html",
+        "recent.html",
+        "blog/review/2021.html",
+    }
+    assert rendered == [], "no feed entry rendered again"
+    assert "below the excerpt" in soup(outdir, "posts/2021-03-20-fourth.html").get_text()
+    assert "below the excerpt" not in soup(outdir, "blog.html").get_text()
+    monkeypatch.undo()
+    assert equals_clean_build(site, tmp_path) == ""
+
+
 def test_new_post_and_draft(site, tmp_path):
     (site / "posts/2022-01-01-ninth.md").write_text(
         "---\ntitle: The ninth post\ncategory: Travel\n---\n\nNew.\n", encoding="utf-8"

@@ -182,3 +182,41 @@ def test_future_is_the_build_time_and_abLog_agrees(tmp_path, monkeypatch, now, p
     assert "posts/2030-05-01-earlier" in published_posts
     assert ("posts/2030-06-01-noon" in published_posts) is published
     assert not blog.drafts
+
+
+def test_a_rebuild_reads_front_matter_only_of_changed_files(tmp_path, monkeypatch):
+    from ablog_ext import postfiles
+
+    from conftest import build_dir, copy_root
+
+    src = copy_root(tmp_path, "postfiles")
+    build_dir(src)
+    read: list[str] = []
+    original = postfiles._read_facts
+
+    def counted(path, config):
+        read.append(path.name)
+        return original(path, config)
+
+    monkeypatch.setattr(postfiles, "_read_facts", counted)
+    app = build_dir(src)
+    assert read == []
+    assert "leaving out 3 post(s) dated after the build" in app.status.getvalue()
+    assert "leaving out 1 unpublished post(s)" in app.status.getvalue()
+
+    plain = src / "posts/2019-01-01-plain.md"
+    plain.write_text(
+        plain.read_text(encoding="utf-8").replace("---\n\n", "published: false\n---\n\n", 1),
+        encoding="utf-8",
+    )
+    far = src / "posts/2099-01-01-far-away.md"
+    far.write_text(
+        far.read_text(encoding="utf-8").replace("---\n\n", "date: 2019-07-01\n---\n\n", 1),
+        encoding="utf-8",
+    )
+    app = build_dir(src)
+    assert sorted(read) == ["2019-01-01-plain.md", "2099-01-01-far-away.md"]
+    assert "leaving out 2 unpublished post(s)" in app.status.getvalue()
+    assert "leaving out 2 post(s) dated after the build" in app.status.getvalue()
+    assert "posts/2019-01-01-plain" not in app.env.found_docs
+    assert "posts/2099-01-01-far-away" in app.env.found_docs

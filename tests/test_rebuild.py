@@ -124,3 +124,20 @@ def test_parallel_rebuilds_keep_the_environment_small(tmp_path):
         EDITS[name][0](src)
         build_dir(src, parallel=3)
     assert pickle.stat().st_size < first * 1.5
+
+
+def test_theme_pages_follow_their_passages_not_the_rest_of_the_post(tmp_path):
+    src = copy_root(tmp_path, "review")
+    outdir = Path(build_dir(src).outdir)
+    pages = [outdir / "blog/theme/startup.html", outdir / "blog/theme/leadership.html"]
+    times = [page.stat().st_mtime_ns for page in pages]
+    post = src / "posts/2019-03-02-shipping.md"
+    edit(post, "The first model went to production.", "The first model shipped on time.")
+    build_dir(src)
+    assert [page.stat().st_mtime_ns for page in pages] == times
+
+    edit(post, "No process, so we wrote one.", "No process yet, so we wrote one.")
+    build_dir(src)
+    assert pages[0].stat().st_mtime_ns != times[0]
+    assert "No process yet" in pages[0].read_text(encoding="utf-8")
+    assert pages[1].stat().st_mtime_ns == times[1]

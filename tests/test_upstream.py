@@ -320,6 +320,18 @@ def change_myst_heading(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DocutilsRenderer, "render_heading", render_heading)
 
 
+def stop_stemming_through_lang(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sphinx's ``IndexBuilder.feed`` no longer reads ``self.lang.stem``."""
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder.feed
+
+    def feed(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(IndexBuilder, "feed", feed)
+
+
 def change_create_md_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     from myst_parser.parsers import mdit
 
@@ -493,6 +505,12 @@ CHANGES: dict[
         change_get_settings,
         "Sphinx",
         "sphinx.util.docutils._get_settings",
+        None,
+    ),
+    "IndexBuilder.feed": (
+        stop_stemming_through_lang,
+        "Sphinx",
+        "sphinx.search.IndexBuilder.feed",
         None,
     ),
     "make_document": (rename_make_document, "MyST-Parser", "MyST's make_document", None),
