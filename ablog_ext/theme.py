@@ -37,7 +37,8 @@ def configure_theme(app: Sphinx, config: Config) -> None:
     if config.ablog_ext_sidebars and not provided_by_user(config, "html_sidebars"):
         sidebars = {}
         for pattern in config.blog_post_pattern or []:
-            sidebars[_pagename_pattern(pattern)] = BLOG_SIDEBARS
+            for pagenames in _pagename_patterns(pattern):
+                sidebars[pagenames] = BLOG_SIDEBARS
         blog_sidebars = ["ablog_ext/feeds.html", *BLOG_SIDEBARS[1:]]
         if config.ablog_ext_review_pages:
             blog_sidebars = [*blog_sidebars[:3], "ablog_ext/reviews.html", *blog_sidebars[3:]]
@@ -46,9 +47,19 @@ def configure_theme(app: Sphinx, config: Config) -> None:
         config.html_sidebars = sidebars
 
 
-def _pagename_pattern(source_pattern: str) -> str:
+def _pagename_patterns(source_pattern: str) -> list[str]:
+    """``html_sidebars`` patterns of the pages of a ``blog_post_pattern``.  In the
+    glob (as ABlog reads it) ``posts/**/*.md`` also matches ``posts/a.md``; in
+    ``html_sidebars`` ``posts/**/*`` needs a folder, so ``posts/*`` comes too."""
     path = PurePosixPath(source_pattern)
-    return str(path.with_suffix("")) if path.suffix else str(path)
+    pattern = str(path.with_suffix("")) if path.suffix else str(path)
+    patterns = [pattern]
+    while "/**/" in pattern:
+        pattern = pattern.replace("/**/", "/", 1)
+        patterns.append(pattern)
+    if pattern.startswith("**/"):
+        patterns.append(pattern[3:])
+    return patterns
 
 
 def escape_header_nav(

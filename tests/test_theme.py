@@ -34,3 +34,24 @@ def test_blog_sidebars_in_pydata_theme(app, html):
 def test_bad_config_value_warns_and_uses_default(app, warnings):
     assert app.config.ablog_ext_sidebars is True
     assert any("ablog_ext_sidebars should be bool" in w for w in warnings(app))
+
+
+def test_blog_sidebars_with_a_recursive_post_pattern(tmp_path):
+    """``posts/**/*.md`` matches posts directly in ``posts/`` as well as in its
+    folders (ABlog reads it as a glob): both get the blog sidebars."""
+    from conftest import build_dir, read_html
+
+    src = tmp_path / "site"
+    (src / "posts/2024").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        "extensions = ['ablog_ext']\nhtml_theme = 'pydata_sphinx_theme'\n"
+        "blog_post_pattern = ['posts/**/*.md']\nexclude_patterns = ['_build']\n",
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text("# Home\n", encoding="utf-8")
+    posts = {"posts/2024-01-02-top.md": "Top", "posts/2024/2024-02-03-deep.md": "Deep"}
+    for path, title in posts.items():
+        (src / path).write_text(f"---\ntitle: {title}\n---\n\nText.\n", encoding="utf-8")
+    app = build_dir(src)
+    for page in ("posts/2024-01-02-top", "posts/2024/2024-02-03-deep"):
+        assert read_html(app, page).select_one(".ablog__recentposts"), page
