@@ -95,7 +95,7 @@ _CATALOG_SIDEBARS = {
     "ablog/locations.html": "location",
 }
 
-_FOLDERS = (str(Path(ablog.get_html_templates_path()).resolve()), str(Path(TEMPLATES).resolve()))
+_FOLDERS = (Path(ablog.get_html_templates_path()).resolve(), Path(TEMPLATES).resolve())
 
 
 def ours(template: Any) -> bool:
@@ -103,8 +103,8 @@ def ours(template: Any) -> bool:
     filename = getattr(template, "filename", None)
     if not filename:
         return False
-    resolved = str(Path(filename).resolve())
-    return any(resolved.startswith(folder + "/") for folder in _FOLDERS)
+    resolved = Path(filename).resolve()
+    return any(resolved.is_relative_to(folder) for folder in _FOLDERS)
 
 
 @dataclass(frozen=True)
@@ -209,12 +209,14 @@ class Sidebars:
         if callable(pathto):
             builder = self.app.builder
 
-            def noting_pathto(otheruri: str, resource: bool = False, *args: Any) -> Any:
+            def noting_pathto(
+                otheruri: str, resource: bool = False, *args: Any, **kwargs: Any
+            ) -> Any:
                 if not (resource and "://" in otheruri):
                     target = otheruri if resource else builder.get_target_uri(otheruri)
                     if not target.startswith("/"):  # kept as it is by relative_uri
                         targets.add(target.partition("#")[0])
-                return pathto(otheruri, resource, *args)
+                return pathto(otheruri, resource, *args, **kwargs)
 
             variables["pathto"] = noting_pathto
         environment = template.environment
@@ -292,7 +294,10 @@ def _not_empty(app: Sphinx, pagename: str, context: dict[str, Any], name: str) -
         return len(getattr(blog, _CATALOG_SIDEBARS[name])) > 0
     if name in _CONTEXT_SIDEBARS:
         value = context.get(_CONTEXT_SIDEBARS[name])
-        return isinstance(value, list | tuple) and len(_unread(value) or ()) > 0
+        # list.__len__: the length without noting a read (:func:`.fresh.watched`).
+        if isinstance(value, list):
+            return list.__len__(value) > 0
+        return isinstance(value, tuple) and len(value) > 0
     return False
 
 

@@ -1671,9 +1671,7 @@ class JinjaTemplateLookup(Reach):
 
     package = "jinja2"
     target = "jinja2.Environment.get_template, as {% include %} calls it,"
-    fallback = (
-        "rendering each blog sidebar once per link base (every page renders its own)"
-    )
+    fallback = "rendering each blog sidebar once per link base (every page renders its own)"
     stage = "builder"
     #: The method ablog_ext replaces on the environment.
     attribute = "get_template"
@@ -1706,9 +1704,9 @@ class JinjaTemplateLookup(Reach):
         wanted: Callable[[str, Any], bool],
         stand_in: Callable[[str, Any], Any],
     ) -> bool:
-        """Templates *wanted* (by name and template) looked up in *app*'s Jinja
-        environment come back as ``stand_in(name, template)`` (made once per
-        template).  Whether the lookup is replaced."""
+        """Templates *wanted* (by name and template, asked once per template)
+        looked up in *app*'s Jinja environment come back as
+        ``stand_in(name, template)``.  Whether the lookup is replaced."""
         if not self.on(app):
             return False
         environment = SPHINX_TEMPLATES.environment(app)
@@ -1717,11 +1715,12 @@ class JinjaTemplateLookup(Reach):
 
         def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
             template = original(name, parent, globals)
-            if not isinstance(name, str) or not wanted(name, template):
+            if not isinstance(name, str):
                 return template
             kept = made.get(name)
             if kept is None or kept[0] is not template:
-                kept = made[name] = (template, stand_in(name, template))
+                found = stand_in(name, template) if wanted(name, template) else template
+                kept = made[name] = (template, found)
             return kept[1]
 
         setattr(environment, self.attribute, get_template)
