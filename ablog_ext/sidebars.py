@@ -26,7 +26,7 @@ The lookup of templates and the theme's option are reached through
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,15 @@ class Group:
         return tuple(_common(folders, target) for target in self.by_first.get(folders[0], ()))
 
 
+def _once(reads: Iterable[fresh.Aspect]) -> tuple[fresh.Aspect, ...]:
+    """*reads* without repeats (a tag cloud reads its catalog once per tag)."""
+    reads = tuple(reads)
+    try:
+        return tuple(dict.fromkeys(reads))
+    except TypeError:  # a part that cannot be hashed: kept as read
+        return reads
+
+
 class Sidebars:
     """The blog sidebars kept in one build of one application."""
 
@@ -198,7 +207,7 @@ class Sidebars:
             # The same posts shown link to the same pages, whatever the page.
             if group.targets == targets:
                 shape = group.shape(folders)
-                group.variants.setdefault(shape, Kept(html, tuple(reads or ()), pagename))
+                group.variants.setdefault(shape, Kept(html, _once(reads or ()), pagename))
         return html
 
     def render(self, template: Any, context: Any) -> tuple[str, set[str]]:
