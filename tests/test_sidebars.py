@@ -47,6 +47,14 @@ def build_both(
     return kept_app, html_files(Path(kept_app.outdir)), html_files(Path(each.outdir))
 
 
+def assert_kept_at_depths(app: SphinxTestApp, buildername: str) -> None:
+    """The sidebars were kept and given to other pages, at several folder depths."""
+    state = sidebars.sidebars(app)
+    assert state is not None and state.reused > state.rendered
+    depths = {length for (_, length, _) in state.groups}
+    assert {1, 2} <= depths if buildername == "html" else {2, 3} <= depths
+
+
 @pytest.mark.parametrize(
     ("theme", "buildername", "every"),
     [
@@ -66,11 +74,7 @@ def test_kept_sidebars_give_the_same_bytes(tmp_path, monkeypatch, theme, builder
     )
     assert sorted(kept) == sorted(each)
     assert [page for page in kept if kept[page] != each[page]] == []
-    # The sidebars were kept and given to other pages, at several folder depths.
-    state = sidebars.sidebars(app)
-    assert state is not None and state.reused > state.rendered
-    depths = {length for (_, length, _) in state.groups}
-    assert {1, 2} <= depths if buildername == "html" else {2, 3} <= depths
+    assert_kept_at_depths(app, buildername)
     # The page of a post shows its own card, and recent posts without itself.
     page = "posts/2021/2021-12-24-eighth" + ("/index.html" if buildername == "dirhtml" else ".html")
     soup = BeautifulSoup(kept[page], "html.parser")
@@ -80,6 +84,16 @@ def test_kept_sidebars_give_the_same_bytes(tmp_path, monkeypatch, theme, builder
         deep = "guide/deep/page" + ("/index.html" if buildername == "dirhtml" else ".html")
         links = BeautifulSoup(kept[deep], "html.parser").select(".ablog__archives a")
         assert links[0]["href"].startswith("../../")
+
+
+def test_kept_sidebars_in_parallel_writes(tmp_path, monkeypatch):
+    """``sphinx-build -j 2``: each worker process keeps its own sidebars."""
+    overrides = {"html_sidebars": {"**": EVERY_SIDEBAR}}
+    _, kept, each = build_both(
+        tmp_path, monkeypatch, "sidebars", "html", confoverrides=overrides, parallel=2
+    )
+    assert sorted(kept) == sorted(each)
+    assert [page for page in kept if kept[page] != each[page]] == []
 
 
 def test_a_blog_without_posts_shows_no_empty_sidebar(tmp_path, monkeypatch):
