@@ -3,10 +3,12 @@
 Recent posts, archives, categories, tags, authors, feeds and reviews show the same
 thing on most pages of a build: their links differ only by the page's folder (the
 base ``pathto`` makes them relative to), and recent posts leave out the page
-itself.  Each such sidebar is rendered once per build for each key (template,
-folder of the page's URL, what else the page changes in it) and its HTML is
-given to every other page with that key.  A page one of whose sidebar links
-points at the page itself (``pathto`` gives ``#`` there) renders its own.
+itself.  Each such sidebar is rendered once per build for each key (template;
+the depth of the page's folder, and how many leading folders it shares with each
+page linked to, which is all ``relative_uri`` looks at, for ``html`` and
+``dirhtml`` alike; what else the page changes in it) and its HTML is given to
+every other page with that key.  A page one of whose sidebar links points at the
+page itself (``pathto`` gives ``#`` there) renders its own.
 
 What a page shows must still be followed (:mod:`.fresh`): the reads the one real
 render made are given again to each page that shows its HTML, with the page's
@@ -187,6 +189,10 @@ class Sidebars:
     def html(self, name: str, template: Any, context: Any) -> str:
         pagename = context.get("pagename")
         page_key = KEYS[name](context) if isinstance(pagename, str) else None
+        try:
+            hash(page_key)
+        except TypeError:  # a context value of another shape: rendered here
+            page_key = None
         if page_key is None:
             return self.render(template, context)[0]
         base = self.base(pagename)
