@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .redirects import setup_redirects
     from .review import setup_review
     from .rootfolders import setup_root_folders
+    from .sidebars import setup_sidebars
     from .theme import setup_theme
     from .themes import setup_themes
     from .upstream import setup_upstream
@@ -61,6 +62,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_review(app)
     setup_feeds(app)
     setup_versions(app)
+    # After feeds and reviews: their context values are set when it looks.
+    setup_sidebars(app)
     setup_theme(app)
     setup_navigation(app)
     return {

@@ -36,6 +36,7 @@ read makes it be written again).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -102,8 +103,12 @@ class Reads:
         self.recorder = recorder
         self.output = output
         self.seen: set[Aspect] = set()
+        #: Open captures (:func:`capturing`): each gets every read, repeated or not.
+        self.captures: list[list[Aspect]] = []
 
     def add(self, *aspect: Any) -> None:
+        for capture in self.captures:
+            capture.append(aspect)
         try:
             if aspect in self.seen:  # most reads repeat: keep this path short
                 return
@@ -490,6 +495,50 @@ class _WatchedList(list[Any]):
     def __getitem__(self, index: Any) -> Any:
         self._read()
         return super().__getitem__(index)
+
+
+#: The kinds of read that name the page being rendered, and where: a read of this
+#: kind made for one page is, for another page, the same read with its name.
+_PAGE_PARTS = {"recent": 2, "context": 2}
+
+
+@contextlib.contextmanager
+def capturing(app: Sphinx, pagename: str) -> Iterator[list[Aspect] | None]:
+    """What the templates of *pagename* read inside the block (``None`` when no
+    page's reads are followed), for HTML kept and shown on other pages."""
+    if not _applies(app):
+        yield None
+        return
+    reads = recorder(app).page(pagename)
+    captured: list[Aspect] = []
+    reads.captures.append(captured)
+    try:
+        yield captured
+    finally:
+        reads.captures.remove(captured)
+
+
+def portable(aspects: Iterable[Aspect], pagename: str) -> bool:
+    """Whether *aspects*, read while *pagename* was rendered, hold for another page
+    once its name is put in (:func:`replay`): nothing else in them names the page."""
+    for aspect in aspects:
+        position = _PAGE_PARTS.get(aspect[0]) if aspect else None
+        if any(part == pagename for index, part in enumerate(aspect) if index != position):
+            return False
+    return True
+
+
+def replay(app: Sphinx, pagename: str, aspects: Iterable[Aspect], origin: str) -> None:
+    """*pagename* shows HTML made for *origin*: it read what *origin* read there
+    (:func:`capturing`), its own name in place of *origin*'s."""
+    if not _applies(app):
+        return
+    reads = recorder(app).page(pagename)
+    for aspect in aspects:
+        position = _PAGE_PARTS.get(aspect[0]) if aspect else None
+        if position is not None and len(aspect) > position and aspect[position] == origin:
+            aspect = (*aspect[:position], pagename, *aspect[position + 1 :])
+        reads.add(*aspect)
 
 
 def _applies(app: Sphinx) -> bool:

@@ -40,7 +40,11 @@ MyST-Parser            :data:`MYST_RENDERER` (private renderer members),
                        :data:`MYST_PARSE` (a copy of ``MystParser.parse``),
                        :data:`MYST_DEFAULT_DOCUMENT` (``make_document``, patched)
 pydata-sphinx-theme    :data:`PYDATA_HEADER_NAV` (how its header links read titles),
-                       :data:`PYDATA_NAVIGATION` (where its navigation reads toctrees)
+                       :data:`PYDATA_NAVIGATION` (where its navigation reads toctrees),
+                       :data:`PYDATA_SKIP_EMPTY` (the context value its empty-template
+                       test reads)
+Jinja                  :data:`JINJA_TEMPLATE_LOOKUP` (``get_template`` replaced on the
+                       builder's environment)
 =====================  ==================================================================
 
 docutils is used through its public API only.
@@ -95,6 +99,7 @@ _DISPLAY = {
     "sphinx": "Sphinx",
     "myst-parser": "MyST-Parser",
     "pydata-sphinx-theme": "pydata-sphinx-theme",
+    "jinja2": "Jinja",
 }
 
 
@@ -1822,6 +1827,123 @@ class PydataNavigation(Reach):
         return None
 
 
+class PydataSkipEmptyCheck(Reach):
+    """pydata-sphinx-theme's ``update_and_remove_templates``: before a page is
+    written it renders every sidebar, navbar and footer template to drop the empty
+    ones, except those its ``templates_skip_empty_check`` option names, which it
+    reads from the page's context (``theme_templates_skip_empty_check``).  ablog_ext
+    adds, for each page, the blog sidebars it knows are not empty there.
+
+    Needs ``update_and_remove_templates`` to read that context value.  Seen in
+    pydata-sphinx-theme 0.15 to 0.24.
+    """
+
+    package = "pydata-sphinx-theme"
+    target = "pydata_sphinx_theme.update_and_remove_templates"
+    fallback = (
+        "naming the blog sidebars that are not empty to the theme (it renders each "
+        "one to see whether it is)"
+    )
+    stage = "builder"
+    #: The context value the theme reads the option from.
+    attribute = "theme_templates_skip_empty_check"
+
+    def applies(self, app: Sphinx) -> bool:
+        return "pydata_sphinx_theme" in app.extensions
+
+    def check(self, app: Sphinx) -> str | None:
+        function = _lookup("pydata_sphinx_theme:update_and_remove_templates")
+        if function is None:
+            return "is missing"
+        if self.attribute not in _names_used(function):
+            return f"no longer reads {self.attribute} from the page's context"
+        return None
+
+    def extend(self, app: Sphinx, context: dict[str, Any], names: Iterable[str]) -> None:
+        """Add *names* to the templates the theme does not render to test on this
+        page, after those the user's option (or the theme's default) names."""
+        if not self.on(app) or self.attribute not in context:
+            return
+        current = context[self.attribute] or []
+        if isinstance(current, str):
+            current = [item.strip() for item in current.split(",")]
+        current = list(current)
+        added = [name for name in names if name not in current]
+        if added:
+            # A new list: the page's context shares the theme's with every page.
+            context[self.attribute] = [*current, *added]
+
+
+class JinjaTemplateLookup(Reach):
+    """``get_template`` of the HTML builder's Jinja environment, replaced on that
+    environment only: the blog sidebars a page includes (``{% include %}`` looks
+    its template up there, then calls the template's ``new_context`` and
+    ``root_render_func``) come back as stand-ins that give HTML kept from another
+    page with the same link base (:mod:`.sidebars`).
+
+    Needs Jinja's compiled ``include`` to call ``environment.get_or_select_template``
+    (which calls ``get_template``) and then ``new_context`` and
+    ``root_render_func`` on the template it gets.  Seen in Jinja 3.1.
+    """
+
+    package = "jinja2"
+    target = "jinja2.Environment.get_template, as {% include %} calls it,"
+    fallback = "rendering each blog sidebar once per link base (every page renders its own)"
+    stage = "builder"
+    #: The method ablog_ext replaces on the environment.
+    attribute = "get_template"
+
+    def applies(self, app: Sphinx) -> bool:
+        return getattr(app.builder, "templates", None) is not None
+
+    def check(self, app: Sphinx) -> str | None:
+        import jinja2
+        from jinja2.compiler import CodeGenerator
+
+        environment = SPHINX_TEMPLATES.environment(app)
+        if not isinstance(environment, jinja2.Environment):
+            return "cannot be found (no Jinja environment)"
+        if environment.is_async:
+            return "renders asynchronously"
+        if not callable(getattr(environment, self.attribute, None)):
+            return "is missing"
+        if self.attribute not in _names_used(jinja2.Environment.get_or_select_template):
+            return f"is no longer what get_or_select_template calls ({self.attribute})"
+        include = _code_names(getattr(CodeGenerator.visit_Include, "__code__", None))
+        for needed in ("get_or_select_template", "new_context", "root_render_func"):
+            if not any(needed in text for text in include):
+                return f"is looked up by includes that no longer call {needed}"
+        return None
+
+    def replace(
+        self,
+        app: Sphinx,
+        wanted: Callable[[str, Any], bool],
+        stand_in: Callable[[str, Any], Any],
+    ) -> bool:
+        """Templates *wanted* (by name and template, asked once per template)
+        looked up in *app*'s Jinja environment come back as
+        ``stand_in(name, template)``.  Whether the lookup is replaced."""
+        if not self.on(app):
+            return False
+        environment = SPHINX_TEMPLATES.environment(app)
+        original = getattr(environment, self.attribute)
+        made: dict[str, tuple[Any, Any]] = {}
+
+        def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
+            template = original(name, parent, globals)
+            if not isinstance(name, str):
+                return template
+            kept = made.get(name)
+            if kept is None or kept[0] is not template:
+                found = stand_in(name, template) if wanted(name, template) else template
+                kept = made[name] = (template, found)
+            return kept[1]
+
+        setattr(environment, self.attribute, get_template)
+        return True
+
+
 # -- MyST-Parser ---------------------------------------------------------------------------------
 
 
@@ -2304,6 +2426,8 @@ SPHINX_NAVIGATION = SphinxNavigation()
 SPHINX_SEARCH_STEMS = SphinxSearchStems()
 PYDATA_HEADER_NAV = PydataHeaderNav()
 PYDATA_NAVIGATION = PydataNavigation()
+PYDATA_SKIP_EMPTY = PydataSkipEmptyCheck()
+JINJA_TEMPLATE_LOOKUP = JinjaTemplateLookup()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
 MYST_DEFAULT_DOCUMENT = MystDefaultDocument()
@@ -2345,6 +2469,8 @@ REACHES: tuple[Reach, ...] = (
     SPHINX_SEARCH_STEMS,
     PYDATA_HEADER_NAV,
     PYDATA_NAVIGATION,
+    PYDATA_SKIP_EMPTY,
+    JINJA_TEMPLATE_LOOKUP,
     MYST_RENDERER,
     MYST_PARSE,
     MYST_DEFAULT_DOCUMENT,

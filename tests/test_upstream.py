@@ -483,6 +483,18 @@ CHANGES: dict[
         "env.settings['input_encoding']",
         None,
     ),
+    "pydata skip empty check": (
+        rename_our_attribute(upstream.PYDATA_SKIP_EMPTY, "theme_templates_never_empty"),
+        "pydata-sphinx-theme",
+        "pydata_sphinx_theme.update_and_remove_templates",
+        None,
+    ),
+    "jinja get_template": (
+        rename_our_attribute(upstream.JINJA_TEMPLATE_LOOKUP, "load_template"),
+        "Jinja",
+        "jinja2.Environment.get_template",
+        None,
+    ),
     "pydata header nav": (
         change_pydata_nav,
         "pydata-sphinx-theme",
