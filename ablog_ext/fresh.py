@@ -854,6 +854,8 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _applies(app):
         return
     cache = page_cache(app)
+    if not cache.generated:
+        return  # nothing was written (Sphinx 8.0, nothing out of date): records stand
     if state is None:
         state = Freshness(app, cache)
     if record is not None:

@@ -56,6 +56,9 @@ class PageCache:
         self.current: dict[str, str] = {}
         self.base = _build_key(app)
         self.skipped = 0
+        #: Whether this build generated its pages (Sphinx 8.0 stops a build with
+        #: nothing out of date before writing: then the last build's pages stay).
+        self.generated = False
 
     def wanted(self, output: str, *inputs: Any) -> bool:
         """Record *output*'s fingerprint; whether it must be generated again (its
@@ -213,12 +216,19 @@ def replace_ablog_archive_pages(app: Sphinx) -> None:
     upstream.ABLOG_ARCHIVE_PAGES.replace(app, ablog_archive_pages)
 
 
+def note_generation(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``, before every other: this build generates pages."""
+    page_cache(app).generated = True
+    yield from ()
+
+
 def finish(app: Sphinx, exception: Exception | None) -> None:
     cache = _CACHES.pop(app, None)
-    if cache is not None and exception is None:
+    if cache is not None and exception is None and cache.generated:
         cache.finish()
 
 
 def setup_incremental(app: Sphinx) -> None:
     app.connect("builder-inited", replace_ablog_archive_pages)
+    app.connect("html-collect-pages", note_generation, priority=0)
     app.connect("build-finished", finish)

@@ -1849,7 +1849,11 @@ class PydataSkipEmptyCheck(Reach):
     attribute = "theme_templates_skip_empty_check"
 
     def applies(self, app: Sphinx) -> bool:
-        return "pydata_sphinx_theme" in app.extensions
+        # The option came after pydata-sphinx-theme 0.16.0, which tests
+        # every template but two, and there is nothing to tell it.
+        return "pydata_sphinx_theme" in app.extensions and _theme_declares(
+            "pydata_sphinx_theme", "templates_skip_empty_check"
+        )
 
     def check(self, app: Sphinx) -> str | None:
         function = _lookup("pydata_sphinx_theme:update_and_remove_templates")
@@ -1872,6 +1876,25 @@ class PydataSkipEmptyCheck(Reach):
         if added:
             # A new list: the page's context shares the theme's with every page.
             context[self.attribute] = [*current, *added]
+
+
+def _theme_declares(package: str, option: str) -> bool:
+    """Whether the HTML theme shipped by *package* declares the theme option
+    *option* (in its ``theme.conf`` or ``theme.toml``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return False
+    for path in Path(spec.origin).parent.glob("theme/*/theme.*"):
+        if path.suffix in (".conf", ".toml"):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if re.search(rf"^\s*{re.escape(option)}\s*=", text, re.M):
+                return True
+    return False
 
 
 class JinjaTemplateLookup(Reach):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sphinx.util.console import strip_colors
@@ -55,3 +56,19 @@ def test_blog_sidebars_with_a_recursive_post_pattern(tmp_path):
     app = build_dir(src)
     for page in ("posts/2024-01-02-top", "posts/2024/2024-02-03-deep"):
         assert read_html(app, page).select_one(".ablog__recentposts"), page
+
+
+def test_a_noop_rebuild_keeps_every_file(tmp_path):
+    """Sphinx 8.0 ends a build with nothing out of date before writing anything:
+    the generated pages, feeds and redirects of the last build must all stay."""
+    from conftest import build_dir, copy_root
+
+    src = copy_root(tmp_path, "jekyll")
+    first = build_dir(src)
+    outdir = Path(first.outdir)
+    before = sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file())
+    assert "blog.html" in before
+    for _ in range(2):
+        build_dir(src)
+        after = sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file())
+        assert after == before

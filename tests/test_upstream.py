@@ -597,6 +597,10 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
     simulate, package, target, may_be_missing = CHANGES[change]
     if change == "_get_settings" and sphinx.version_info[0] < 9:
         pytest.skip("Sphinx 8 builds docutils' settings once per file type: nothing to reach")
+    if change == "pydata skip empty check" and not upstream._theme_declares(
+        "pydata_sphinx_theme", "templates_skip_empty_check"
+    ):
+        pytest.skip("this pydata-sphinx-theme (0.16.0) has no templates_skip_empty_check option")
     try:
         simulate(monkeypatch)
         app = build_site(tmp_path, "upstream")
