@@ -8,7 +8,7 @@ and each post's entry is rendered once, with a placeholder for each link
 (``pathto``); every archive page that lists the post gets that HTML with its own
 links put in: the links are all an entry's HTML changes with, link base and all
 (on a post's own tag page the link to the tag is ``#``).  An excerpt whose HTML
-depends on the page's folder (:func:`~.upstream.same_in_every_folder`) is
+depends on the page's folder (:func:`~.upstream.excerpt_folder_free`) is
 rendered once per folder.  A page where a link would be changed by escaping, or
 where the placeholders did not all come out as they went in, renders its own.
 
@@ -64,8 +64,6 @@ class Entries:
         self.app = app
         self.template = template
         self.kept: dict[Hashable, Entry | None] = {}
-        #: Whether each post's excerpt is the same in every folder, by post.
-        self.folder_free: dict[str, bool] = {}
         # Placeholders nothing in a page can hold by chance.
         self.mark = f"\x1aablog-ext-{uuid.uuid4().hex}-"
         self.pattern = re.compile(re.escape(self.mark) + r"(\d+)\x1a")
@@ -86,12 +84,12 @@ class Entries:
         if getattr(blog, "disqus_shortname", None):
             return None
         name = fresh.post_key(raw)
-        if name not in self.folder_free:
-            try:
-                self.folder_free[name] = upstream.same_in_every_folder(raw.excerpt)
-            except Exception:
-                self.folder_free[name] = False
-        if self.folder_free[name]:
+        try:
+            # As to_html decides: its HTML is kept per folder, or once.
+            folder_free = upstream.excerpt_folder_free(raw)
+        except Exception:
+            folder_free = False
+        if folder_free:
             return (name,)
         # Its excerpt is rendered for the folder of the archive page.
         target = self.app.builder.get_target_uri(pagename)
@@ -231,7 +229,6 @@ def forget_entries(app: Sphinx, env: Any) -> None:
     kept = _ENTRIES.get(app)
     if kept is not None:
         kept.kept.clear()
-        kept.folder_free.clear()
 
 
 def setup_archive_entries(app: Sphinx) -> None:

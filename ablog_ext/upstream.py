@@ -382,6 +382,18 @@ def same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
     )
 
 
+def excerpt_folder_free(post: Any) -> bool:
+    """Whether ``to_html`` gives *post*'s excerpt the same HTML in every folder:
+    the patched one's own decision, made once on the excerpt as first rendered
+    (a failed one is replaced after); never with ABlog's own ``to_html``."""
+    app = _post_app(post)
+    if not (loaded_by(app) and ABLOG_POST_TO_HTML.on(app)):
+        return False
+    if "_ablog_ext_folder_free" not in post.__dict__:
+        post.__dict__["_ablog_ext_folder_free"] = same_in_every_folder(post.excerpt)
+    return bool(post.__dict__["_ablog_ext_folder_free"])
+
+
 _ON_ERROR: dict[str, Callable[[Any, bool, Exception], str]] = {}
 
 
