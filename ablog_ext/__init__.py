@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from .archive_entries import setup_archive_entries
     from .compat import setup_compat
     from .config import setup_config
     from .domain import BlogDomain, outdated_dependents
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_versions(app)
     # After feeds and reviews: their context values are set when it looks.
     setup_sidebars(app)
+    setup_archive_entries(app)
     setup_theme(app)
     setup_navigation(app)
     return {

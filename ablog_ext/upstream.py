@@ -26,7 +26,8 @@ ABlog                  :data:`ABLOG_POST_TO_HTML` (patched), :data:`ABLOG_NEW_DO
                        :data:`ABLOG_PAGE_CONTEXT` (listeners found by name),
                        :data:`ABLOG_ENV_POSTS` (``env.ablog_posts``),
                        :data:`ABLOG_POST_DOCTREE` (``postinfo["doctree"]``, replaced),
-                       :data:`ABLOG_MATCHED_POSTS` (``config.matched_blog_posts``), and the
+                       :data:`ABLOG_MATCHED_POSTS` (``config.matched_blog_posts``),
+                       :data:`ABLOG_COLLECTION_ENTRIES` (its archive template, split), and the
                        undocumented names :data:`ABLOG_SLUGIFY`, :data:`ABLOG_POST_NODE`,
                        :data:`ABLOG_POST_LIST`, :data:`ABLOG_REGISTER_POSTS`
 Sphinx                 :data:`SPHINX_EVENT_LISTENERS`, :data:`SPHINX_PARALLEL_READ`,
@@ -379,6 +380,18 @@ def same_in_every_folder(excerpt: Iterable[nodes.Node]) -> bool:
         for top in excerpt
         for node in top.findall()
     )
+
+
+def excerpt_folder_free(post: Any) -> bool:
+    """Whether ``to_html`` gives *post*'s excerpt the same HTML in every folder:
+    the patched one's own decision, made once on the excerpt as first rendered
+    (a failed one is replaced after); never with ABlog's own ``to_html``."""
+    app = _post_app(post)
+    if not (loaded_by(app) and ABLOG_POST_TO_HTML.on(app)):
+        return False
+    if "_ablog_ext_folder_free" not in post.__dict__:
+        post.__dict__["_ablog_ext_folder_free"] = same_in_every_folder(post.excerpt)
+    return bool(post.__dict__["_ablog_ext_folder_free"])
 
 
 _ON_ERROR: dict[str, Callable[[Any, bool, Exception], str]] = {}
@@ -1911,7 +1924,10 @@ class JinjaTemplateLookup(Reach):
 
     package = "jinja2"
     target = "jinja2.Environment.get_template, as {% include %} calls it,"
-    fallback = "rendering each blog sidebar once per link base (every page renders its own)"
+    fallback = (
+        "rendering each blog sidebar once per link base and each archive entry once "
+        "per build (every page renders its own)"
+    )
     stage = "builder"
     #: The method ablog_ext replaces on the environment.
     attribute = "get_template"
@@ -1965,6 +1981,85 @@ class JinjaTemplateLookup(Reach):
 
         setattr(environment, self.attribute, get_template)
         return True
+
+
+class AblogCollectionEntries(Reach):
+    """ABlog's ``ablog/collection.html``, split: its loop over an archive's posts
+    renders each post's entry (title, date, names, excerpt, "Read more") on every
+    archive page that lists the post.  ablog_ext cuts the loop's body out of
+    ABlog's own template file, renders it as a template of its own once per post
+    (:mod:`.archive_entries`), and renders ABlog's template with the
+    body replaced by a call that gives that HTML: the rest of the file is ABlog's
+    text, as it is.  The body's ``pathto`` calls must show their result once each,
+    unchanged (checked as each entry is rendered: else the page renders its own).
+
+    Needs ``templates/ablog/collection.html`` to hold one ``postlink`` macro and,
+    last, a ``{% for post in collection %}`` loop whose body sets, loops over and
+    defines nothing (no ``loop``, ``set``, ``for``, ``macro``, ``block``), and Jinja's
+    ``Environment.compile`` and ``Template.from_code``.  Seen in ABlog 0.11.13 and
+    Jinja 3.1.
+    """
+
+    target = "the template ablog/collection.html"
+    fallback = (
+        "rendering each post's archive entry once per build (ABlog's template "
+        "renders it on every archive page that lists the post)"
+    )
+    stage = "builder"
+    #: The function called in place of the loop's body.
+    FUNCTION = "ablog_ext_collection_entry"
+    CALL = "{{ " + FUNCTION + "(post) }}"
+    LOOP = "{% for post in collection %}"
+    END = "{% endfor %}"
+    _MACRO = re.compile(r"\{%-?\s*macro postlink\(post\).*?\{%-?\s*endmacro\s*-?%\}", re.DOTALL)
+    _FORBIDDEN = re.compile(r"\bloop\b|\{%-?\s*(?:set|for|macro|block|endblock|call|with)\b")
+
+    def applies(self, app: Sphinx) -> bool:
+        return getattr(app.builder, "templates", None) is not None
+
+    def path(self) -> Path:
+        import ablog
+
+        return Path(ablog.get_html_templates_path()) / "ablog" / "collection.html"
+
+    def split(self) -> tuple[str, str] | str:
+        """ABlog's template with the loop's body replaced by :attr:`CALL`, and the
+        body (after the ``postlink`` macro) as a template of its own; or what is
+        wrong with the file."""
+        source = self.path().read_text(encoding="utf-8")
+        macros = self._MACRO.findall(source)
+        if len(macros) != 1:
+            return "does not define the macro postlink once"
+        start = source.rfind(self.LOOP)
+        if start < 0:
+            return f"has no {self.LOOP}"
+        start += len(self.LOOP)
+        end = source.find(self.END, start)
+        if end < 0:
+            return f"has no {self.END} after its last {self.LOOP}"
+        body = source[start:end]
+        if self._FORBIDDEN.search(body):
+            return "has a loop body that sets, loops or reads the loop"
+        return source[:start] + self.CALL + source[end:], macros[0] + body
+
+    def check(self, app: Sphinx) -> str | None:
+        import jinja2
+
+        if not callable(getattr(jinja2.Template, "from_code", None)):
+            return "cannot be compiled by ablog_ext (no jinja2.Template.from_code)"
+        split = self.split()
+        return split if isinstance(split, str) else None
+
+
+def compile_template(
+    environment: Any, source: str, name: str, filename: str | None = None, globals: Any = None
+) -> Any:
+    """*source* compiled in *environment* as the template *name* would be
+    (autoescaping is decided by name), for :class:`AblogCollectionEntries`."""
+    code = environment.compile(source, name=name, filename=filename)
+    return environment.template_class.from_code(
+        environment, code, environment.make_globals(globals), None
+    )
 
 
 # -- MyST-Parser ---------------------------------------------------------------------------------
@@ -2451,6 +2546,7 @@ PYDATA_HEADER_NAV = PydataHeaderNav()
 PYDATA_NAVIGATION = PydataNavigation()
 PYDATA_SKIP_EMPTY = PydataSkipEmptyCheck()
 JINJA_TEMPLATE_LOOKUP = JinjaTemplateLookup()
+ABLOG_COLLECTION_ENTRIES = AblogCollectionEntries()
 MYST_RENDERER = MystRenderer()
 MYST_PARSE = MystParse()
 MYST_DEFAULT_DOCUMENT = MystDefaultDocument()
@@ -2462,6 +2558,7 @@ AblogListener.requires = (SPHINX_EVENT_LISTENERS,)
 # Its header links are made the way PYDATA_HEADER_NAV expects; its sidebar and
 # the posts left out go through Sphinx's toctrees.
 PydataNavigation.requires = (PYDATA_HEADER_NAV, SPHINX_NAVIGATION)
+AblogCollectionEntries.requires = (SPHINX_TEMPLATES, JINJA_TEMPLATE_LOOKUP)
 
 #: Every reach, in the order they are checked.
 REACHES: tuple[Reach, ...] = (
@@ -2494,6 +2591,7 @@ REACHES: tuple[Reach, ...] = (
     PYDATA_NAVIGATION,
     PYDATA_SKIP_EMPTY,
     JINJA_TEMPLATE_LOOKUP,
+    ABLOG_COLLECTION_ENTRIES,
     MYST_RENDERER,
     MYST_PARSE,
     MYST_DEFAULT_DOCUMENT,

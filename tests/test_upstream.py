@@ -495,6 +495,12 @@ CHANGES: dict[
         "jinja2.Environment.get_template",
         None,
     ),
+    "collection.html": (
+        lambda mp: mp.setattr(upstream.ABLOG_COLLECTION_ENTRIES, "LOOP", "{% for post in posts %}"),
+        "ABlog",
+        "the template ablog/collection.html",
+        None,
+    ),
     "pydata header nav": (
         change_pydata_nav,
         "pydata-sphinx-theme",
