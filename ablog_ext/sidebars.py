@@ -365,9 +365,20 @@ def _is_ours(app: Sphinx, environment: Any, name: str) -> bool:
     return known[name]
 
 
+def forget_kept(app: Sphinx, env: Any) -> None:
+    """``env-updated``: another build of the same application (tests, a server that
+    keeps its application) starts with no kept HTML; what the posts show may have
+    changed."""
+    kept = _SIDEBARS.get(app)
+    if kept is not None:
+        kept.groups.clear()
+        kept.bases.clear()
+
+
 def setup_sidebars(app: Sphinx) -> None:
     # After upstream's checks (priority 0) and the theme's templates are loaded.
     app.connect("builder-inited", keep_sidebars, priority=800)
+    app.connect("env-updated", forget_kept)
     # Same priority as the theme's, connected before it (a theme's extension is
     # loaded with the builder), after ablog_ext's feeds and reviews (connected
     # first): their values are in the context.

@@ -219,3 +219,24 @@ def test_pages_given_kept_sidebars_follow_what_they_show(tmp_path):
     ]
     for page in old_pages:
         assert "A retitled eighth post" in recent_titles(outdir, page), page
+
+
+def test_a_second_build_of_the_same_application_shows_the_new_title(tmp_path):
+    """Sidebars kept in one build are not reused in the next: a post's new title
+    reaches the recent-posts sidebar of every page."""
+    src = copy_root(tmp_path, "sidebars")
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.build()
+        post = src / "posts/2021/2021-12-24-eighth.md"
+        post.write_text(
+            post.read_text(encoding="utf-8").replace("The eighth post", "A renamed post"),
+            encoding="utf-8",
+        )
+        app.build()
+        page = (Path(app.outdir) / "posts/2019-03-01-first.html").read_text(encoding="utf-8")
+    finally:
+        app.cleanup()
+    recent = BeautifulSoup(page, "html.parser").select_one(".ablog__recentposts")
+    assert recent is not None
+    assert "A renamed post" in recent.get_text() and "The eighth post" not in recent.get_text()
