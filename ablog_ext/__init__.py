@@ -33,6 +33,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .review import setup_review
     from .rootfolders import setup_root_folders
     from .sidebars import setup_sidebars
+    from .templatecache import setup_templatecache
     from .theme import setup_theme
     from .themes import setup_themes
     from .upstream import setup_upstream
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_parallel(app)
     setup_excerpts(app)
     setup_incremental(app)
+    setup_templatecache(app)
     setup_fresh(app)
     setup_config(app)
     setup_encoding(app)
