@@ -142,10 +142,12 @@ def measure(
         samples = 0
         while not done.wait(0.05):
             total, largest = _tree_rss(process.pid)
+            # PSS costs more to read: at a new RSS peak, else every fourth sample.
+            new_peak = total > peak[0]
             peak[0] = max(peak[0], total)
             peak[1] = max(peak[1], largest)
             samples += 1
-            if samples % 4 == 0 or total > peak[2]:  # PSS costs more to read
+            if new_peak or samples % 4 == 0:
                 peak[2] = max(peak[2], _tree_pss(process.pid))
             elapsed = time.perf_counter() - started
             if total > memory_limit_mb * 2**20 or elapsed > timeout:
@@ -179,8 +181,8 @@ def measure(
     # ru_maxrss (KB) of wait4: the largest peak of the process and its reaped children.
     single = max(usage.ru_maxrss * 1024, peak[1])
     run = Run(seconds, max(peak[0], single) / 2**20, single / 2**20)
-    # A lone process's PSS is its RSS, less the libraries it shares with others.
-    run.pss_mb = max(peak[2], min(peak[0], single) if not peak[2] else 0) / 2**20
+    # No PSS sample (a build shorter than one): its RSS stands for it.
+    run.pss_mb = (peak[2] or min(peak[0], single)) / 2**20
     if failed:
         run.failed = failed[0]
     elif process.returncode:
