@@ -256,6 +256,22 @@ _FAST_DOCUMENTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 _ORIGINAL = "_ablog_ext_original"
 
 
+def _replace_once(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+    """Put ``make(current)`` in place of ``owner.name``, once per process (a
+    replacement already there stays); it remembers the original under
+    :data:`_ORIGINAL`, so checks and tests can find what it replaced."""
+    # On a class, the attribute itself (Blog.__init__), not what looking it up makes.
+    if isinstance(owner, type):
+        current = inspect.getattr_static(owner, name)
+    else:
+        current = getattr(owner, name)
+    if getattr(current, _ORIGINAL, None) is not None:
+        return
+    replacement = make(current)
+    setattr(replacement, _ORIGINAL, current)
+    setattr(owner, name, replacement)
+
+
 def _post_app(post: Any) -> Any:
     """The application an ABlog post belongs to (its ``Blog``'s)."""
     try:
@@ -307,10 +323,7 @@ class AblogPostToHtml(Reach):
             return
         from ablog.blog import Post
 
-        current = Post.to_html
-        if getattr(current, _ORIGINAL, None) is not None:
-            return
-        Post.to_html = _memoized_to_html(current, on_error)
+        _replace_once(Post, "to_html", lambda current: _memoized_to_html(current, on_error))
 
 
 def _memoized_to_html(original: Any, on_error: Callable[[Any, bool, Exception], str]) -> Any:
@@ -475,17 +488,15 @@ class AblogNewDocument(Reach):
             return
         from ablog import blog
 
-        current = blog.new_document
-        if getattr(current, _ORIGINAL, None) is not None:
-            return
+        def replacement(current: Any) -> Any:
+            def new_document(source_path: str, settings: Any = None) -> nodes.document:
+                if _FAST_DOCUMENTS.get():
+                    return sphinx_new_document(source_path, settings)
+                return current(source_path, settings)
 
-        def new_document(source_path: str, settings: Any = None) -> nodes.document:
-            if _FAST_DOCUMENTS.get():
-                return sphinx_new_document(source_path, settings)
-            return current(source_path, settings)
+            return new_document
 
-        setattr(new_document, _ORIGINAL, current)
-        blog.new_document = new_document
+        _replace_once(blog, "new_document", replacement)
 
 
 # -- ABlog: module and class state -----------------------------------------------------------
@@ -594,21 +605,19 @@ class AblogBlogState(Reach):
             return
         from ablog.blog import Blog
 
-        current = inspect.getattr_static(Blog, "__init__")
-        if getattr(current, _ORIGINAL, None) is not None:
-            return
-
-        @functools.wraps(current)
-        def __init__(blog: Any, app: Any) -> None:
-            current(blog, app)
-            owner = vars(blog).get("app")
-            if owner is not None and owner is not app and (loaded_by(owner) or loaded_by(app)):
-                # One of the two applications is ablog_ext's: this one starts afresh.
-                blog.__dict__.clear()
+        def replacement(current: Any) -> Any:
+            @functools.wraps(current)
+            def __init__(blog: Any, app: Any) -> None:
                 current(blog, app)
+                owner = vars(blog).get("app")
+                if owner is not None and owner is not app and (loaded_by(owner) or loaded_by(app)):
+                    # One of the two applications is ablog_ext's: this one starts afresh.
+                    blog.__dict__.clear()
+                    current(blog, app)
 
-        setattr(__init__, _ORIGINAL, current)
-        Blog.__init__ = __init__
+            return __init__
+
+        _replace_once(Blog, "__init__", replacement)
 
 
 # -- ABlog: its event listeners ------------------------------------------------------------
@@ -1398,28 +1407,28 @@ class SphinxDocutilsSettings(Reach):
         app.connect("env-before-read-docs", lambda app, env, docnames: self.cache[app].clear())
         from sphinx.util import docutils as sphinx_docutils
 
-        current = sphinx_docutils._get_settings
-        if getattr(current, _ORIGINAL, None) is not None:
-            return
+        def replacement(current: Any) -> Any:
+            def _get_settings(
+                *components: Any, defaults: Mapping[str, Any], read_config_files: bool = False
+            ) -> Any:
+                cache = self._cache_for(defaults.get("env"))
+                if cache is None:
+                    return current(
+                        *components, defaults=defaults, read_config_files=read_config_files
+                    )
+                kinds = tuple(c if isinstance(c, type) else type(c) for c in components)
+                key = (kinds, read_config_files)
+                kept = cache.get(key)
+                if kept is None or kept[0] != defaults:
+                    settings = current(
+                        *components, defaults=defaults, read_config_files=read_config_files
+                    )
+                    kept = cache[key] = (dict(defaults), settings)
+                return _fresh_settings(kept[1], defaults)
 
-        def _get_settings(
-            *components: Any, defaults: Mapping[str, Any], read_config_files: bool = False
-        ) -> Any:
-            cache = self._cache_for(defaults.get("env"))
-            if cache is None:
-                return current(*components, defaults=defaults, read_config_files=read_config_files)
-            kinds = tuple(c if isinstance(c, type) else type(c) for c in components)
-            key = (kinds, read_config_files)
-            kept = cache.get(key)
-            if kept is None or kept[0] != defaults:
-                settings = current(
-                    *components, defaults=defaults, read_config_files=read_config_files
-                )
-                kept = cache[key] = (dict(defaults), settings)
-            return _fresh_settings(kept[1], defaults)
+            return _get_settings
 
-        setattr(_get_settings, _ORIGINAL, current)
-        sphinx_docutils._get_settings = _get_settings
+        _replace_once(sphinx_docutils, "_get_settings", replacement)
 
     def _cache_for(self, env: Any) -> dict[Any, tuple[dict[str, Any], Any]] | None:
         for app, cache in list(self.cache.items()):
@@ -2137,22 +2146,21 @@ class MystDefaultDocument(Reach):
             return
         from myst_parser.mdit_to_docutils import base
 
-        current = base.make_document
-        if getattr(current, _ORIGINAL, None) is not None:
-            return
-        spare: list[nodes.document] = []
+        def replacement(current: Any) -> Any:
+            spare: list[nodes.document] = []
 
-        @functools.wraps(current)
-        def make_document(*args: Any, **kwargs: Any) -> nodes.document:
-            if not _DOCUMENT_GIVEN.get():
-                return current(*args, **kwargs)
-            if not spare:
-                spare.append(current())
-            # Never used: setup_render takes the options' document instead.
-            return spare[0]
+            @functools.wraps(current)
+            def make_document(*args: Any, **kwargs: Any) -> nodes.document:
+                if not _DOCUMENT_GIVEN.get():
+                    return current(*args, **kwargs)
+                if not spare:
+                    spare.append(current())
+                # Never used: setup_render takes the options' document instead.
+                return spare[0]
 
-        setattr(make_document, _ORIGINAL, current)
-        base.make_document = make_document
+            return make_document
+
+        _replace_once(base, "make_document", replacement)
 
 
 #: Set while ablog_ext's renderer is set up with the post's own document.
