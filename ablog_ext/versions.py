@@ -39,6 +39,8 @@ from . import __version__
 
 ENV_VARIABLE = "ABLOG_EXT_VERSION"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+#: Terminal control sequences (colour, clear line) that a build log must not keep.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _RESERVED = {"stable", "switcher.json", "index.html", ".nojekyll"}
 
 
@@ -273,8 +275,11 @@ class Builder:
         outdir = folder / "html" / key
         _keep_only(folder / "html", key)
         _keep_only(folder / "doctrees", key)
+        # The log is a file, read back below: no colour, whatever the caller's
+        # terminal or a CI service's FORCE_COLOR asks for.
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "FORCE_COLOR"},
+            "NO_COLOR": "1",
             ENV_VARIABLE: json.dumps(
                 {
                     "name": ref.name,
@@ -284,12 +289,12 @@ class Builder:
             ),
         }
         command = [
-            sys.executable, "-m", "sphinx", "-b", "html",
+            sys.executable, "-m", "sphinx", "--no-color", "-b", "html",
             "-d", str(folder / "doctrees" / key),
             *self.sphinx_args, str(source), str(outdir),
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        log = result.stdout + result.stderr
+        log = _ESCAPE_SEQUENCE.sub("", result.stdout + result.stderr)
         (folder / "build.log").write_text(log, encoding="utf-8")
         seconds = time.monotonic() - started
         if result.returncode != 0:

@@ -17,7 +17,7 @@ exclude_patterns = ["_build"]
 
 
 def git_env(home: Path) -> dict[str, str]:
-    """Isolated from the machine's git configuration."""
+    """Isolated from the machine's git configuration, with colour forced on."""
     return {
         **os.environ,
         "HOME": str(home),
@@ -27,6 +27,9 @@ def git_env(home: Path) -> dict[str, str]:
         "GIT_AUTHOR_EMAIL": "test@example.org",
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.org",
+        # As CI services often set it: the build log that ``versions`` reads back
+        # must still be plain text.
+        "FORCE_COLOR": "1",
     }
 
 
