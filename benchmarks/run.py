@@ -123,7 +123,9 @@ def measure(
     command: list[str], *, memory_limit_mb: float, timeout: float, cwd: Path | None = None
 ) -> tuple[Run, str]:
     """Run *command*; its Run and its standard output."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # Plain output, read back below, whatever a CI service's FORCE_COLOR asks for.
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    env.update(PYTHONHASHSEED="0", NO_COLOR="1")
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
