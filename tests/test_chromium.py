@@ -151,7 +151,8 @@ def test_browser_tests_without_any_chromium(tmp_path, ci):
     env = {key: value for key, value in os.environ.items() if key != "ABLOG_EXT_CHROMIUM"}
     env.update(PATH=str(empty), PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"), CI=ci)
     command = [sys.executable, "-m", "pytest", "tests/test_browser.py", "-ra", "-p"]
-    command += ["no:cacheprovider", "--basetemp", str(tmp_path / "base")]
+    # --color=no: the lines are read back, whatever FORCE_COLOR a CI service sets.
+    command += ["no:cacheprovider", "--color=no", "--basetemp", str(tmp_path / "base")]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     summary = result.stdout.strip().splitlines()[-1]
     reason = (
