@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ablog_ext._version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -12,32 +12,32 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from .archive_entries import setup_archive_entries
-    from .compat import setup_compat
-    from .config import setup_config
-    from .domain import BlogDomain, outdated_dependents
-    from .encoding import setup_encoding
-    from .excerpts import setup_excerpts
-    from .feeds import setup_feeds
-    from .fresh import setup_fresh
-    from .incremental import setup_incremental
-    from .kramdown import setup_kramdown
-    from .liquid import setup_liquid
-    from .names import setup_names
-    from .navigation import setup_navigation
-    from .parallel import setup_parallel
-    from .permalinks import setup_permalinks
-    from .postfiles import setup_postfiles
-    from .posts import setup_posts
-    from .redirects import setup_redirects
-    from .review import setup_review
-    from .rootfolders import setup_root_folders
-    from .sidebars import setup_sidebars
-    from .templatecache import setup_templatecache
-    from .theme import setup_theme
-    from .themes import setup_themes
-    from .upstream import setup_upstream
-    from .versions import setup_versions
+    from ablog_ext.blog.domain import BlogDomain, outdated_dependents
+    from ablog_ext.blog.names import setup_names
+    from ablog_ext.commands.versions import setup_versions
+    from ablog_ext.config import setup_config
+    from ablog_ext.pages.feeds import setup_feeds
+    from ablog_ext.pages.html_theme import setup_theme
+    from ablog_ext.pages.passages import setup_themes
+    from ablog_ext.pages.review import setup_review
+    from ablog_ext.reading.ablog_posts import setup_compat
+    from ablog_ext.reading.discovery import setup_postfiles
+    from ablog_ext.reading.encoding import setup_encoding
+    from ablog_ext.reading.excerpts import setup_excerpts
+    from ablog_ext.reading.kramdown import setup_kramdown
+    from ablog_ext.reading.liquid import setup_liquid
+    from ablog_ext.reading.posts import setup_posts
+    from ablog_ext.speed.archive_entries import setup_archive_entries
+    from ablog_ext.speed.navigation import setup_navigation
+    from ablog_ext.speed.page_cache import setup_incremental
+    from ablog_ext.speed.page_reads import setup_fresh
+    from ablog_ext.speed.parallel import setup_parallel
+    from ablog_ext.speed.sidebars import setup_sidebars
+    from ablog_ext.speed.templates import setup_templatecache
+    from ablog_ext.upstream import setup_upstream
+    from ablog_ext.urls.permalinks import setup_permalinks
+    from ablog_ext.urls.redirects import setup_redirects
+    from ablog_ext.urls.root_folders import setup_root_folders
 
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")

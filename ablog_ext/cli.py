@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from ablog_ext._version import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .migrate import add_init_command
-    from .versions import add_versions_command
+    from ablog_ext.commands.migrate import add_init_command
+    from ablog_ext.commands.versions import add_versions_command
 
     parser = argparse.ArgumentParser(
         prog="ablog-ext",
@@ -25,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .migrate import InitError
-    from .versions import VersionsError
+    from ablog_ext.commands.migrate import InitError
+    from ablog_ext.commands.versions import VersionsError
 
     parser = build_parser()
     args = parser.parse_args(argv)

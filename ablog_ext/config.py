@@ -9,9 +9,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from . import upstream
+from ablog_ext import upstream
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("ablog_ext.config")
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document as sphinx_new_document
 from sphinx.util.osutil import relative_uri
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("ablog_ext.upstream")
 
 #: Applications that loaded ablog_ext; the process-wide patches leave all others alone.
 _APPS: weakref.WeakSet[Sphinx] = weakref.WeakSet()

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from ablog_ext import archive_entries
+from ablog_ext.speed import archive_entries
 
 from conftest import build_dir, copy_root, warnings_of
 

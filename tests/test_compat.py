@@ -200,7 +200,7 @@ def test_section_posts_each_in_every_feed(docs, name):
 
 
 def test_section_posts_are_listed_posts(docs):
-    from ablog_ext.blogdata import listed_posts
+    from ablog_ext.blog.queries import listed_posts
 
     _plain, with_ext = docs
     crossings = [p for p in listed_posts(with_ext.env) if p.docname == "notes/crossings"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ablog_ext.excerpts import find_separator, safe_excerpt
-from ablog_ext.frontmatter import read_front_matter
+from ablog_ext.jekyll.frontmatter import read_front_matter
+from ablog_ext.reading.excerpts import find_separator, safe_excerpt
 
 from conftest import build_dir, copy_root, main_text
 

@@ -142,7 +142,7 @@ def test_body_edit_rewrites_the_post_and_its_excerpts_only(site, tmp_path):
 
 
 def test_edit_below_the_excerpt_leaves_archive_pages_and_feeds_alone(site, tmp_path, monkeypatch):
-    from ablog_ext import feeds
+    from ablog_ext.pages import feeds
 
     rendered: list[str] = []
     original = feeds._EntryRenderer.html_and_summary

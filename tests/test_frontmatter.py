@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ablog_ext.frontmatter import (
+from ablog_ext.jekyll.frontmatter import (
     date_from_filename,
     normalise,
     parse_date,
@@ -54,7 +54,7 @@ def test_bad_dates_are_problems_not_exceptions(value):
 def test_aware_and_naive_dates_compare_after_normalising():
     meta_aware = normalise({"date": "2021-05-10 08:30:00 -0500"}, "a.md")
     meta_naive = normalise({"date": "2021-05-10"}, "b.md")
-    from ablog_ext.frontmatter import naive
+    from ablog_ext.jekyll.frontmatter import naive
 
     assert naive(meta_aware.date) > naive(meta_naive.date)
     assert meta_aware.date.utcoffset() == dt.timedelta(hours=-5)

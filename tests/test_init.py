@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from ablog_ext.cli import main
-from ablog_ext.migrate.jekyll import EntryFilter, markdown_suffixes
-from ablog_ext.migrate.links import TargetIndex, missing_targets, site_path
-from ablog_ext.migrate.plan import html_post_as_markdown
-from ablog_ext.migrate.render import markdown_text, post_permalink, py
+from ablog_ext.commands.migrate.jekyll import EntryFilter, markdown_suffixes
+from ablog_ext.commands.migrate.links import TargetIndex, missing_targets, site_path
+from ablog_ext.commands.migrate.plan import html_post_as_markdown
+from ablog_ext.commands.migrate.site_text import markdown_text, post_permalink, py
 
 from conftest import ROOTS, build_dir, read_html, warnings_of
 

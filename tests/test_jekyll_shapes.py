@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ablog_ext.frontmatter import (
+from ablog_ext.jekyll.frontmatter import (
     date_from_filename,
     delimiters_for_myst,
     normalise,

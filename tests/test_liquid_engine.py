@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ablog_ext import liquid_filters as filters
-from ablog_ext.liquid_jekyll import JekyllLiquid, mark_lines, unmark
+from ablog_ext.jekyll import liquid_filters as filters
+from ablog_ext.jekyll.liquid import JekyllLiquid, mark_lines, unmark
 
 
 class Files:

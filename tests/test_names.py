@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from ablog_ext.blogdata import listed_posts
+from ablog_ext.blog.queries import listed_posts
 
 from conftest import build_dir, copy_root, main_text
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from permalink_cases import CASES, Case
 
-from ablog_ext.domain import blog_domain
-from ablog_ext.frontmatter import normalise, read_front_matter
-from ablog_ext.permalinks import (
+from ablog_ext.blog.domain import blog_domain
+from ablog_ext.jekyll.frontmatter import normalise, read_front_matter
+from ablog_ext.urls.permalinks import (
     STYLES,
     JekyllPost,
     LinkTargets,

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from ablog_ext.domain import blog_domain
+from ablog_ext.blog.domain import blog_domain
 
 from conftest import build_site
 
@@ -185,7 +185,7 @@ def test_future_is_the_build_time_and_abLog_agrees(tmp_path, monkeypatch, now, p
 
 
 def test_a_rebuild_reads_front_matter_only_of_changed_files(tmp_path, monkeypatch):
-    from ablog_ext import postfiles
+    from ablog_ext.reading import discovery as postfiles
 
     from conftest import build_dir, copy_root
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ablog_ext.domain import blog_domain
+from ablog_ext.blog.domain import blog_domain
 
 from conftest import main_text
 

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ablog_ext.frontmatter import PostMeta, normalise, read_front_matter
+from ablog_ext.jekyll.frontmatter import PostMeta, normalise, read_front_matter
 
 KEYS = [
     "title", "date", "category", "categories", "tags", "tag", "author", "authors",

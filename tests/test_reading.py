@@ -110,7 +110,7 @@ def test_docutils_settings_once_per_kind_of_parser(tmp_path, monkeypatch):
 def test_each_posts_front_matter_is_parsed_once(tmp_path, monkeypatch):
     """The scan of the posts at ``config-inited`` (published? in the future?) and
     the parser share what they read: each post's YAML is parsed once per build."""
-    from ablog_ext import frontmatter
+    from ablog_ext.jekyll import frontmatter
 
     parsed: list[str] = []
     original = frontmatter._parse

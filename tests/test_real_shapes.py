@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ablog_ext.domain import blog_domain
+from ablog_ext.blog.domain import blog_domain
 
 from conftest import build_dir, build_site, copy_root, main_text, warnings_of
 from conftest import read_html as html_of

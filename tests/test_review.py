@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ablog_ext.blogdata import Window, listed_posts
-from ablog_ext.review import compute_review
+from ablog_ext.blog.queries import Window, listed_posts
+from ablog_ext.pages.review import compute_review
 
 from conftest import build_dir, copy_root
 

@@ -99,7 +99,7 @@ def test_an_excerpt_with_links_is_rendered_per_folder():
 
 
 def test_a_rewritten_feed_renders_only_the_entries_that_changed(tmp_path, monkeypatch):
-    from ablog_ext import feeds
+    from ablog_ext.pages import feeds
 
     from conftest import build_dir, copy_root, equals_clean_build
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from ablog_ext.domain import blog_domain
+from ablog_ext.blog.domain import blog_domain
 
 from conftest import build_dir, copy_root, main_text
 

@@ -10,7 +10,13 @@ import pytest
 from bs4 import BeautifulSoup
 from gitrepo import CONF, Repo, git_env, make_site_repo, versions_command
 
-from ablog_ext.versions import Ref, VersionsError, stable_ref, switcher_entries, version_name
+from ablog_ext.commands.versions import (
+    Ref,
+    VersionsError,
+    stable_ref,
+    switcher_entries,
+    version_name,
+)
 
 BASE = "https://docs.example.org/proj/"
 
@@ -266,7 +272,7 @@ def test_a_new_commit_on_a_branch_is_an_incremental_build(tmp_path):
 
 
 def test_jobs_option():
-    from ablog_ext.versions import _jobs
+    from ablog_ext.commands.versions import _jobs
 
     assert _jobs("3") == 3
     assert _jobs("auto") >= 1
@@ -276,7 +282,7 @@ def test_jobs_option():
 
 
 def test_sync_tree_rewrites_only_what_changed(tmp_path):
-    from ablog_ext.versions import sync_tree
+    from ablog_ext.commands.versions import sync_tree
 
     source, target = tmp_path / "source", tmp_path / "target"
     for root, texts in ((source, {"a.md": "same", "b.md": "new", "d/e.md": "x"}),

@@ -1,0 +1,1 @@
+"""The command-line tools: ``ablog-ext versions`` and ``ablog-ext init --from-jekyll``."""

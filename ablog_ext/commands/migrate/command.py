@@ -1,0 +1,84 @@
+"""The ``init`` subcommand: arguments, and the steps in order."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ablog_ext.commands.migrate.jekyll import read_site
+from ablog_ext.commands.migrate.links import LiquidForLinks, TargetIndex, missing_targets
+from ablog_ext.commands.migrate.output import check_folders, write
+from ablog_ext.commands.migrate.plan import Plan, make_plan
+from ablog_ext.commands.migrate.report import summary
+
+
+def find_missing(plan: Plan) -> dict[str, list[str]]:
+    """Per copied post, its link and image targets that the new site will not have."""
+    config = plan.site.config
+    url = config.get("url") if isinstance(config.get("url"), str) else None
+    baseurl = config.get("baseurl") if isinstance(config.get("baseurl"), str) else ""
+    copied = [o for o in plan.outcomes if o.dest]
+    # The pages the build resolves a link to: each published post's old URL and
+    # redirect_from, and every document's own path.
+    live = [o for o in copied if o.status == "published"]
+    index = TargetIndex(
+        # {% link _posts/x.md %} names a post by its source path.
+        files=[*plan.files, *(o.source.rel for o in copied)],
+        documents=[dest.rsplit(".", 1)[0] for dest in plan.documents()],
+        urls=[link for o in live for link in (*o.permalinks, *filter(None, [o.old_url]))],
+    )
+    liquid = LiquidForLinks(plan)
+    missing = {}
+    for outcome in copied:
+        assert outcome.dest is not None
+        # The links as the build sees them: after Liquid ({{ site.baseurl }}, loops
+        # that write link references, {% link %} and {% post_url %}).
+        text, unresolved = liquid.render(outcome)
+        found = missing_targets(
+            text, index, url, baseurl or "", here=outcome.dest, old_url=outcome.old_url
+        )
+        found += [target for target in unresolved if target not in found]
+        if found:
+            missing[outcome.dest] = found
+    return missing
+
+
+def run_init(args: argparse.Namespace, out: Any = None) -> int:
+    out = out or sys.stdout
+    jekyll_dir, sphinx_dir = Path(args.from_jekyll), Path(args.sphinx_dir)
+    site = read_site(jekyll_dir)
+    check_folders(jekyll_dir, sphinx_dir, args.force)
+    plan = make_plan(site)
+    missing = find_missing(plan)
+    result = write(plan.files, sphinx_dir, missing)
+    print(summary(plan, result, missing, args.from_jekyll, args.sphinx_dir), end="", file=out)
+    return 0
+
+
+def add_init_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="make a Sphinx site from a Jekyll blog",
+        description="Make a Sphinx site with ablog_ext in SPHINX_DIR from the Jekyll site in "
+        "JEKYLL_DIR: its posts, drafts, includes, data and static files, a conf.py from "
+        "_config.yml and a home page. JEKYLL_DIR is only read.",
+    )
+    parser.add_argument(
+        "--from-jekyll",
+        required=True,
+        metavar="JEKYLL_DIR",
+        help="the Jekyll site: the folder with _config.yml and _posts",
+    )
+    parser.add_argument("sphinx_dir", metavar="SPHINX_DIR", help="where the Sphinx site goes")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a SPHINX_DIR that is not empty (a second run: replaces what the "
+        "first wrote, keeps your own files)",
+    )
+    parser.set_defaults(handler=run_init)
+
+
+__all__ = ["add_init_command", "run_init"]

@@ -1,0 +1,1 @@
+"""Reading: which files are posts, and how each becomes an ABlog post (Liquid, kramdown, MyST)."""

@@ -1,0 +1,449 @@
+"""Which files are posts: read, left out as Jekyll leaves them out, or named in a
+warning.  All of it is decided at ``config-inited``, before Sphinx looks for
+documents:
+
+- Jekyll's Markdown suffixes (``ablog_ext_post_suffixes``: ``.markdown``,
+  ``.mkdn``, ...) become MyST sources, unless ``source_suffix`` says otherwise;
+- a Markdown file whose front matter says ``published: false``, and a post dated
+  after the build (unless ``ablog_ext_future``), are excluded, so they appear
+  nowhere, drafts included, with one info line for each kind;
+- every file in a posts folder (a folder ``blog_post_pattern`` looks into) that
+  looks like a post (front matter, or a Jekyll dated name with a text suffix) but
+  will not be read as one gets a warning with the reason: a suffix Sphinx does not
+  read, ``exclude_patterns``, or a pattern that does not match it;
+- ABlog's own rule for future posts (before tomorrow, on the build machine's
+  clock) is set to ours, so ABlog and ablog_ext agree on what is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import re
+import weakref
+from dataclasses import dataclass, field
+from glob import escape as glob_escape
+from glob import glob
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+
+from ablog_ext import upstream
+from ablog_ext._version import __version__
+from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
+from ablog_ext.jekyll.frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
+from ablog_ext.reading.posts import is_draft, pattern_folder
+
+logger = logging.getLogger("ablog_ext.postfiles")
+
+_PUBLISHED_FALSE = re.compile(
+    r"^published\s*:\s*(false|no|off|'false'|\"false\")\s*(#.*)?$", re.I | re.M
+)
+_DATE_KEY = re.compile(r"^date[ \t]*:.*$", re.M)
+_BLOGPOST_TRUE = re.compile(r"^blogpost\s*:\s*(true|yes|on|'true'|\"true\")\s*(#.*)?$", re.I | re.M)
+_OPENING = re.compile(rb"^---[ \t]*\r?$", re.M)
+#: The closing delimiter of a front matter block (after its opening line).
+_CLOSED = re.compile(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|$)")
+#: Suffixes of files that hold a post's text in some Jekyll blog (Jekyll publishes
+#: any file of ``_posts`` with a dated name).
+TEXT_SUFFIXES = frozenset(
+    {
+        ".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".html", ".htm",
+        ".xhtml", ".textile", ".txt", ".text", ".rst", ".rmd", ".adoc", ".asciidoc", ".org",
+        ".liquid", ".ipynb",
+    }
+)  # fmt: skip
+#: What Sphinx never reads, besides exclude_patterns.
+_ALWAYS_EXCLUDED = ["**/.*", "_build", "**/_build", "**/_sources", ".#*", "**/.#*", "*.lproj/**"]
+
+
+@dataclass
+class _Scan:
+    """What one pass over the source folder found."""
+
+    unpublished: list[str] = field(default_factory=list)
+    future: list[str] = field(default_factory=list)
+
+
+#: Docnames each build leaves out, for :func:`remove_left_out_output`.
+_LEFT_OUT: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDictionary()
+
+
+# -- suffixes ---------------------------------------------------------------------------------
+
+
+def register_post_suffixes(app: Sphinx, config: Config) -> None:
+    """Read ``ablog_ext_post_suffixes`` as MyST Markdown, each unless ``source_suffix``
+    names it already.  Before Sphinx merges the parsers' suffixes (800)."""
+    suffixes = config.ablog_ext_post_suffixes
+    declared = config.source_suffix
+    declared = [declared] if isinstance(declared, str) else list(declared or [])
+    valid = []
+    for suffix in suffixes:
+        if not isinstance(suffix, str) or not re.fullmatch(r"\.[^./\\]+", suffix):
+            logger.warning(
+                "ablog_ext_post_suffixes: %r is not a file suffix such as '.markdown'; ignored",
+                suffix,
+                type="ablog_ext",
+                subtype="config",
+            )
+            continue
+        valid.append(suffix)
+        if suffix not in declared:
+            upstream.SPHINX_SOURCE_SUFFIXES.add(app, suffix, "markdown")
+    config.ablog_ext_post_suffixes = valid
+
+
+# -- what Jekyll would not publish ----------------------------------------------------------
+
+
+def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
+    """Exclude each Markdown file that says ``published: false``, and each post
+    dated after the build (unless ``ablog_ext_future``), as Jekyll does not build
+    them; then warn about files in posts folders that are not read as posts."""
+    srcdir = Path(app.srcdir)
+    suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
+    user_excluded = Matcher([*config.exclude_patterns, *config.templates_path, *_ALWAYS_EXCLUDED])
+    scan = _Scan()
+    known = _KnownFacts(Path(app.doctreedir))
+    for rel in _source_files(srcdir, user_excluded):
+        if rel.endswith(suffixes):
+            _classify(rel, known.facts(srcdir / rel, rel, config), config, scan)
+    known.save()
+    left_out = [*scan.unpublished, *scan.future]
+    _LEFT_OUT[app] = [_docname(path, suffixes) for path in left_out]
+    if left_out:
+        config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, left_out)]
+    if scan.unpublished:
+        logger.info("ablog_ext: leaving out %d unpublished post(s)", len(scan.unpublished))
+    if scan.future:
+        logger.info(
+            "ablog_ext: leaving out %d post(s) dated after the build; "
+            "set ablog_ext_future = True to publish them",
+            len(scan.future),
+        )
+    _warn_unread(app, config, user_excluded, set(left_out))
+
+
+def _source_files(srcdir: Path, excluded: Matcher) -> list[str]:
+    """Every file under *srcdir* Sphinx may read, relative, with ``/``, sorted."""
+    found = []
+    for directory, subdirs, files in os.walk(srcdir):
+        rel_dir = os.path.relpath(directory, srcdir)
+        subdirs[:] = sorted(
+            sub for sub in subdirs if not excluded(Path(rel_dir, sub).as_posix().removeprefix("./"))
+        )
+        for name in sorted(files):
+            rel = Path(rel_dir, name).as_posix().removeprefix("./")
+            if not excluded(rel):
+                found.append(rel)
+    return found
+
+
+def _head(path: Path, size: int = 16384) -> bytes:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except OSError:
+        return b""
+
+
+def _front_matter_text(head: bytes) -> str | None:
+    """The YAML between the delimiters, as far as *head* holds it."""
+    if not _OPENING.match(head):
+        return None
+    text = head.decode("utf-8", errors="replace")
+    first_end = text.find("\n")
+    end = re.search(r"^(---|\.\.\.)[ \t]*$", text[first_end + 1 :], re.M)
+    return text[first_end + 1 : first_end + 1 + end.start()] if end else ""
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the scan needs of one Markdown file's front matter, whatever the
+    configuration and the time."""
+
+    #: It says ``published: false``.
+    unpublished: bool
+    #: It says ``blogpost: true``.
+    blogpost: bool
+    #: ``{"date": value}`` as its front matter gives it (empty without a date);
+    #: ``None`` when only a ``date:`` line could be found (:attr:`date_line`).
+    dated: dict[str, Any] | None
+    date_line: str | None
+
+
+def _read_facts(path: Path, config: Config) -> _Facts:
+    head = _head(path)
+    front = _front_matter_text(head)
+    data: dict[str, Any] | None = None
+    if front is not None and _CLOSED.search(head):
+        # The whole block: parsed once, here, for the parser too (shared per build).
+        text = head.decode("utf-8", errors="replace")
+        data = read_front_matter(text, shared_blocks(config)).data
+    unpublished = False
+    if front is not None and _PUBLISHED_FALSE.search(front):
+        if data is None:
+            data = read_front_matter(head.decode("utf-8", errors="replace")).data
+        unpublished = bool(data) and normalise(data or {}, path.name).published is False
+    if data is None:
+        # No readable block: its date line alone, read when the date is needed.
+        date_line = _DATE_KEY.search(front or "")
+        dated = None
+        line = date_line[0] if date_line else None
+    else:
+        dated = {"date": data["date"]} if "date" in data else {}
+        line = None
+    return _Facts(unpublished, bool(front and _BLOGPOST_TRUE.search(front)), dated, line)
+
+
+class _KnownFacts:
+    """The facts of each file, kept between builds by its size and modification
+    time: a build where no post changed reads no front matter here (1000 posts:
+    0.2 s of a no-op rebuild)."""
+
+    VERSION = 1
+
+    def __init__(self, doctreedir: Path) -> None:
+        self.path = doctreedir / "ablog_ext_post_facts.pickle"
+        self.previous: dict[str, tuple[tuple[int, int], _Facts]] = {}
+        self.current: dict[str, tuple[tuple[int, int], _Facts]] = {}
+        try:
+            with self.path.open("rb") as stream:
+                version, previous = pickle.load(stream)
+            if version == (self.VERSION, __version__) and isinstance(previous, dict):
+                self.previous = previous
+        except Exception:  # missing, or written by another version: read every file
+            self.previous = {}
+
+    def facts(self, path: Path, rel: str, config: Config) -> _Facts:
+        try:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return _read_facts(path, config)
+        kept = self.previous.get(rel)
+        if kept is not None and kept[0] == stamp and isinstance(kept[1], _Facts):
+            self.current[rel] = kept
+            return kept[1]
+        facts = _read_facts(path, config)
+        self.current[rel] = (stamp, facts)
+        return facts
+
+    def save(self) -> None:
+        if self.current == self.previous:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("wb") as stream:
+                pickle.dump(((self.VERSION, __version__), self.current), stream)
+        except OSError:  # a read-only build folder: read every file next time
+            pass
+
+
+def _classify(rel: str, facts: _Facts, config: Config, scan: _Scan) -> None:
+    if facts.unpublished:
+        scan.unpublished.append(rel)
+        return
+    if config.ablog_ext_future:
+        return
+    docname = str(PurePosixPath(rel).with_suffix(""))
+    is_post = docname in upstream.ABLOG_MATCHED_POSTS.posts(config) or facts.blogpost
+    if not is_post or is_draft(config, docname, rel):
+        return
+    dated = facts.dated
+    if dated is None:
+        data = read_front_matter(f"---\n{facts.date_line}\n---\n").data if facts.date_line else None
+        dated = {"date": data["date"]} if data and "date" in data else {}
+    date = normalise(dated, rel, zone=post_zone(config)).date
+    if is_future(date, config):
+        scan.future.append(rel)
+
+
+def _docname(path: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return str(PurePosixPath(path).with_suffix(""))
+
+
+def _escape_pattern(path: str) -> str:
+    return "".join(f"[{char}]" if char in "*?[]" else char for char in path)
+
+
+# -- files in posts folders that are not read ----------------------------------------------
+
+
+def post_patterns(config: Config) -> list[str]:
+    patterns = config.blog_post_pattern or []
+    return [patterns] if isinstance(patterns, str) else [str(p) for p in patterns]
+
+
+def posts_folders(srcdir: Path, patterns: list[str]) -> list[Path]:
+    """The folders ``blog_post_pattern``'s globs look into."""
+    folders: set[Path] = set()
+    for pattern in patterns:
+        parent, _, last = pattern.rpartition("/")
+        where = f"{parent}/**" if last == "**" else parent
+        if not where:
+            folders.add(srcdir)
+            continue
+        for found in glob(os.path.join(glob_escape(str(srcdir)), where), recursive=True):
+            if os.path.isdir(found):
+                folders.add(Path(found))
+    return sorted(folders)
+
+
+def looks_like_post(path: Path) -> bool:
+    """Front matter on the first line, or a Jekyll dated name with a text suffix."""
+    if FILENAME_DATE.match(path.stem) and path.suffix.lower() in TEXT_SUFFIXES:
+        return True
+    head = _head(path, 512)
+    if not _OPENING.match(head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start > len(head) - 4  # cut in the middle of a character
+    return True
+
+
+def _suggested(pattern: str) -> str | None:
+    """``posts/*`` for ``posts/*.md``: the pattern without its suffix."""
+    path = PurePosixPath(pattern)
+    return str(path.with_suffix("")) if path.suffix and "*" in path.name else None
+
+
+def _folders_below(root: Path, srcdir: Path, excluded: Matcher) -> list[Path]:
+    """*root* and its subfolders that Sphinx may read."""
+    found = []
+    for directory, subdirs, _ in os.walk(root):
+        rel_dir = Path(directory).relative_to(srcdir).as_posix()
+        subdirs[:] = sorted(
+            sub for sub in subdirs if not sub.startswith(".") and not excluded(f"{rel_dir}/{sub}")
+        )
+        found.append(Path(directory))
+    return found
+
+
+def _candidates(
+    srcdir: Path, patterns: list[str], excluded: Matcher
+) -> dict[Path, tuple[list[str], str | None]]:
+    """Each file of a posts folder, with the patterns that look into its folder; the
+    files in the subfolders of a pattern's fixed start (Jekyll reads ``_posts`` with
+    its subfolders) with none, and the pattern that would take them."""
+    found: dict[Path, tuple[list[str], str | None]] = {}
+    for pattern in patterns:
+        looked_into = set(posts_folders(srcdir, [pattern]))
+        fixed = pattern_folder(pattern)
+        below = _folders_below(srcdir / fixed, srcdir, excluded) if fixed else []
+        for folder in sorted(looked_into | set(below)):
+            for path in sorted(folder.iterdir()):
+                if path.name.startswith(".") or not path.is_file():
+                    continue
+                own, wider = found.get(path, ([], None))
+                if folder in looked_into:
+                    found[path] = ([*own, pattern], wider)
+                elif not own:
+                    found[path] = (own, wider or f"{fixed}/**")
+    return found
+
+
+def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[str]) -> None:
+    srcdir = Path(app.srcdir)
+    patterns = post_patterns(config)
+    source_suffix = dict(config.source_suffix)
+    matched = set(upstream.ABLOG_MATCHED_POSTS.posts(config))
+    for path, (own, wider) in sorted(_candidates(srcdir, patterns, excluded).items()):
+        rel = path.relative_to(srcdir).as_posix()
+        if rel in left_out:
+            continue
+        suffix = next((s for s in source_suffix if path.name.endswith(s)), None)
+        docname = rel[: -len(suffix)] if suffix else rel
+        if suffix is not None and not excluded(rel) and docname in matched:
+            continue
+        if not looks_like_post(path):
+            continue
+        if suffix is None:
+            kind = f"{path.suffix!r} files" if path.suffix else "files without a suffix"
+            reason = (
+                f"Sphinx does not read {kind}; convert the post to Markdown, or add its "
+                "suffix to ablog_ext_post_suffixes if it is Markdown"
+            )
+        elif excluded(rel):
+            reason = "exclude_patterns leaves it out"
+        else:
+            front = _front_matter_text(_head(path))
+            if front and _BLOGPOST_TRUE.search(front):
+                continue
+            suggested = [s for p in own if (s := _suggested(p)) is not None]
+            if not own and wider is not None:
+                suggested = [wider]
+            reason = (
+                f"blog_post_pattern ({', '.join(map(repr, patterns))}) does not match it"
+                + (
+                    f"; use {' or '.join(map(repr, suggested))} to take "
+                    + ("every suffix" if own else "its subfolders too")
+                    if suggested
+                    else ""
+                )
+            )
+        logger.warning(
+            "%s is not read as a post: %s",
+            rel,
+            reason,
+            type="ablog_ext",
+            subtype="source",
+            location=f"{path}:1",
+        )
+
+
+# -- after the build ------------------------------------------------------------------------
+
+
+def remove_left_out_output(app: Sphinx, exception: Exception | None) -> None:
+    """A post switched to ``published: false`` (or a future date) after a build
+    still has its page in the output folder (Sphinx never deletes pages); remove
+    it, and its source copy."""
+    builder = app.builder
+    if exception is not None or builder.format != "html":
+        return
+    outdir = Path(builder.outdir).resolve()
+    for docname in _LEFT_OUT.pop(app, []):
+        candidates = [outdir / builder.get_target_uri(docname)]
+        candidates += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
+        for path in candidates:
+            target = path.resolve()
+            if outdir in target.parents and target.is_file():
+                target.unlink()
+
+
+# -- ABlog's future rule ----------------------------------------------------------------------
+
+
+def align_ablog_future(app: Sphinx, config: Config) -> None:
+    """ABlog publishes a post dated before tomorrow on the build machine's clock
+    (its ``TOMORROW``, computed once when ABlog is imported); make it publish what
+    ablog_ext publishes: dated up to the build time, on the site's wall clock, or
+    every date with ``ablog_ext_future``.  Only while this build runs (see
+    :class:`~.upstream.AblogTomorrow`)."""
+    limit = future_cutoff(config)
+    if limit is None or limit >= dt.datetime.max - dt.timedelta(microseconds=1):
+        upstream.ABLOG_TOMORROW.use(app, dt.datetime.max)
+    else:
+        upstream.ABLOG_TOMORROW.use(app, limit + dt.timedelta(microseconds=1))
+
+
+def setup_postfiles(app: Sphinx) -> None:
+    # Before ABlog's config-inited (500) matches blog_post_pattern, and before Sphinx
+    # merges the parsers' suffixes into source_suffix (800).
+    app.connect("config-inited", register_post_suffixes, priority=450)
+    # After that merge, and after ABlog's matched_blog_posts.
+    app.connect("config-inited", exclude_left_out_posts, priority=850)
+    app.connect("config-inited", align_ablog_future, priority=850)
+    app.connect("build-finished", remove_left_out_output)

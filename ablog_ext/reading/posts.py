@@ -1,0 +1,494 @@
+"""Jekyll-style MyST posts become proper ABlog posts.
+
+Three steps, each at the only point where it can be done:
+
+1. :class:`JekyllMystParser` reads a post's front matter (dates kept as written,
+   or given in the site's time zone), and renders the body under a section titled
+   by the front matter ``title`` (else a leading ``# Title`` is the title, else the
+   file name's), shifting the body's headings so the page has exactly one ``<h1>``;
+   it marks where the excerpt ends (:mod:`.excerpts`).
+2. :class:`ApplyJekyllFrontMatter` (a transform that runs before ABlog's own
+   ``CheckFrontMatter``) rewrites the docinfo fields into the shapes ABlog reads,
+   and reports every value it could not use, with its file and line.
+3. :func:`record_post` (``doctree-read``, after ABlog) sets the excerpt and update
+   date ABlog cannot express, and records the post in :class:`~.domain.BlogDomain`.
+
+Which files are posts at all (suffixes, ``published: false``, future dates) is
+decided before Sphinx looks for documents, in :mod:`.postfiles`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from docutils import nodes
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.sphinx_ import MystParser
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from ablog_ext import upstream
+from ablog_ext.blog.domain import PostRecord, blog_domain, detach
+from ablog_ext.blog.queries import post_zone
+from ablog_ext.jekyll.frontmatter import (
+    FILENAME_DATE,
+    FrontMatterBlock,
+    PostMeta,
+    delimiters_for_myst,
+    forget_blocks,
+    naive,
+    normalise,
+    read_front_matter,
+    shared_blocks,
+)
+from ablog_ext.reading.excerpts import (
+    Cut,
+    excerpt_before,
+    find_separator,
+    is_mark,
+    mark_cut,
+    safe_excerpt,
+)
+from ablog_ext.reading.preprocess import preprocess_post
+
+logger = logging.getLogger("ablog_ext.posts")
+
+#: Python attribute set on the docutils document by the parser, read and removed
+#: by the transform and ``doctree-read`` handler of the same read.
+_PARSED = "ablog_ext_post"
+#: Docinfo fields this module rewrites; ABlog parses ``excerpt`` and ``image``
+#: as integers and crashes on Jekyll's text values, so those are removed.
+_REWRITTEN_FIELDS = {"title", "date", "category", "categories", "tags", "tag", "author", "authors"}
+_ABLOG_INCOMPATIBLE_FIELDS = {"excerpt", "excerpt_separator", "nocomments", "comments"}
+
+
+@dataclasses.dataclass
+class ParsedPost:
+    """What the parser learnt about a post, for the later steps of its read."""
+
+    meta: PostMeta
+    block: FrontMatterBlock
+    empty: bool = False
+    #: One of ``ablog_ext_drafts``: a draft whatever its date.
+    draft: bool = False
+
+
+def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
+    logger.warning(message, type="ablog_ext", subtype=subtype, location=(docname, line))
+
+
+def is_post_docname(config: Config, docname: str) -> bool:
+    return docname in upstream.ABLOG_MATCHED_POSTS.posts(config)
+
+
+# -- 1. parsing --------------------------------------------------------------------------
+
+
+class JekyllMystParser(MystParser):
+    """MyST's Sphinx parser, reading blog posts the way Jekyll does."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        env = document.settings.env
+        config = env.config
+        block = read_front_matter(inputstring, shared_blocks(config))
+        data = block.data or {}
+        is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
+        if not is_post:
+            super().parse(inputstring, document)
+            return
+        path = source_path(env, env.docname)
+        meta = normalise(
+            data,
+            str(env.doc2path(env.docname)),
+            zone=post_zone(config),
+            folder_categories=folder_categories(config, env.docname, path),
+            excerpt_separator=config.ablog_ext_excerpt_separator,
+        )
+        parsed = ParsedPost(
+            meta, block, empty=not inputstring.strip(), draft=is_draft(config, env.docname, path)
+        )
+        setattr(document, _PARSED, parsed)
+
+        myst_config: MdParserConfig = upstream.myst_file_config(
+            document, upstream.myst_config(env), block.data
+        )
+        inputstring, myst_config, lines = preprocess_post(
+            document, inputstring, block, meta, myst_config
+        )
+        title = meta.title
+        if title is None and not starts_with_heading(inputstring, block.body_start):
+            title = slug_title(env.docname)
+        if block.error:
+            inputstring = _without_broken_front_matter(inputstring, block)
+        else:
+            inputstring = delimiters_for_myst(inputstring, block)
+
+        def find_cut(text: str, tokens: list[Any], md: Any) -> Cut | None:
+            if meta.excerpt is not None:
+                return None
+            return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
+
+        # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
+        cut = upstream.render_myst_post(
+            document,
+            inputstring,
+            myst_config,
+            front_matter=block.data,
+            title=title,
+            find_cut=find_cut,
+            lines=lines,
+            parse=lambda text, doc: super(JekyllMystParser, self).parse(text, doc),
+        )
+        if lines is not None:
+            cut = cut and cut.on_lines(lines)
+        if cut is not None:
+            mark_cut(document, cut)
+
+
+def slug_title(docname: str) -> str:
+    """Jekyll's title for a post without one: its file name's slug (without the
+    date, and trailing dots), each word capitalised."""
+    stem = docname.rsplit("/", 1)[-1]
+    match = FILENAME_DATE.match(stem)
+    slug = (match[4] if match else stem).rstrip(".")
+    return " ".join(word.capitalize() for word in slug.split("-") if word) or stem
+
+
+_MYST_TARGET = re.compile(r"^\(.+\)=\s*$")
+_ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+
+
+def starts_with_heading(text: str, body_start: int) -> bool:
+    """Whether the body opens with a level-one heading (``# Title``, or a title
+    underlined with ``===``), which is then the post's title, as GitHub Pages'
+    jekyll-titles-from-headings makes it."""
+    lines = text.splitlines()[body_start:]
+    for index, line in enumerate(lines):
+        if not line.strip() or _MYST_TARGET.match(line):
+            continue
+        if _ATX_H1.match(line):
+            return True
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        return bool(_SETEXT_H1.match(following)) and not line.startswith(("    ", "\t"))
+    return False
+
+
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """*pattern* as :mod:`glob` reads it with ``recursive=True`` (ABlog's reading of
+    ``blog_post_pattern``): ``*`` within a folder, ``**/`` any folders, none too."""
+    cached = _GLOBS.get(pattern)
+    if cached is not None:
+        return cached
+    result, index = "", 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            result, index = result + "(?:[^/]*/)*", index + 3
+        elif pattern.startswith("**", index):
+            result, index = result + ".*", index + 2
+        elif pattern[index] == "*":
+            result, index = result + "[^/]*", index + 1
+        elif pattern[index] == "?":
+            result, index = result + "[^/]", index + 1
+        elif pattern[index] == "[" and (close := pattern.find("]", index + 2)) > 0:
+            body = pattern[index + 1 : close].replace("\\", "\\\\")
+            body = "^" + body[1:] if body.startswith("!") else body
+            result, index = result + f"[{body}]", close + 1
+        else:
+            result, index = result + re.escape(pattern[index]), index + 1
+    compiled = _GLOBS[pattern] = re.compile(result + r"\Z")
+    return compiled
+
+
+_GLOBS: dict[str, re.Pattern[str]] = {}
+
+
+def matches(patterns: Any, docname: str, path: str) -> bool:
+    """Whether a document (its name, or its source path relative to the source
+    folder) matches one of the glob *patterns*."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return any(
+        glob_pattern(str(p)).match(docname) or glob_pattern(str(p)).match(path)
+        for p in patterns or []
+    )
+
+
+def is_draft(config: Config, docname: str, path: str) -> bool:
+    """Whether a post is one of ``ablog_ext_drafts`` (Jekyll's ``_drafts``)."""
+    return matches(config.ablog_ext_drafts, docname, path)
+
+
+def pattern_folder(pattern: str) -> str:
+    """The fixed start of a glob pattern: ``posts`` for ``posts/**/*.md``."""
+    fixed = []
+    for part in PurePosixPath(pattern).parts[:-1]:
+        if any(char in part for char in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
+
+
+def folder_categories(config: Config, docname: str, path: str) -> list[str]:
+    """With ``ablog_ext_folder_categories``, the folders between the fixed start of
+    the ``blog_post_pattern`` that matches a post and the post: Jekyll's
+    categories from ``en/news/_posts/``."""
+    if not config.ablog_ext_folder_categories:
+        return []
+    patterns = config.blog_post_pattern or []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        if not matches(pattern, docname, path):
+            continue
+        folder = pattern_folder(str(pattern))
+        parts = PurePosixPath(path).parts[:-1]
+        prefix = PurePosixPath(folder).parts if folder else ()
+        if parts[: len(prefix)] == prefix:
+            return list(parts[len(prefix) :])
+    return []
+
+
+def source_path(env: Any, docname: str) -> str:
+    """*docname*'s source file, relative to the source folder, with ``/``."""
+    return PurePosixPath(Path(env.doc2path(docname, False))).as_posix()
+
+
+def _truthy(value: object) -> bool:
+    return value is True or str(value).strip().lower() in {"true", "yes", "on", "1"}
+
+
+def _without_broken_front_matter(text: str, block: FrontMatterBlock) -> str:
+    """MyST cannot render this block: blank it (line numbers unchanged) rather than
+    show raw YAML, and leave an empty block to carry what was recovered."""
+    lines = text.splitlines(keepends=True)
+    count = block.body_start
+    head = ["---\n", "---\n"] if block.data is not None and count >= 2 else []
+    return "".join(head + ["\n"] * (count - len(head)) + lines[count:])
+
+
+# -- 2. docinfo for ABlog ------------------------------------------------------------------
+
+
+def _field(name: str, value: str, smartquotes: bool = True) -> nodes.field:
+    body = nodes.field_body("", nodes.paragraph(value, value))
+    if not smartquotes:
+        # Names (April's Fools) are keys of archive pages, as written, as in Jekyll.
+        body["support_smartquotes"] = False
+    return nodes.field("", nodes.field_name(name, name), body)
+
+
+def _field_name(node: nodes.Element) -> str | None:
+    if isinstance(node, nodes.field):
+        return node[0].astext()
+    if isinstance(node, nodes.author | nodes.authors):
+        return "author"
+    if isinstance(node, nodes.date):
+        return "date"
+    return None
+
+
+def _rewritten_or_unreadable_by_ablog(name: str | None, child: nodes.Element) -> bool:
+    if name in _REWRITTEN_FIELDS or name in _ABLOG_INCOMPATIBLE_FIELDS:
+        return True
+    # ABlog reads `image` as the number of an image in the post; Jekyll's is a path.
+    return name == "image" and not child[1].astext().strip().isdigit()
+
+
+class ApplyJekyllFrontMatter(SphinxTransform):
+    """Rewrite a post's docinfo into what ABlog's ``CheckFrontMatter`` reads."""
+
+    # After docutils' DocInfo (340), before ABlog's CheckFrontMatter (800).
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        parsed: ParsedPost | None = getattr(self.document, _PARSED, None)
+        if parsed is None:
+            return
+        docname = self.env.docname
+        meta, block = parsed.meta, parsed.block
+        if parsed.empty:
+            warn("the post is empty; it is built with its file name as its title", docname, 1)
+        self._report(docname, meta, block)
+
+        sections = [child for child in self.document if isinstance(child, nodes.section)]
+        if not sections:
+            warn("the post has no title: add 'title' to its front matter", docname, 1)
+            return
+        if not meta.published:
+            # Only reached when config-inited could not read the file; keep it out of the blog.
+            warn("'published: false' post was read; it is not listed as a post", docname, 1)
+            self._strip_blogpost()
+            return
+
+        docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
+        if docinfo is None:
+            docinfo = nodes.docinfo()
+            self.document.insert(0, docinfo)
+        for child in list(docinfo.children):
+            name = _field_name(child)
+            if _rewritten_or_unreadable_by_ablog(name, child):
+                docinfo.remove(child)
+        if meta.title:
+            docinfo += _field("title", meta.title)
+        if meta.date is not None and not parsed.draft:
+            # ABlog's date is the wall clock (in the site's zone when it is set).
+            docinfo += _field("date", naive(meta.date).isoformat())
+        if meta.categories:
+            docinfo += _field("category", ", ".join(meta.categories), smartquotes=False)
+        if meta.tags:
+            docinfo += _field("tags", ", ".join(meta.tags), smartquotes=False)
+        if meta.authors:
+            docinfo += _field("author", ", ".join(meta.authors), smartquotes=False)
+        if not meta.comments:
+            docinfo += _field("nocomments", "")
+        if "blogpost" not in {_field_name(child) for child in docinfo.children}:
+            docinfo += _field("blogpost", "true")
+
+    def _report(self, docname: str, meta: PostMeta, block: FrontMatterBlock) -> None:
+        if block.error:
+            warn(block.error, docname, block.error_line, "frontmatter")
+        for problem in meta.problems:
+            message = problem.message
+            if problem.key == "date":
+                message += (
+                    "; using the date in the file name"
+                    if meta.date_source == "file name"
+                    else "; the post is a draft until it has a date"
+                )
+            warn(message, docname, block.key_lines.get(problem.key, 1), "frontmatter")
+
+    def _strip_blogpost(self) -> None:
+        for docinfo in self.document.findall(nodes.docinfo):
+            for child in list(docinfo.children):
+                if _field_name(child) == "blogpost":
+                    docinfo.remove(child)
+        self.env.metadata[self.env.docname]["orphan"] = True
+
+
+# -- 3. after ABlog read the post ---------------------------------------------------------
+
+
+def record_post(app: Sphinx, doctree: nodes.document) -> None:
+    """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
+
+    Every ABlog post is recorded, whether written in Markdown or with ABlog's
+    ``post`` directive; Jekyll metadata refines it where the parser found some.
+    """
+    parsed: ParsedPost | None = getattr(doctree, _PARSED, None)
+    if parsed is not None:
+        delattr(doctree, _PARSED)
+    env = app.env
+    docname = env.docname
+    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
+    # One walk over a post finds what the steps below need.
+    survey = _survey(doctree) if ablog_posts else None
+    if survey.postlist if survey else upstream.postlist_nodes(doctree):
+        # A postlist shows other posts: rebuild the page when they change.
+        blog_domain(env).add_dependent(docname)
+    if not ablog_posts or survey is None:
+        return
+    info = ablog_posts[0]
+    redirects: list[tuple[str, int]] = []
+    lines: dict[str, int] = {}
+    date = info.get("date")
+    date_text = date.isoformat() if date else None
+    updated_text = None
+    if parsed is not None:
+        meta = parsed.meta
+        # Jekyll's order: the `excerpt` value, else the text before the separator.
+        excerpt = (
+            [nodes.paragraph(meta.excerpt, meta.excerpt)]
+            if meta.excerpt
+            else (excerpt_before(doctree, survey.mark) if survey.mark is not None else None)
+        )
+        if excerpt is not None:
+            info["excerpt"] = excerpt
+        if meta.updated is not None and date is not None:
+            info["update"] = max(info["update"], naive(meta.updated))
+        lines = dict(parsed.block.key_lines)
+        redirects = [(path, lines.get("redirect_from", 1)) for path in meta.redirect_from]
+        # The offset the author wrote, which ABlog's naive date has lost.
+        if meta.date is not None and date is not None:
+            date_text = meta.date.isoformat()
+        updated_text = meta.updated.isoformat() if meta.updated else None
+    record: PostRecord = {
+        "title": info["title"],
+        "date": date_text,
+        "updated": updated_text,
+        "categories": [str(name) for name in info.get("category") or []],
+        "tags": [str(name) for name in info.get("tags") or [] if str(name).strip()],
+        "authors": [str(name) for name in info.get("author") or []],
+        "words": survey.words,
+        "redirects": redirects,
+        "lines": lines,
+    }
+    blog_domain(env).add_post(docname, record)
+    for post in ablog_posts:
+        # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
+        # must render inside the paragraph ABlog puts it in.
+        post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
+        # ABlog's copies would otherwise drag the whole source doctree into the pickle.
+        for node in post["excerpt"]:
+            detach(node)
+        # ABlog's copy of the whole post: a stand-in that loads it when needed.
+        upstream.ABLOG_POST_DOCTREE.lighten(app, docname, post)
+
+
+#: What a reader does not read as the post's words.
+_NOT_READ = (nodes.docinfo, nodes.system_message, nodes.comment, nodes.raw, nodes.title)
+
+
+@dataclasses.dataclass
+class _Survey:
+    """What one walk over a post found."""
+
+    #: Whether it holds one of ABlog's ``postlist`` directives.
+    postlist: bool = False
+    #: The end of its excerpt (:mod:`.excerpts`), if marked.
+    mark: nodes.Element | None = None
+    #: Words a reader reads: body text, without the title, docinfo and messages.
+    words: int = 0
+
+
+def _survey(tree: nodes.Node) -> _Survey:
+    found = _Survey()
+    is_postlist = upstream.postlist_test()
+    # Document order; a node's flag says whether its text counts as words.
+    pending: list[tuple[nodes.Node, bool]] = [(tree, True)]
+    while pending:
+        node, counted = pending.pop()
+        if isinstance(node, nodes.Text):
+            found.words += len(node.split()) if counted else 0
+            continue
+        if found.mark is None and is_mark(node):
+            found.mark = node
+        elif not found.postlist and is_postlist(node):
+            found.postlist = True
+        counted = counted and not isinstance(node, _NOT_READ)
+        pending.extend((child, counted) for child in reversed(node.children))
+    return found
+
+
+def count_words(tree: nodes.Node) -> int:
+    """Words a reader reads: body text, without the title, docinfo and messages."""
+    return _survey(tree).words
+
+
+def forget_front_matter(app: Sphinx, env: Any) -> None:
+    """``env-updated``: every post is read; the front matter read for them goes."""
+    forget_blocks(app.config)
+
+
+def setup_posts(app: Sphinx) -> None:
+    app.add_source_parser(JekyllMystParser, override=True)
+    app.connect("env-updated", forget_front_matter)
+    app.add_transform(ApplyJekyllFrontMatter)
+    # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
+    app.connect("doctree-read", record_post, priority=600)
+
+
+__all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

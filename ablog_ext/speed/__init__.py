@@ -1,0 +1,1 @@
+"""Speed: caches and shortcuts that must never change the output."""

@@ -1,0 +1,239 @@
+"""Each post's entry on ABlog's archive pages rendered once per build.
+
+ABlog's ``ablog/collection.html`` renders, for every archive page (each category,
+tag, year, author, ..., and the blog's page of all posts), every post of that
+archive: its title, date, names, excerpt and "Read more" link.  The loop's body
+of ABlog's own template file is cut out (:data:`~.upstream.ABLOG_COLLECTION_ENTRIES`)
+and each post's entry is rendered once, with a placeholder for each link
+(``pathto``); every archive page that lists the post gets that HTML with its own
+links put in: the links are all an entry's HTML changes with, link base and all
+(on a post's own tag page the link to the tag is ``#``).  An excerpt whose HTML
+depends on the page's folder (:func:`~.upstream.excerpt_folder_free`) is
+rendered once per folder.  A page where a link would be changed by escaping, or
+where the placeholders did not all come out as they went in, renders its own.
+
+What a page shows must still be followed (:mod:`.fresh`): the reads of the one
+render are given again to each page that shows the entry.
+
+A site whose own templates hold ``ablog/collection.html`` or
+``ablog/postcard2.html`` (which each entry includes) gets its templates, rendered
+as they are; so does a blog with Disqus comments (its entries name the page).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import uuid
+import weakref
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+from sphinx.application import Sphinx
+
+from ablog_ext import upstream
+from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.speed import page_reads as fresh
+from ablog_ext.speed import sidebars
+
+#: Off in tests, to compare the pages with those rendered entry by entry.
+REUSE = True
+
+#: ABlog's archive template, and the template each entry includes.
+COLLECTION = "ablog/collection.html"
+POSTCARD = "ablog/postcard2.html"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post's entry, with a placeholder for each link, and what its render read."""
+
+    parts: tuple[str, ...]
+    #: Each link's ``pathto`` arguments, one per placeholder, in order.
+    links: tuple[tuple[tuple[Any, ...], tuple[tuple[str, Any], ...]], ...]
+    reads: tuple[fresh.Aspect, ...]
+    #: The page it was rendered for.
+    origin: str
+
+
+class Entries:
+    """The archive entries kept in one build of one application."""
+
+    def __init__(self, app: Sphinx, template: Any) -> None:
+        self.app = app
+        self.template = template
+        self.kept: dict[Hashable, Entry | None] = {}
+        # Placeholders nothing in a page can hold by chance.
+        self.mark = f"\x1aablog-ext-{uuid.uuid4().hex}-"
+        self.pattern = re.compile(re.escape(self.mark) + r"(\d+)\x1a")
+        #: Entries shown, and rendered (for tests and profiles).
+        self.shown = 0
+        self.rendered = 0
+
+    def key(self, post: Any, context: dict[str, Any]) -> Hashable:
+        """What makes *post*'s entry differ from page to page, links apart
+        (``None``: rendered on each page)."""
+        raw, blog = sidebars._raw(post), sidebars._raw(context.get("ablog"))
+        pagename = context.get("pagename")
+        if not isinstance(getattr(raw, "docname", None), str) or blog is None:
+            return None
+        if not isinstance(pagename, str) or not callable(context.get("pathto")):
+            return None
+        # Its comment link names the page (ablog[pagename]).
+        if getattr(blog, "disqus_shortname", None):
+            return None
+        name = fresh.post_key(raw)
+        try:
+            # As to_html decides: its HTML is kept per folder, or once.
+            folder_free = upstream.excerpt_folder_free(raw)
+        except Exception:
+            folder_free = False
+        if folder_free:
+            return (name,)
+        # Its excerpt is rendered for the folder of the archive page.
+        target = self.app.builder.get_target_uri(pagename)
+        return (name, posixpath.dirname(target))
+
+    def html(self, context: Any, post: Any) -> Markup:
+        variables = dict(context.get_all())
+        variables["post"] = post
+        self.shown += 1
+        key = self.key(post, variables)
+        if key is None:
+            return self.render(variables)
+        pagename = variables["pagename"]
+        if key not in self.kept:
+            with fresh.capturing(self.app, pagename) as reads:
+                entry = self.render_marked(variables)
+            if entry is not None and fresh.portable(reads or (), pagename):
+                entry = Entry(entry.parts, entry.links, _once(reads or ()), pagename)
+                self.kept[key] = entry
+                return self.fill(entry, variables["pathto"]) or self.render(variables)
+            self.kept[key] = None
+            return self.render(variables)
+        entry = self.kept[key]
+        filled = self.fill(entry, variables["pathto"]) if entry is not None else None
+        if filled is None:
+            return self.render(variables)
+        assert entry is not None
+        fresh.replay(self.app, pagename, entry.reads, entry.origin)
+        return filled
+
+    def fill(self, entry: Entry, pathto: Any) -> Markup | None:
+        """*entry* with this page's links (``None``: one would be escaped)."""
+        out = [entry.parts[0]]
+        for (args, kwargs), part in zip(entry.links, entry.parts[1:], strict=True):
+            uri = pathto(*args, **dict(kwargs))
+            if not isinstance(uri, str) or str(escape(uri)) != uri:
+                return None
+            out.append(uri)
+            out.append(part)
+        return Markup("".join(out))
+
+    def render_marked(self, variables: dict[str, Any]) -> Entry | None:
+        """The entry with a placeholder for each link (``None``: the placeholders
+        did not come out once each, as they went in)."""
+        pathto = variables["pathto"]
+        links: list[tuple[tuple[Any, ...], tuple[tuple[str, Any], ...]]] = []
+
+        def marking_pathto(*args: Any, **kwargs: Any) -> Any:
+            uri = pathto(*args, **kwargs)
+            if not isinstance(uri, str):
+                return uri
+            links.append((args, tuple(sorted(kwargs.items()))))
+            return f"{self.mark}{len(links) - 1}\x1a"
+
+        html = self.render({**variables, "pathto": marking_pathto})
+        pieces = self.pattern.split(html)
+        found = [int(number) for number in pieces[1::2]]
+        if found != list(range(len(links))) or self.mark in "".join(pieces[::2]):
+            return None
+        return Entry(tuple(pieces[::2]), tuple(links), (), "")
+
+    def render(self, variables: dict[str, Any]) -> Markup:
+        template = self.template
+        self.rendered += 1
+        try:
+            html = template.environment.concat(
+                template.root_render_func(template.new_context(variables))
+            )
+        except Exception:
+            template.environment.handle_exception()
+        return Markup(html)
+
+
+def _once(reads: Any) -> tuple[fresh.Aspect, ...]:
+    reads = tuple(reads)
+    try:
+        return tuple(dict.fromkeys(reads))
+    except TypeError:  # a part that cannot be hashed: kept as read
+        return reads
+
+
+_ENTRIES: weakref.WeakKeyDictionary[Sphinx, Entries] = weakref.WeakKeyDictionary()
+
+
+def entries(app: Sphinx) -> Entries | None:
+    """This build's kept archive entries (``None`` when rendered page by page)."""
+    return _ENTRIES.get(app)
+
+
+def _is_ours(environment: Any, name: str) -> bool:
+    try:
+        template = environment.get_template(name)
+    except Exception:
+        return False
+    return sidebars.ours(getattr(template, "template", template))
+
+
+def keep_entries(app: Sphinx) -> None:
+    """``builder-inited``: ABlog's archive template, looked up in the builder's
+    Jinja environment, comes back with its loop's body replaced by a call that
+    keeps each entry's HTML."""
+    _ENTRIES.pop(app, None)
+    # singlehtml's links carry the page's anchor; other builders write no archive.
+    if not REUSE or not writes_html_pages(app) or app.builder.name == "singlehtml":
+        return
+    if not upstream.ABLOG_COLLECTION_ENTRIES.on(app):
+        return
+    split = upstream.ABLOG_COLLECTION_ENTRIES.split()
+    environment = upstream.SPHINX_TEMPLATES.environment(app)
+    if isinstance(split, str) or environment is None:
+        return
+    collection_source, entry_source = split
+    kept = Entries(app, upstream.compile_template(environment, entry_source, COLLECTION))
+
+    @jinja2.pass_context
+    def collection_entry(context: Any, post: Any) -> Markup:
+        return kept.html(context, post)
+
+    def wanted(name: str, template: Any) -> bool:
+        return name == COLLECTION and sidebars.ours(template) and _is_ours(environment, POSTCARD)
+
+    def stand_in(name: str, template: Any) -> Any:
+        globals_ = {upstream.AblogCollectionEntries.FUNCTION: collection_entry}
+        # ABlog's file name: errors and profiles name the file the text is from.
+        filename = getattr(template, "filename", None)
+        return upstream.compile_template(
+            environment, collection_source, COLLECTION, filename, globals_
+        )
+
+    if upstream.JINJA_TEMPLATE_LOOKUP.replace(app, wanted=wanted, stand_in=stand_in):
+        _ENTRIES[app] = kept
+
+
+def forget_entries(app: Sphinx, env: Any) -> None:
+    """``env-updated``: each build of an application renders its entries afresh
+    (posts may have changed since its last build)."""
+    kept = _ENTRIES.get(app)
+    if kept is not None:
+        kept.kept.clear()
+
+
+def setup_archive_entries(app: Sphinx) -> None:
+    # After upstream's checks (priority 0) and the theme's templates are loaded.
+    app.connect("builder-inited", keep_entries, priority=801)
+    app.connect("env-updated", forget_entries)

@@ -1,0 +1,87 @@
+"""Posts out of the navigation that every page repeats.
+
+A blog's posts belong in its archives, not in every page's header.  A site that
+lists its posts in a (hidden, glob) toctree of the root document, so that Sphinx
+knows they are in one, would otherwise list every post on every page: in
+pydata-sphinx-theme's header links (twice: the navbar's "More" menu and its copy
+in the primary sidebar), in Sphinx's ``toctree()`` navigation (the "navigation"
+sidebar of basic and alabaster themes, pydata's sidebar navigation).  With 1,000
+posts that is 1,000 links, each made with ``pathto``, on each of 1,000 pages:
+time and output that grow with the square of the number of posts.
+
+While those navigation template functions run, the toctree entries that are
+posts are hidden (:data:`~.upstream.SPHINX_NAVIGATION`,
+:data:`~.upstream.PYDATA_NAVIGATION`); the toctrees themselves keep them, so
+posts stay "in a toctree" for Sphinx's consistency check, previous and next
+links still reach them, and a toctree in a page's body still lists them.
+Documents that are not posts stay in the navigation.
+``ablog_ext_posts_in_navigation = True`` keeps the posts there.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from typing import Any
+
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ablog_ext import upstream
+from ablog_ext.blog.domain import blog_domain
+
+#: Each build's toctree nodes that list posts, with their entries without them.
+Swaps = list[tuple[addnodes.toctree, list[tuple[str | None, str]]]]
+
+_SWAPS: weakref.WeakKeyDictionary[Sphinx, Swaps] = weakref.WeakKeyDictionary()
+#: Marks a template function that already leaves the posts out.
+_WITHOUT_POSTS = "_ablog_ext_without_posts"
+
+
+def _forget(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: the toctrees may have changed; found again when needed."""
+    _SWAPS.pop(app, None)
+
+
+def _swaps(app: Sphinx) -> Swaps:
+    if app not in _SWAPS:
+        posts = set(blog_domain(app.env).posts) - {app.config.root_doc}
+        _SWAPS[app] = upstream.SPHINX_NAVIGATION.toctrees_listing(app, posts)
+    return _SWAPS[app]
+
+
+def _without_posts(original: Any, swaps: Swaps) -> Any:
+    @functools.wraps(original)
+    def without_posts(*args: Any, **kwargs: Any) -> Any:
+        with upstream.entries_replaced(swaps):
+            return original(*args, **kwargs)
+
+    setattr(without_posts, _WITHOUT_POSTS, True)
+    return without_posts
+
+
+def leave_posts_out(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``, after the theme's and :mod:`.theme`'s: the page's
+    navigation template functions leave the posts out."""
+    if app.config.ablog_ext_posts_in_navigation:
+        return
+    names = ["toctree"] if upstream.SPHINX_NAVIGATION.on(app) else []
+    if upstream.PYDATA_NAVIGATION.on(app):
+        names += upstream.PydataNavigation.FUNCTIONS
+    swaps = _swaps(app) if names else []
+    if not swaps:
+        return
+    for name in names:
+        original = context.get(name)
+        if callable(original) and not getattr(original, _WITHOUT_POSTS, False):
+            context[name] = _without_posts(original, swaps)
+
+
+def setup_navigation(app: Sphinx) -> None:
+    app.connect("env-updated", _forget)
+    # After pydata-sphinx-theme's add_toctree_functions (500) and theme.py's title
+    # escaping (900): the posts are gone before anything walks the entries.
+    app.connect("html-page-context", leave_posts_out, priority=950)

@@ -1,0 +1,137 @@
+"""Make ABlog's reading state safe, and small, for ``sphinx-build -j``.
+
+ABlog keeps its posts in ``env.ablog_posts`` and declares parallel reading unsafe
+because nothing merges that dict back from the worker processes.  Merging it here
+is all that was missing (its labels live in the std domain, which merges itself),
+so the declaration can be lifted and ``-j auto`` works, warning-free.
+
+What a worker sends back is kept small.  Sphinx forks each worker from the main
+process, which by then holds every post merged from the workers before it, and
+each worker pickles its whole environment back.  A worker forgets, before it reads
+its first document, ABlog's posts and ablog_ext's records of documents it does not
+read (the main process keeps them, and merges only the worker's own documents), so
+each worker sends back its own posts and no earlier worker's.  ABlog's copy of each
+post, which linked the whole environment that read it, is a stand-in
+(:class:`~.upstream.PostDoctree`), pointed at the main environment when merged.
+
+ABlog also keeps a process-wide ``Blog`` singleton; it is reset when a build
+starts, so two builds in one process (tests, sphinx-autobuild) never share posts.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import weakref
+from collections.abc import Set
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from ablog_ext import upstream
+from ablog_ext.blog.domain import blog_domain
+
+#: The process that reads (and merges) for each application; any other is a worker.
+_READER: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+#: Workers that already forgot what earlier workers read (a worker reads one chunk).
+_FORGOTTEN: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+
+
+def start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``, in the main process: remember it, and point
+    ABlog's stand-ins at this (maybe unpickled) environment."""
+    _READER[app] = os.getpid()
+    _FORGOTTEN.pop(app, None)
+    upstream.ABLOG_POST_DOCTREE.bind(env)
+
+
+def forget_other_documents(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: in a ``-j`` worker, before its first document, drop the
+    posts and records it will not send back (the main process has them)."""
+    pid = os.getpid()
+    reader = _READER.get(app)
+    if reader is None or pid == reader or _FORGOTTEN.get(app) == pid:
+        return
+    _FORGOTTEN[app] = pid
+    env = app.env
+    if upstream.ABLOG_ENV_POSTS.has_posts(env):
+        upstream.ABLOG_ENV_POSTS.set_posts(env, {})
+    blog_domain(env).forget_all()
+
+
+def merge_ablog_posts(
+    app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+) -> None:
+    posts: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(other)
+    if not posts:
+        return
+    merged: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(env)
+    for docname in docnames:
+        if docname in posts:
+            for info in posts[docname]:
+                _rebind(info.get("doctree"), env)
+            merged[docname] = posts[docname]
+    upstream.ABLOG_ENV_POSTS.set_posts(env, merged)
+    # Only names and nodes unlinked from the worker's environment were merged;
+    # the stand-ins now load from this one.
+    upstream.ABLOG_POST_DOCTREE.bind(env, docnames)
+
+
+def _rebind(node: Any, env: BuildEnvironment) -> None:
+    """A post's doctree, read by a worker process, points (through its document's
+    settings) at that worker's whole environment: kept in ``env``, every parallel
+    build would nest another copy of the environment in the pickle, doubling it.
+    Point it at ``env``, as a doctree read here does.  (A stand-in,
+    :class:`upstream.PostDoctree`, holds no environment: :meth:`bind` points it.)"""
+    if not isinstance(node, nodes.Node):
+        return
+    document = node if isinstance(node, nodes.document) else getattr(node, "document", None)
+    settings = getattr(document, "settings", None)
+    if settings is not None and getattr(settings, "env", None) is not None:
+        settings.env = env
+
+
+def reset_blog_singleton(app: Sphinx, config: Config) -> None:
+    upstream.ABLOG_BLOG_STATE.reset(app)
+
+
+def freeze_before_forks(app: Sphinx, *args: Any) -> None:
+    """``env-before-read-docs`` and ``write-started`` of a ``-j`` build: move every
+    object the main process holds out of the garbage collector's reach before
+    Sphinx forks workers from it.  A collection in a worker would otherwise write
+    to every page of the objects it scans, and the copy-on-write pages shared
+    with the main process would become the worker's own: each worker would cost
+    as much memory as the main process."""
+    if app.parallel > 1 and os.environ.get("ABLOG_EXT_NO_FREEZE") is None:
+        gc.collect()
+        gc.freeze()
+        _FROZEN.add(app)
+
+
+def thaw(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the objects are collectable again (a process may run
+    more builds: tests, sphinx-autobuild)."""
+    if app in _FROZEN:
+        _FROZEN.discard(app)
+        gc.unfreeze()
+
+
+_FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+
+
+def allow_parallel_read(app: Sphinx, config: Config) -> None:
+    upstream.SPHINX_PARALLEL_READ.allow(app)
+
+
+def setup_parallel(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", start_reading, priority=100)
+    app.connect("source-read", forget_other_documents, priority=0)
+    app.connect("env-merge-info", merge_ablog_posts)
+    app.connect("env-before-read-docs", freeze_before_forks, priority=900)
+    app.connect("write-started", freeze_before_forks, priority=900)
+    app.connect("build-finished", thaw)
+    app.connect("config-inited", reset_blog_singleton, priority=10)
+    app.connect("config-inited", allow_parallel_read)

@@ -1,0 +1,1 @@
+"""URLs: Jekyll permalinks, redirect pages, folders copied to the site's root."""

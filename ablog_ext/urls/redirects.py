@@ -1,0 +1,173 @@
+"""Pages at a post's old URLs (its Jekyll URL, ``redirect_from``) that send readers on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ablog_ext.blog.domain import blog_domain
+from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.speed.page_cache import page_cache, page_output
+from ablog_ext.urls.permalinks import destination, old_urls
+
+logger = logging.getLogger("ablog_ext.redirects")
+
+TEMPLATE = "ablog_ext/redirect.html"
+#: Pages Sphinx itself writes besides the documents.
+_SPHINX_PAGES = {"genindex", "search", "py-modindex", "np-modindex"}
+
+
+def redirect_output(path: str) -> str | None:
+    """The file, relative to the output folder, that serves the ``redirect_from``
+    path *path*, or ``None`` if none can.
+
+    ``/old/`` and ``/old`` are served by ``old/index.html``, ``/old.html`` by
+    ``old.html``: what a static host such as GitHub Pages looks for.
+    """
+    parts = urlsplit(path)
+    url_path = parts.path.strip()
+    if not url_path or parts.scheme or parts.netloc:
+        return None
+    segments = [segment for segment in url_path.split("/") if segment]
+    if any(segment in {".", ".."} or "\\" in segment for segment in segments):
+        return None
+    if not segments:
+        return "index.html"
+    last = segments[-1]
+    stem, dot, suffix = last.rpartition(".")
+    if url_path.endswith("/") or not dot:
+        return "/".join([*segments, "index.html"])
+    if suffix.lower() in {"html", "htm"} and stem:
+        return "/".join(segments)
+    return None
+
+
+def _generated_pagenames(app: Sphinx) -> set[str]:
+    """Pages ABlog and ablog_ext generate; a redirect must not replace one."""
+    from ablog.blog import Blog
+
+    from ablog_ext.blog.queries import theme_passages
+    from ablog_ext.pages.passages import group_by_theme
+    from ablog_ext.pages.review import review_years
+
+    blog = Blog(app)
+    names = {blog.posts.docname, blog.drafts.docname, blog.archive.docname}
+    for catalog in [blog.archive, *blog.catalogs.values()]:
+        names.add(catalog.docname)
+        names.update(collection.docname for collection in catalog)
+    blog_path = str(app.config.blog_path).strip("/")
+    if app.config.ablog_ext_review_pages:
+        names.update(f"{blog_path}/review/{year}" for year in review_years(app))
+    groups = group_by_theme(theme_passages(app.env))
+    if groups:
+        names.add(f"{blog_path}/theme")
+        names.update(f"{blog_path}/theme/{slug}" for _name, slug, _group in groups)
+    return names
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A page to write at *output* (relative to the output folder), for *path*."""
+
+    docname: str
+    path: str
+    line: int
+    output: str | None
+    #: The post's URL on its Jekyll site, rather than a ``redirect_from`` path.
+    old_url: bool
+
+
+def wanted_redirects(env: BuildEnvironment) -> Iterator[Redirect]:
+    """Every post's old URL, then every ``redirect_from``: where two claim one file,
+    the first wins (of two posts with one old URL, the one Jekyll served there)."""
+    for docname, url, line in old_urls(env):
+        yield Redirect(docname, url, line, destination(url), old_url=True)
+    for docname, record in blog_domain(env).sorted_posts():
+        for path, line in record["redirects"]:
+            yield Redirect(docname, path, line, redirect_output(path), old_url=False)
+
+
+def _refuse(redirect: Redirect, reason: str, *args: object) -> None:
+    if redirect.old_url:
+        message, subtype = "no redirect from the post's old URL %r: " + reason, "permalink"
+    else:
+        message, subtype = "redirect %r refused: " + reason, "redirect"
+    logger.warning(
+        message,
+        redirect.path,
+        *args,
+        type="ablog_ext",
+        subtype=subtype,
+        location=(redirect.docname, redirect.line),
+    )
+
+
+def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: write each redirect page at the very file a static
+    host serves for its path, whatever the builder (``dirhtml`` would put a page
+    named ``old`` at ``old/index.html``, not ``old.html``)."""
+    if not writes_html_pages(app):
+        return
+    builder = app.builder
+    domain = blog_domain(app.env)
+    pages = set(app.env.found_docs) | _SPHINX_PAGES | _generated_pagenames(app)
+    taken = {page_output(app, pagename): pagename for pagename in sorted(pages)}
+    claimed: dict[str, str] = {}
+    cache = page_cache(app)
+    baseurl = app.config.blog_baseurl or app.config.html_baseurl or ""
+    outdir = Path(app.outdir).resolve()
+    for redirect in wanted_redirects(app.env):
+        output, docname = redirect.output, redirect.docname
+        if output is None:
+            if redirect.old_url:
+                _refuse(redirect, "it is not a page path on this site")
+            else:
+                logger.warning(
+                    "cannot redirect %r: it is not a page path on this site",
+                    redirect.path,
+                    type="ablog_ext",
+                    subtype="redirect",
+                    location=(docname, redirect.line),
+                )
+            continue
+        if output == page_output(app, docname):
+            continue  # the post is there already
+        if output in taken:
+            _refuse(redirect, "it would overwrite the page %r", taken[output])
+            continue
+        if output in claimed:
+            if claimed[output] != docname:
+                _refuse(redirect, "%r already redirects there", claimed[output])
+            continue
+        claimed[output] = docname
+        title = domain.posts[docname]["title"]
+        target = builder.get_target_uri(docname)
+        if not cache.wanted(output, "redirect", target, title, baseurl):
+            continue
+        context = {
+            # Up to the root and down: the path may hold a '#', which relative_uri cuts at.
+            "redirect_url": "../" * output.count("/") + target,
+            "redirect_title": title,
+            "redirect_canonical": urljoin(baseurl.rstrip("/") + "/", target) if baseurl else "",
+            "language": app.config.language,
+        }
+        file = (outdir / output).resolve()
+        if outdir not in file.parents:
+            continue
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(builder.templates.render(TEMPLATE, context), encoding="utf-8")
+        except OSError as error:
+            _refuse(redirect, "cannot write %s (%s)", output, error.strerror or error)
+    yield from ()
+
+
+def setup_redirects(app: Sphinx) -> None:
+    app.connect("html-collect-pages", write_redirect_pages)

@@ -1,0 +1,72 @@
+"""Folders of the source folder copied, as they are, to the root of the built site.
+
+Jekyll serves a static folder such as ``assets/`` at ``/assets/``, so posts link
+to ``/assets/x.png``. Sphinx's ``html_extra_path`` copies what is *inside* a
+folder to the root; ``ablog_ext_root_folders`` copies the folder itself, so every
+file keeps its URL. The folders are not documents: a ``.md`` file in one is
+served as it is, as Jekyll serves a file without front matter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinx.util.fileutil import copy_asset
+
+from ablog_ext.pages.render import writes_html_pages
+
+logger = logging.getLogger("ablog_ext.rootfolders")
+
+
+def root_folders(config: Config, srcdir: Path, warn: bool = False) -> list[str]:
+    """The configured folders, relative to *srcdir*; with *warn*, a bad entry gets a
+    warning (once a build: at ``config-inited``)."""
+    folders: list[str] = []
+    for entry in config.ablog_ext_root_folders:
+        name = str(entry).strip().strip("/")
+        parts = name.split("/")
+        if not isinstance(entry, str) or not name or ".." in parts or name.startswith("."):
+            problem = "must be a folder inside the source folder"
+        elif not (srcdir / name).is_dir():
+            problem = "is not a folder in the source folder"
+        else:
+            if name not in folders:
+                folders.append(name)
+            continue
+        if not warn:
+            continue
+        logger.warning(
+            "ablog_ext_root_folders: %r %s; left out",
+            entry,
+            problem,
+            type="ablog_ext",
+            subtype="config",
+        )
+    return folders
+
+
+def _exclude_from_documents(app: Sphinx, config: Config) -> None:
+    patterns = [f"{name}/**" for name in root_folders(config, Path(app.srcdir), warn=True)]
+    new = [pattern for pattern in patterns if pattern not in config.exclude_patterns]
+    if new:
+        config.exclude_patterns = [*config.exclude_patterns, *new]
+
+
+def _copy(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or not writes_html_pages(app):
+        return
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    for name in root_folders(app.config, srcdir):
+        # Only changed files are written again (copy_asset compares them).
+        copy_asset(srcdir / name, outdir / name, force=True)
+
+
+def setup_root_folders(app: Sphinx) -> None:
+    app.connect("config-inited", _exclude_from_documents, priority=101)
+    app.connect("build-finished", _copy)
+
+
+__all__ = ["root_folders", "setup_root_folders"]
