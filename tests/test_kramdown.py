@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ablog_ext.reading.kramdown import convert, parse_attributes
+from ablog_ext.jekyll.kramdown import convert, parse_attributes
 
 from conftest import main_text, read_html, warnings_of
 

@@ -12,10 +12,9 @@ from permalink_cases import CASES, Case
 
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.jekyll.frontmatter import normalise, read_front_matter
-from ablog_ext.urls.permalinks import (
+from ablog_ext.jekyll.permalinks import (
     STYLES,
     JekyllPost,
-    LinkTargets,
     PermalinkError,
     destination,
     escape_path,
@@ -29,6 +28,7 @@ from ablog_ext.urls.permalinks import (
     unknown_placeholders,
     url_key,
 )
+from ablog_ext.urls.permalinks import LinkTargets
 
 from conftest import build_dir, copy_root, main_text, warnings_of
 

@@ -54,28 +54,20 @@ from ablog_ext.reading.excerpts import (
     mark_cut,
     safe_excerpt,
 )
+from ablog_ext.reading.parsed import (
+    ParsedPost,
+    attach_parsed_post,
+    detach_parsed_post,
+    parsed_post,
+)
 from ablog_ext.reading.preprocess import preprocess_post
 
 logger = logging.getLogger("ablog_ext.posts")
 
-#: Python attribute set on the docutils document by the parser, read and removed
-#: by the transform and ``doctree-read`` handler of the same read.
-_PARSED = "ablog_ext_post"
 #: Docinfo fields this module rewrites; ABlog parses ``excerpt`` and ``image``
 #: as integers and crashes on Jekyll's text values, so those are removed.
 _REWRITTEN_FIELDS = {"title", "date", "category", "categories", "tags", "tag", "author", "authors"}
 _ABLOG_INCOMPATIBLE_FIELDS = {"excerpt", "excerpt_separator", "nocomments", "comments"}
-
-
-@dataclasses.dataclass
-class ParsedPost:
-    """What the parser learnt about a post, for the later steps of its read."""
-
-    meta: PostMeta
-    block: FrontMatterBlock
-    empty: bool = False
-    #: One of ``ablog_ext_drafts``: a draft whatever its date.
-    draft: bool = False
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
@@ -112,7 +104,7 @@ class JekyllMystParser(MystParser):
         parsed = ParsedPost(
             meta, block, empty=not inputstring.strip(), draft=is_draft(config, env.docname, path)
         )
-        setattr(document, _PARSED, parsed)
+        attach_parsed_post(document, parsed)
 
         myst_config: MdParserConfig = upstream.myst_file_config(
             document, upstream.myst_config(env), block.data
@@ -305,7 +297,7 @@ class ApplyJekyllFrontMatter(SphinxTransform):
     default_priority = 700
 
     def apply(self, **kwargs: Any) -> None:
-        parsed: ParsedPost | None = getattr(self.document, _PARSED, None)
+        parsed = parsed_post(self.document)
         if parsed is None:
             return
         docname = self.env.docname
@@ -378,9 +370,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     Every ABlog post is recorded, whether written in Markdown or with ABlog's
     ``post`` directive; Jekyll metadata refines it where the parser found some.
     """
-    parsed: ParsedPost | None = getattr(doctree, _PARSED, None)
-    if parsed is not None:
-        delattr(doctree, _PARSED)
+    parsed = detach_parsed_post(doctree)
     env = app.env
     docname = env.docname
     ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)

@@ -13,9 +13,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ablog_ext.blog.domain import blog_domain
+from ablog_ext.jekyll.permalinks import destination
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.speed.page_cache import page_cache, page_output
-from ablog_ext.urls.permalinks import destination, old_urls
+from ablog_ext.urls.permalinks import old_urls
 
 logger = logging.getLogger("ablog_ext.redirects")
 

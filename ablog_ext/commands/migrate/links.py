@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ablog_ext.jekyll.frontmatter import FILENAME_DATE, read_front_matter
-from ablog_ext.urls.permalinks import url_key
+from ablog_ext.jekyll.kramdown import gfm_id, kramdown_id
+from ablog_ext.jekyll.permalinks import url_key
 
 if TYPE_CHECKING:
     from ablog_ext.commands.migrate.plan import Plan, PostOutcome
@@ -84,8 +85,6 @@ def anchors(text: str) -> set[str]:
     """The ids a post's page has: each heading's, as kramdown (and its GFM input),
     ablog_ext and docutils make them, and those the text gives explicitly."""
     from docutils.nodes import make_id
-
-    from ablog_ext.reading.kramdown import gfm_id, kramdown_id
 
     block = read_front_matter(text)
     body = "\n".join(text.splitlines()[block.body_start :]) if block.body_start else text

@@ -19,7 +19,7 @@ from ablog_ext.commands.migrate.jekyll import (
 )
 from ablog_ext.commands.migrate.site_text import post_permalink, render_conf, render_index
 from ablog_ext.jekyll.frontmatter import in_zone, normalise, read_front_matter
-from ablog_ext.urls.permalinks import (
+from ablog_ext.jekyll.permalinks import (
     PermalinkError,
     is_dated_name,
     jekyll_post,
