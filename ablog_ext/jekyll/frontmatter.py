@@ -269,122 +269,25 @@ def normalise(
     come before the front matter's, as Jekyll's categories from a post's folders;
     *excerpt_separator* is the site's, which the post's own replaces.
     """
+    # Each field in turn: the problems are reported in this order.
     problems: list[Problem] = []
-    get = front_matter.get
-
-    title = None
-    if "title" in front_matter:
-        raw_title = _text(get("title"))
-        if raw_title is None:
-            problems.append(
-                Problem("title", f"'title' should be text, not {_describe(get('title'))}")
-            )
-        else:
-            title = clean_text(raw_title) or None
-            if title and len(title) > MAX_TITLE:
-                problems.append(
-                    Problem(
-                        "title",
-                        f"'title' is {len(title):,} characters long; it is kept, "
-                        "but browsers, feeds and archives will show it in full",
-                    )
-                )
-            dropped = [ch for ch in raw_title if _unprintable(ch)]
-            if dropped:
-                codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in dropped}))
-                problems.append(
-                    Problem(
-                        "title",
-                        f"'title' has characters HTML and XML cannot carry ({codes}); dropped",
-                    )
-                )
-
-    date = None
-    date_source = None
-    if get("date") not in (None, ""):
-        date = parse_date(get("date"), "date", problems)
-        if date is not None:
-            date_source = "front matter"
-    if date is None:
-        date = date_from_filename(source_path)
-        if date is not None:
-            date_source = "file name"
-        elif (match := FILENAME_DATE.match(PurePath(source_path).stem)) and get("date") in (
-            None,
-            "",
-        ):
-            prefix = PurePath(source_path).stem[: match.end(3)]
-            problems.append(
-                Problem("date", f"the file name starts with {prefix!r}, which is not a valid date")
-            )
-    if date is not None:
-        date = in_zone(date, zone)
-
-    updated = parse_date(get("last_modified_at"), "last_modified_at", problems)
-    if updated is not None:
-        updated = in_zone(updated, zone)
-
-    categories = []
-    for folder in folder_categories:
-        name = clean_text(folder.replace(",", " "))
-        if name and name not in categories:
-            categories.append(name)
-    for name in parse_names(get("category"), "category", problems, split_spaces=False):
-        if name not in categories:
-            categories.append(name)
-    for name in parse_names(get("categories"), "categories", problems, split_spaces=True):
-        if name not in categories:
-            categories.append(name)
-    tags = parse_names(get("tags"), "tags", problems, split_spaces=True)
-    for name in parse_names(get("tag"), "tag", problems, split_spaces=False):
-        if name not in tags:
-            tags.append(name)
-    authors = parse_names(get("author"), "author", problems, split_spaces=False)
-    for name in parse_names(get("authors"), "authors", problems, split_spaces=False):
-        if name not in authors:
-            authors.append(name)
-
-    published = (
-        parse_bool(get("published"), "published", True, problems)
-        if "published" in front_matter
-        else True
-    )
-    comments = (
-        parse_bool(get("comments"), "comments", True, problems)
-        if "comments" in front_matter
-        else True
-    )
-
-    excerpt = None
-    if get("excerpt") is not None:
-        excerpt_text = _text(get("excerpt"))
-        if excerpt_text is None:
-            problems.append(Problem("excerpt", "'excerpt' should be text"))
-        else:
-            excerpt = clean_text(excerpt_text) or None
-    separator = excerpt_separator
-    if get("excerpt_separator") is not None:
-        separator_text = _text(get("excerpt_separator"))
-        if separator_text is None:
-            problems.append(Problem("excerpt_separator", "'excerpt_separator' should be text"))
-        else:
-            # Kept as written: Jekyll cuts at the exact text, "\n---\n" included.
-            separator = separator_text
-
-    redirects = parse_paths(get("redirect_from"), "redirect_from", problems)
-    permalink = None
-    if get("permalink") is not None:
-        links = parse_paths(get("permalink"), "permalink", problems)
-        if len(links) == 1 and isinstance(get("permalink"), str):
-            permalink = links[0]
-        elif links:
-            problems.append(Problem("permalink", "'permalink' should be a single path"))
-
+    title = _title(front_matter, problems)
+    date, date_source = _date(front_matter, source_path, zone, problems)
+    updated = parse_date(front_matter.get("last_modified_at"), "last_modified_at", problems)
+    categories = _categories(front_matter, folder_categories, problems)
+    tags = _merged_names(front_matter, ("tags", True), ("tag", False), problems)
+    authors = _merged_names(front_matter, ("author", False), ("authors", False), problems)
+    published = _flag(front_matter, "published", problems)
+    comments = _flag(front_matter, "comments", problems)
+    excerpt = _excerpt(front_matter, problems)
+    separator = _excerpt_separator(front_matter, excerpt_separator, problems)
+    redirects = parse_paths(front_matter.get("redirect_from"), "redirect_from", problems)
+    permalink = _permalink(front_matter, problems)
     return PostMeta(
         title=title,
         date=date,
         date_source=date_source,
-        updated=updated,
+        updated=in_zone(updated, zone) if updated is not None else None,
         categories=tuple(categories),
         tags=tuple(tags),
         authors=tuple(authors),
@@ -396,6 +299,150 @@ def normalise(
         comments=comments,
         problems=tuple(problems),
     )
+
+
+def _title(front_matter: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """``title`` as text, without what HTML and XML cannot carry."""
+    if "title" not in front_matter:
+        return None
+    raw_title = _text(front_matter.get("title"))
+    if raw_title is None:
+        problems.append(
+            Problem("title", f"'title' should be text, not {_describe(front_matter.get('title'))}")
+        )
+        return None
+    title = clean_text(raw_title) or None
+    if title and len(title) > MAX_TITLE:
+        problems.append(
+            Problem(
+                "title",
+                f"'title' is {len(title):,} characters long; it is kept, "
+                "but browsers, feeds and archives will show it in full",
+            )
+        )
+    dropped = [ch for ch in raw_title if _unprintable(ch)]
+    if dropped:
+        codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in dropped}))
+        problems.append(
+            Problem(
+                "title",
+                f"'title' has characters HTML and XML cannot carry ({codes}); dropped",
+            )
+        )
+    return title
+
+
+def _date(
+    front_matter: Mapping[str, Any],
+    source_path: str,
+    zone: dt.tzinfo | None,
+    problems: list[Problem],
+) -> tuple[dt.datetime | None, str | None]:
+    """The post's date and where it comes from: the front matter's ``date``, else
+    the file name's (a file name that starts with an invalid date is reported)."""
+    written = front_matter.get("date")
+    date = None
+    date_source = None
+    if written not in (None, ""):
+        date = parse_date(written, "date", problems)
+        if date is not None:
+            date_source = "front matter"
+    if date is None:
+        date = date_from_filename(source_path)
+        if date is not None:
+            date_source = "file name"
+        elif (match := FILENAME_DATE.match(PurePath(source_path).stem)) and written in (
+            None,
+            "",
+        ):
+            prefix = PurePath(source_path).stem[: match.end(3)]
+            problems.append(
+                Problem("date", f"the file name starts with {prefix!r}, which is not a valid date")
+            )
+    if date is not None:
+        date = in_zone(date, zone)
+    return date, date_source
+
+
+def _categories(
+    front_matter: Mapping[str, Any], folder_categories: Sequence[str], problems: list[Problem]
+) -> list[str]:
+    """The folders' categories, then ``category`` (one name), then ``categories``."""
+    categories = []
+    for folder in folder_categories:
+        name = clean_text(folder.replace(",", " "))
+        if name and name not in categories:
+            categories.append(name)
+    for name in parse_names(front_matter.get("category"), "category", problems, split_spaces=False):
+        if name not in categories:
+            categories.append(name)
+    for name in parse_names(
+        front_matter.get("categories"), "categories", problems, split_spaces=True
+    ):
+        if name not in categories:
+            categories.append(name)
+    return categories
+
+
+def _merged_names(
+    front_matter: Mapping[str, Any],
+    first: tuple[str, bool],
+    second: tuple[str, bool],
+    problems: list[Problem],
+) -> list[str]:
+    """The names of two keys that mean the same (``tags`` and ``tag``), each a
+    ``(key, split_spaces)``: the first key's, then the second's not already there."""
+    key, split_spaces = first
+    names = parse_names(front_matter.get(key), key, problems, split_spaces=split_spaces)
+    key, split_spaces = second
+    for name in parse_names(front_matter.get(key), key, problems, split_spaces=split_spaces):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _flag(front_matter: Mapping[str, Any], key: str, problems: list[Problem]) -> bool:
+    """A yes/no key that is true unless the front matter says otherwise."""
+    if key not in front_matter:
+        return True
+    return parse_bool(front_matter.get(key), key, True, problems)
+
+
+def _excerpt(front_matter: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    if front_matter.get("excerpt") is None:
+        return None
+    excerpt_text = _text(front_matter.get("excerpt"))
+    if excerpt_text is None:
+        problems.append(Problem("excerpt", "'excerpt' should be text"))
+        return None
+    return clean_text(excerpt_text) or None
+
+
+def _excerpt_separator(
+    front_matter: Mapping[str, Any], site_separator: str, problems: list[Problem]
+) -> str:
+    """The post's own ``excerpt_separator``, else the site's."""
+    if front_matter.get("excerpt_separator") is None:
+        return site_separator
+    separator_text = _text(front_matter.get("excerpt_separator"))
+    if separator_text is None:
+        problems.append(Problem("excerpt_separator", "'excerpt_separator' should be text"))
+        return site_separator
+    # Kept as written: Jekyll cuts at the exact text, "\n---\n" included.
+    return separator_text
+
+
+def _permalink(front_matter: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """``permalink``: one path, as a string."""
+    written = front_matter.get("permalink")
+    if written is None:
+        return None
+    links = parse_paths(written, "permalink", problems)
+    if len(links) == 1 and isinstance(written, str):
+        return links[0]
+    if links:
+        problems.append(Problem("permalink", "'permalink' should be a single path"))
+    return None
 
 
 def naive(value: dt.datetime) -> dt.datetime:
