@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from sphinx.application import Sphinx
@@ -169,6 +170,24 @@ OPTIONS: tuple[Option, ...] = (
         "An empty string turns this off.",
     ),
 )
+
+
+def post_patterns(config: Config) -> list[str]:
+    """``blog_post_pattern`` as a list of patterns: ABlog takes one string or a list
+    (and makes a list of it at its ``config-inited``)."""
+    patterns = config.blog_post_pattern or []
+    return [patterns] if isinstance(patterns, str) else [str(p) for p in patterns]
+
+
+def pattern_prefix(pattern: str) -> str:
+    """The fixed start of a glob pattern, the folder its files are under: ``posts``
+    for ``posts/**/*.md``, ``posts/*`` or ``/posts/a.md``; ``""`` for ``*.md``."""
+    fixed = []
+    for part in PurePosixPath(pattern.strip("/")).parts[:-1]:
+        if any(char in part for char in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
 
 
 def provided_by_user(config: Config, name: str) -> bool:

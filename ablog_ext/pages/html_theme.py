@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ablog_ext import upstream
-from ablog_ext.config import provided_by_user
+from ablog_ext.config import post_patterns, provided_by_user
 
 TEMPLATES = str(Path(__file__).parent.parent / "templates")
 STATIC = str(Path(__file__).parent.parent / "static")
@@ -36,7 +36,7 @@ def configure_theme(app: Sphinx, config: Config) -> None:
         config.fontawesome_included = True
     if config.ablog_ext_sidebars and not provided_by_user(config, "html_sidebars"):
         sidebars = {}
-        for pattern in config.blog_post_pattern or []:
+        for pattern in post_patterns(config):
             for pagenames in _pagename_patterns(pattern):
                 sidebars[pagenames] = BLOG_SIDEBARS
         blog_sidebars = ["ablog_ext/feeds.html", *BLOG_SIDEBARS[1:]]

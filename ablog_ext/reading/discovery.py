@@ -36,8 +36,9 @@ from sphinx.util.matching import Matcher
 from ablog_ext import upstream
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
+from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
-from ablog_ext.reading.posts import is_draft, pattern_folder
+from ablog_ext.reading.posts import is_draft
 
 logger = logging.getLogger("ablog_ext.postfiles")
 
@@ -279,11 +280,6 @@ def _escape_pattern(path: str) -> str:
 # -- files in posts folders that are not read ----------------------------------------------
 
 
-def post_patterns(config: Config) -> list[str]:
-    patterns = config.blog_post_pattern or []
-    return [patterns] if isinstance(patterns, str) else [str(p) for p in patterns]
-
-
 def posts_folders(srcdir: Path, patterns: list[str]) -> list[Path]:
     """The folders ``blog_post_pattern``'s globs look into."""
     folders: set[Path] = set()
@@ -340,7 +336,7 @@ def _candidates(
     found: dict[Path, tuple[list[str], str | None]] = {}
     for pattern in patterns:
         looked_into = set(posts_folders(srcdir, [pattern]))
-        fixed = pattern_folder(pattern)
+        fixed = pattern_prefix(pattern)
         below = _folders_below(srcdir / fixed, srcdir, excluded) if fixed else []
         for folder in sorted(looked_into | set(below)):
             for path in sorted(folder.iterdir()):

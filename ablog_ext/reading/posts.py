@@ -35,6 +35,7 @@ from sphinx.util import logging
 from ablog_ext import upstream
 from ablog_ext.blog.domain import PostRecord, blog_domain, detach
 from ablog_ext.blog.queries import post_zone
+from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -216,27 +217,16 @@ def is_draft(config: Config, docname: str, path: str) -> bool:
     return matches(config.ablog_ext_drafts, docname, path)
 
 
-def pattern_folder(pattern: str) -> str:
-    """The fixed start of a glob pattern: ``posts`` for ``posts/**/*.md``."""
-    fixed = []
-    for part in PurePosixPath(pattern).parts[:-1]:
-        if any(char in part for char in "*?["):
-            break
-        fixed.append(part)
-    return "/".join(fixed)
-
-
 def folder_categories(config: Config, docname: str, path: str) -> list[str]:
     """With ``ablog_ext_folder_categories``, the folders between the fixed start of
     the ``blog_post_pattern`` that matches a post and the post: Jekyll's
     categories from ``en/news/_posts/``."""
     if not config.ablog_ext_folder_categories:
         return []
-    patterns = config.blog_post_pattern or []
-    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+    for pattern in post_patterns(config):
         if not matches(pattern, docname, path):
             continue
-        folder = pattern_folder(str(pattern))
+        folder = pattern_prefix(pattern)
         parts = PurePosixPath(path).parts[:-1]
         prefix = PurePosixPath(folder).parts if folder else ()
         if parts[: len(prefix)] == prefix:

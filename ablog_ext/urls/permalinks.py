@@ -35,6 +35,7 @@ from sphinx.util.osutil import relative_uri
 
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.blog.queries import parse_iso, wall_clock
+from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.permalinks import (
     PermalinkError,
     is_dated_name,
@@ -78,14 +79,8 @@ def check_site_permalink(app: Sphinx, config: Config) -> None:
 def posts_folder(config: Config, docname: str) -> str:
     """The fixed start of the ``blog_post_pattern`` that *docname* is under
     (``posts`` for ``posts/**``), or the post's own folder."""
-    patterns = config.blog_post_pattern
-    for pattern in [patterns] if isinstance(patterns, str) else list(patterns or ()):
-        fixed = []
-        for segment in str(pattern).strip("/").split("/"):
-            if any(char in segment for char in "*?["):
-                break
-            fixed.append(segment)
-        root = "/".join(fixed)
+    for pattern in post_patterns(config):
+        root = pattern_prefix(pattern)
         if root and docname.startswith(root + "/"):
             return root
     return docname.rpartition("/")[0]
