@@ -142,16 +142,16 @@ def test_body_edit_rewrites_the_post_and_its_excerpts_only(site, tmp_path):
 
 
 def test_edit_below_the_excerpt_leaves_archive_pages_and_feeds_alone(site, tmp_path, monkeypatch):
-    from ablog_ext.pages import feeds
+    from ablog_ext.pages import feed_entries
 
     rendered: list[str] = []
-    original = feeds._EntryRenderer.html_and_summary
+    original = feed_entries.EntryRenderer.html_and_summary
 
     def html_and_summary(self, post, url):
         rendered.append(post.docname)
         return original(self, post, url)
 
-    monkeypatch.setattr(feeds._EntryRenderer, "html_and_summary", html_and_summary)
+    monkeypatch.setattr(feed_entries.EntryRenderer, "html_and_summary", html_and_summary)
     path = site / "posts/2021-03-20-fourth.md"
     path.write_text(
         path.read_text(encoding="utf-8") + "\nA second paragraph, below the excerpt.\n",

@@ -99,20 +99,20 @@ def test_an_excerpt_with_links_is_rendered_per_folder():
 
 
 def test_a_rewritten_feed_renders_only_the_entries_that_changed(tmp_path, monkeypatch):
-    from ablog_ext.pages import feeds
+    from ablog_ext.pages import feed_entries
 
     from conftest import build_dir, copy_root, equals_clean_build
 
     src = copy_root(tmp_path, "fresh")
     build_dir(src)
     rendered: list[str] = []
-    original = feeds.render_fragment
+    original = feed_entries.render_fragment
 
     def counted(app, pagename, content, permalinks=True):
         rendered.append(pagename)
         return original(app, pagename, content, permalinks)
 
-    monkeypatch.setattr(feeds, "render_fragment", counted)
+    monkeypatch.setattr(feed_entries, "render_fragment", counted)
     post = src / "posts/2021-03-20-fourth.md"
     text = post.read_text(encoding="utf-8")
     post.write_text(text.replace("title: The fourth post", "title: A new title"), encoding="utf-8")
