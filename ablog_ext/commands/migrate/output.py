@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ablog_ext.commands.migrate import InitError
-from ablog_ext.commands.migrate.plan import MANIFEST
+from ablog_ext.commands.migrate.layout import MANIFEST
 
 
 @dataclass

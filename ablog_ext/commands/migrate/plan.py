@@ -17,6 +17,15 @@ from ablog_ext.commands.migrate.jekyll import (
     PostFile,
     markdown_suffixes,
 )
+from ablog_ext.commands.migrate.layout import (
+    CONF,
+    DATA,
+    DRAFTS,
+    INCLUDES,
+    INDEX,
+    POSTS,
+    RESERVED,
+)
 from ablog_ext.commands.migrate.site_text import post_permalink, render_conf, render_index
 from ablog_ext.jekyll.frontmatter import in_zone, normalise, read_front_matter
 from ablog_ext.jekyll.permalinks import (
@@ -27,14 +36,6 @@ from ablog_ext.jekyll.permalinks import (
     style_template,
 )
 
-POSTS, DRAFTS, INCLUDES, DATA = "posts", "drafts", "_includes", "_data"
-CONF, INDEX, MANIFEST = "conf.py", "index.md", ".ablog-ext-init.json"
-#: Names the new site uses for itself; a Jekyll folder of the same name is not copied.
-RESERVED = frozenset(
-    {POSTS, DRAFTS, INCLUDES, DATA, "_build", "_static", "_templates", CONF, INDEX, "blog"}
-    | {"_images", "_sources", "_downloads", "genindex.html", "search.html", "index.html"}
-    | {"searchindex.js", "objects.inv", ".buildinfo", MANIFEST}
-)
 HTML_SUFFIXES = (".html", ".htm")
 #: Why a file at the top of the site is not copied.
 OWN_OUTPUT = "the new site writes a file of that name itself"

@@ -7,16 +7,9 @@ from pathlib import PurePath
 from typing import Any
 
 from ablog_ext.commands.migrate.jekyll import collection_names, config_list
+from ablog_ext.commands.migrate.layout import DATA, DRAFTS, INCLUDES, MANIFEST, POSTS
 from ablog_ext.commands.migrate.output import WriteResult
-from ablog_ext.commands.migrate.plan import (
-    DATA,
-    DRAFTS,
-    INCLUDES,
-    MANIFEST,
-    POSTS,
-    Plan,
-    PostOutcome,
-)
+from ablog_ext.commands.migrate.plan import Plan, PostOutcome
 
 #: Plugins whose work ablog_ext does itself.
 COVERED = {

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ablog_ext.commands.migrate.jekyll import config_list, markdown_suffixes
+from ablog_ext.commands.migrate.layout import DATA, DRAFTS, INCLUDES, POSTS
 
 if TYPE_CHECKING:
     from ablog_ext.commands.migrate.plan import Plan
@@ -158,11 +159,10 @@ def _section(lines: list[str], title: str) -> None:
 
 
 def render_conf(plan: Plan) -> str:
-    from ablog_ext.commands.migrate.plan import DATA, DRAFTS, INCLUDES, POSTS
-
-    config = plan.site.config
-    has = lambda key: key in config  # noqa: E731
-    title = site_title(config, plan.site.root.name)
+    """The new site's ``conf.py``: a section for the project, the blog, Jekyll's
+    behaviour and (when the site has any) its static files."""
+    title = site_title(plan.site.config, plan.site.root.name)
+    author = site_author(plan.site.config)
     lines = [
         '"""Sphinx configuration of a blog moved from Jekyll by ``ablog-ext init --from-jekyll``.',
         "",
@@ -172,12 +172,23 @@ def render_conf(plan: Plan) -> str:
         "Build the site:  python3 -m sphinx -b html . _build/html",
         '"""',
     ]
+    _project_section(lines, plan, title, author)
+    draft_pattern = _draft_pattern(plan)
+    _blog_section(lines, plan, title, author, draft_pattern)
+    _jekyll_section(lines, plan, draft_pattern)
+    _static_section(lines, plan)
+    return "\n".join(lines) + "\n"
+
+
+def _project_section(
+    lines: list[str], plan: Plan, title: str, author: tuple[str, str | None] | None
+) -> None:
+    config = plan.site.config
     _section(lines, "Project")
     origin = "_config.yml title" if _text(config, "title") else ""
     if not origin and _text(config, "name"):
         origin = "_config.yml name"
     _assign(lines, "project", title, origin)
-    author = site_author(config)
     if author:
         _assign(lines, "author", author[0], "_config.yml author")
     lines.append('extensions = ["ablog_ext"]  # sets up myst_parser and ablog too')
@@ -195,28 +206,45 @@ def render_conf(plan: Plan) -> str:
     lines.append("# What Jekyll builds without a word, Sphinx and MyST warn about (see the guide).")
     _assign(lines, "suppress_warnings", SUPPRESSED)
 
+
+def _draft_pattern(plan: Plan) -> str | None:
+    """The pattern of the new site's drafts folder; ``None`` when there are no drafts."""
+    drafts = [o for o in plan.outcomes if o.source.draft and o.dest]
+    if not drafts:
+        return None
+    drafts_nested = any(o.source.folder or o.dest.count("/") > 1 for o in drafts if o.dest)
+    return f"{DRAFTS}/**" if drafts_nested else f"{DRAFTS}/*"
+
+
+def _blog_section(
+    lines: list[str],
+    plan: Plan,
+    title: str,
+    author: tuple[str, str | None] | None,
+    draft_pattern: str | None,
+) -> None:
     _section(lines, "The blog (ABlog)")
     _assign(lines, "blog_title", title)
-    baseurl = blog_baseurl(config)
+    baseurl = blog_baseurl(plan.site.config)
     if baseurl:
         _assign(lines, "blog_baseurl", baseurl, "_config.yml url + baseurl")
     else:
         lines.append("# _config.yml has no url. Set it for feeds and canonical links:")
         lines.append("# blog_baseurl = 'https://example.org/'")
-    drafts = [o for o in plan.outcomes if o.source.draft and o.dest]
-    drafts_nested = any(o.source.folder or o.dest.count("/") > 1 for o in drafts if o.dest)
-    draft_pattern = f"{DRAFTS}/**" if drafts_nested else f"{DRAFTS}/*"
-    patterns = [f"{POSTS}/**"] + ([draft_pattern] if drafts else [])
+    patterns = [f"{POSTS}/**"] + ([draft_pattern] if draft_pattern else [])
     _assign(
         lines,
         "blog_post_pattern",
         patterns,
-        "posts/ from _posts, drafts/ from _drafts" if drafts else "posts/ from _posts",
+        "posts/ from _posts, drafts/ from _drafts" if draft_pattern else "posts/ from _posts",
     )
     if author:
         _assign(lines, "blog_authors", {author[0]: author})
         _assign(lines, "blog_default_author", author[0])
 
+
+def _jekyll_section(lines: list[str], plan: Plan, draft_pattern: str | None) -> None:
+    config = plan.site.config
     _section(lines, "Jekyll's behaviour, from _config.yml")
     _assign(
         lines,
@@ -229,26 +257,8 @@ def render_conf(plan: Plan) -> str:
     permalink, origin = post_permalink(config)
     lines.append("# Old post URLs: each gets a redirect, and links to them resolve.")
     _assign(lines, "ablog_ext_permalink", permalink, origin)
-    separator = config.get("excerpt_separator")
-    if isinstance(separator, str):  # "" too: Jekyll then makes no excerpts
-        _assign(lines, "ablog_ext_excerpt_separator", separator, "_config.yml excerpt_separator")
-    else:
-        lines.append("# Jekyll's default: a post's excerpt is its text up to the first blank line.")
-        _assign(lines, "ablog_ext_excerpt_separator", "\n\n")
-    future = config.get("future") is True
-    _assign(
-        lines,
-        "ablog_ext_future",
-        future,
-        "_config.yml future" if has("future") else "Jekyll's default: posts dated later wait",
-    )
-    _assign(
-        lines,
-        "ablog_ext_post_suffixes",
-        markdown_suffixes(config),
-        "_config.yml markdown_ext" if has("markdown_ext") else "Jekyll's markdown_ext",
-    )
-    if drafts:
+    _reading_options(lines, config)
+    if draft_pattern:
         _assign(lines, "ablog_ext_drafts", [draft_pattern], "from _drafts: never published")
     if plan.nested:
         lines.append("# Jekyll's categories from folders: en/news/_posts/x.md is in en and news.")
@@ -267,6 +277,33 @@ def render_conf(plan: Plan) -> str:
     if "jekyll-feed" in plugins:
         lines.append("# jekyll-feed: ablog_ext writes blog/atom.xml, rss.xml and feed.json.")
 
+
+def _reading_options(lines: list[str], config: dict[str, Any]) -> None:
+    """How posts are read: the excerpt separator, future posts, Markdown suffixes."""
+    separator = config.get("excerpt_separator")
+    if isinstance(separator, str):  # "" too: Jekyll then makes no excerpts
+        _assign(lines, "ablog_ext_excerpt_separator", separator, "_config.yml excerpt_separator")
+    else:
+        lines.append("# Jekyll's default: a post's excerpt is its text up to the first blank line.")
+        _assign(lines, "ablog_ext_excerpt_separator", "\n\n")
+    future = config.get("future") is True
+    _assign(
+        lines,
+        "ablog_ext_future",
+        future,
+        "_config.yml future"
+        if "future" in config
+        else "Jekyll's default: posts dated later wait",
+    )
+    _assign(
+        lines,
+        "ablog_ext_post_suffixes",
+        markdown_suffixes(config),
+        "_config.yml markdown_ext" if "markdown_ext" in config else "Jekyll's markdown_ext",
+    )
+
+
+def _static_section(lines: list[str], plan: Plan) -> None:
     if plan.static_folders or plan.root_files:
         _section(lines, "Jekyll's static files")
         lines.append("# Copied as they are, at the same path: /assets/x.png stays /assets/x.png.")
@@ -274,7 +311,6 @@ def render_conf(plan: Plan) -> str:
         _assign(lines, "ablog_ext_root_folders", plan.static_folders)
     if plan.root_files:
         _assign(lines, "html_extra_path", plan.root_files)
-    return "\n".join(lines) + "\n"
 
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>{}#!|~$&])")
