@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
 from ablog_ext import upstream
+from ablog_ext.jekyll.permalinks import style_template, unknown_placeholders
 
 logger = logging.getLogger("ablog_ext.config")
+
+#: The feed formats and the archive kinds with feeds (``pages/feed_list.py`` names their files).
+FEED_FORMATS = ("atom", "rss", "json")
+FEED_ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme")
+
+#: An option's own check, after its type's: warns about what cannot be used, and
+#: puts a usable value in its place.
+Check = Callable[[Sphinx, Config, "Option"], None]
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,90 @@ class Option:
     rebuild: Literal["env", "html", ""]
     types: tuple[type, ...]
     doc: str
+    check: Check | None = None
+    #: The logger the check warns with: the module's that checked it before this
+    #: table did (a user's logging filter may name it).
+    logger: str = "ablog_ext.config"
+
+
+def _warn(option: Option, message: str, *args: Any) -> None:
+    logging.getLogger(option.logger).warning(message, *args, type="ablog_ext", subtype="config")
+
+
+def _one_of(allowed: tuple[str, ...]) -> Check:
+    """A list whose values are among *allowed*: the others are dropped."""
+
+    def check(app: Sphinx, config: Config, option: Option) -> None:
+        values = config[option.name]
+        if isinstance(values, str):
+            values = [values]
+        unknown = [value for value in values if value not in allowed]
+        if unknown:
+            _warn(
+                option,
+                "%s: unknown value(s) %s ignored; choose from %s",
+                option.name,
+                ", ".join(map(repr, unknown)),
+                ", ".join(allowed),
+            )
+        config[option.name] = [value for value in values if value in allowed]
+
+    return check
+
+
+def _known_time_zone(app: Sphinx, config: Config, option: Option) -> None:
+    try:
+        ZoneInfo(config[option.name])
+    except (ValueError, KeyError, OSError):
+        _warn(option, "ablog_ext_timezone: unknown time zone %r; using UTC", config[option.name])
+        config[option.name] = "UTC"
+
+
+def _file_suffixes(app: Sphinx, config: Config, option: Option) -> None:
+    valid = []
+    for suffix in config[option.name]:
+        if not isinstance(suffix, str) or not re.fullmatch(r"\.[^./\\]+", suffix):
+            _warn(
+                option,
+                "ablog_ext_post_suffixes: %r is not a file suffix such as '.markdown'; ignored",
+                suffix,
+            )
+            continue
+        valid.append(suffix)
+    config[option.name] = valid
+
+
+def root_folder_problem(entry: object, srcdir: Path) -> str | None:
+    """Why an entry of ``ablog_ext_root_folders`` cannot be used; ``None`` when it can."""
+    name = str(entry).strip().strip("/")
+    parts = name.split("/")
+    if not isinstance(entry, str) or not name or ".." in parts or name.startswith("."):
+        return "must be a folder inside the source folder"
+    if not (srcdir / name).is_dir():
+        return "is not a folder in the source folder"
+    return None
+
+
+def _source_folders(app: Sphinx, config: Config, option: Option) -> None:
+    """Each unusable entry is reported; ``urls.root_folders`` leaves them out."""
+    for entry in config[option.name]:
+        problem = root_folder_problem(entry, Path(app.srcdir))
+        if problem is not None:
+            _warn(option, "ablog_ext_root_folders: %r %s; left out", entry, problem)
+
+
+def _known_placeholders(app: Sphinx, config: Config, option: Option) -> None:
+    """An unknown placeholder (Jekyll stops with an error) gets the default."""
+    value = config[option.name]
+    unknown = unknown_placeholders(style_template(value.strip()))
+    if unknown:
+        _warn(
+            option,
+            "ablog_ext_permalink %r has unknown placeholder(s) %s; using the default 'date'",
+            value,
+            ", ".join(f":{name}" for name in unknown),
+        )
+        config[option.name] = "date"
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -55,6 +151,8 @@ OPTIONS: tuple[Option, ...] = (
         "html",
         (list, tuple),
         "Feed formats written for the blog and each archive feed: atom, rss, json.",
+        _one_of(FEED_FORMATS),
+        "ablog_ext.feeds",
     ),
     Option(
         "ablog_ext_feed_archives",
@@ -63,6 +161,8 @@ OPTIONS: tuple[Option, ...] = (
         (list, tuple),
         "Archive kinds with their own feeds, besides those of ABlog's blog_feed_archives: "
         "category, tag, author, location, language, year, theme.",
+        _one_of(FEED_ARCHIVES),
+        "ablog_ext.feeds",
     ),
     Option(
         "ablog_ext_timezone",
@@ -71,6 +171,8 @@ OPTIONS: tuple[Option, ...] = (
         (str,),
         "IANA time zone of the site (Jekyll's `timezone`): dates written without an offset "
         "are in it, and when conf.py sets it, a post's day, month and year are taken in it.",
+        _known_time_zone,
+        "ablog_ext.feeds",
     ),
     Option(
         "ablog_ext_post_suffixes",
@@ -79,6 +181,8 @@ OPTIONS: tuple[Option, ...] = (
         (list, tuple),
         "File suffixes read as Markdown (Jekyll's `markdown_ext`); every file in a posts "
         "folder that is not read gets a warning.",
+        _file_suffixes,
+        "ablog_ext.postfiles",
     ),
     Option(
         "ablog_ext_future",
@@ -159,6 +263,8 @@ OPTIONS: tuple[Option, ...] = (
         "Folders of the source folder copied as they are to the same path in the built "
         "site, as Jekyll serves its static folders (`assets/x.png` at `/assets/x.png`); "
         "they are not read as documents.",
+        _source_folders,
+        "ablog_ext.rootfolders",
     ),
     Option(
         "ablog_ext_permalink",
@@ -168,6 +274,8 @@ OPTIONS: tuple[Option, ...] = (
         "Jekyll permalink style (`date`, `pretty`, `ordinal`, `none`, or a pattern such as "
         "`/:year/:title/`) of posts' old URLs: each gets a redirect, and links to it resolve. "
         "An empty string turns this off.",
+        _known_placeholders,
+        "ablog_ext.permalinks",
     ),
 )
 
@@ -196,20 +304,28 @@ def provided_by_user(config: Config, name: str) -> bool:
 
 
 def _validate(app: Sphinx, config: Config) -> None:
-    """A value of the wrong type gets a warning and the default, once per build."""
+    """A value of the wrong type gets a warning and the default, once per build;
+    then each option's own check runs on a value of the right type."""
     for option in OPTIONS:
-        value = config[option.name]
-        if not isinstance(value, option.types):
-            logger.warning(
-                "%s should be %s, not %r; using the default %r",
-                option.name,
-                " or ".join(kind.__name__ for kind in option.types),
-                value,
-                option.default,
-                type="ablog_ext",
-                subtype="config",
-            )
-            config[option.name] = option.default
+        _check_type(config, option)
+    for option in OPTIONS:
+        if option.check is not None:
+            option.check(app, config, option)
+
+
+def _check_type(config: Config, option: Option) -> None:
+    value = config[option.name]
+    if not isinstance(value, option.types):
+        logger.warning(
+            "%s should be %s, not %r; using the default %r",
+            option.name,
+            " or ".join(kind.__name__ for kind in option.types),
+            value,
+            option.default,
+            type="ablog_ext",
+            subtype="config",
+        )
+        config[option.name] = option.default
 
 
 def setup_config(app: Sphinx) -> None:

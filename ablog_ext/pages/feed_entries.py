@@ -227,7 +227,7 @@ class EntryTemplates:
             try:
                 self.compiled[key] = environment.from_string(source)
             except jinja2.TemplateSyntaxError:
-                self.compiled[key] = None  # validate_feed_config warned already
+                self.compiled[key] = None  # check_feed_templates warned already
         return self.compiled[key]
 
     def apply(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 from sphinx.application import Sphinx
@@ -28,7 +27,6 @@ MEDIA_TYPES = {
     "json": "application/feed+json",
 }
 FORMAT_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
-ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme")
 #: ABlog's archive feeds (``blog_feed_archives``), in ABlog's order, with the
 #: header of their titles (ABlog adds its translations to Sphinx's catalog).
 ABLOG_ARCHIVES = {
@@ -94,7 +92,7 @@ def _valid_root(root: object) -> bool:
 
 def named_feeds(config: Config) -> dict[str, dict[str, str]]:
     """``blog_feed_templates``, ablog_ext's default feed first, unusable entries
-    left out (:func:`validate_feed_config` warns about each)."""
+    left out (:func:`check_feed_templates` warns about each)."""
     configured = config.blog_feed_templates
     roots: dict[str, dict[str, str]] = {DEFAULT_ROOT: {}}
     for root, elements in (configured if isinstance(configured, dict) else {}).items():
@@ -135,38 +133,10 @@ def feed_variants(config: Config) -> tuple[list[Variant], list[Variant]]:
     return [v for v in candidates if v in kept], [v for v in candidates if v not in kept]
 
 
-def validate_feed_config(app: Sphinx, config: Config) -> None:
-    """Drop unknown formats and archive kinds with a warning; check ABlog's feed
-    templates and the time zone."""
-    for name, allowed in (
-        ("ablog_ext_feed_formats", tuple(FORMATS)),
-        ("ablog_ext_feed_archives", ARCHIVES),
-    ):
-        values = config[name]
-        if isinstance(values, str):
-            values = [values]
-        unknown = [value for value in values if value not in allowed]
-        if unknown:
-            logger.warning(
-                "%s: unknown value(s) %s ignored; choose from %s",
-                name,
-                ", ".join(map(repr, unknown)),
-                ", ".join(allowed),
-                type="ablog_ext",
-                subtype="config",
-            )
-        config[name] = [value for value in values if value in allowed]
+def check_feed_templates(app: Sphinx, config: Config) -> None:
+    """``config-inited``: warn about each part of ABlog's ``blog_feed_templates``
+    that cannot be used (ablog_ext's own feed options are checked in ``config.py``)."""
     _check_feed_templates(config)
-    try:
-        ZoneInfo(config.ablog_ext_timezone)
-    except (ValueError, KeyError, OSError):
-        logger.warning(
-            "ablog_ext_timezone: unknown time zone %r; using UTC",
-            config.ablog_ext_timezone,
-            type="ablog_ext",
-            subtype="config",
-        )
-        config.ablog_ext_timezone = "UTC"
 
 
 def _config_warning(message: str, *args: Any) -> None:

@@ -34,9 +34,9 @@ from ablog_ext.pages.feed_list import (
     MEDIA_TYPES,
     Feed,
     blog_feeds,
+    check_feed_templates,
     feed_variants,
     feeds_enabled,
-    validate_feed_config,
 )
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.speed.page_reads import shows, watch_context
@@ -148,7 +148,7 @@ def _attr(text: str) -> str:
 
 
 def setup_feeds(app: Sphinx) -> None:
-    app.connect("config-inited", validate_feed_config, priority=110)
+    app.connect("config-inited", check_feed_templates, priority=110)
     app.connect("builder-inited", disable_ablog_feeds)
     app.connect("builder-inited", explain_missing_baseurl)
     app.connect("html-collect-pages", write_feeds)

@@ -81,23 +81,12 @@ _LEFT_OUT: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDiction
 def register_post_suffixes(app: Sphinx, config: Config) -> None:
     """Read ``ablog_ext_post_suffixes`` as MyST Markdown, each unless ``source_suffix``
     names it already.  Before Sphinx merges the parsers' suffixes (800)."""
-    suffixes = config.ablog_ext_post_suffixes
     declared = config.source_suffix
     declared = [declared] if isinstance(declared, str) else list(declared or [])
-    valid = []
-    for suffix in suffixes:
-        if not isinstance(suffix, str) or not re.fullmatch(r"\.[^./\\]+", suffix):
-            logger.warning(
-                "ablog_ext_post_suffixes: %r is not a file suffix such as '.markdown'; ignored",
-                suffix,
-                type="ablog_ext",
-                subtype="config",
-            )
-            continue
-        valid.append(suffix)
+    # config.py has left out what is not a suffix (config-inited, 100).
+    for suffix in config.ablog_ext_post_suffixes:
         if suffix not in declared:
             upstream.SPHINX_SOURCE_SUFFIXES.add(app, suffix, "markdown")
-    config.ablog_ext_post_suffixes = valid
 
 
 # -- what Jekyll would not publish ----------------------------------------------------------

@@ -42,7 +42,6 @@ from ablog_ext.jekyll.permalinks import (
     jekyll_post,
     post_url,
     style_template,
-    unknown_placeholders,
     url_key,
 )
 from ablog_ext.reading.parsed import parsed_post
@@ -56,24 +55,6 @@ def site_template(config: Config) -> str | None:
     """The site's permalink template; ``None`` when site-wide old URLs are off."""
     style = str(config.ablog_ext_permalink).strip()
     return style_template(style) if style else None
-
-
-def check_site_permalink(app: Sphinx, config: Config) -> None:
-    """An unknown placeholder in ``ablog_ext_permalink`` (Jekyll stops with an error)
-    gets a warning and the default."""
-    value = config.ablog_ext_permalink
-    if not isinstance(value, str):
-        return  # config.py's own check warns and restores the default
-    unknown = unknown_placeholders(style_template(value.strip()))
-    if unknown:
-        logger.warning(
-            "ablog_ext_permalink %r has unknown placeholder(s) %s; using the default 'date'",
-            value,
-            ", ".join(f":{name}" for name in unknown),
-            type="ablog_ext",
-            subtype="config",
-        )
-        config.ablog_ext_permalink = "date"
 
 
 def posts_folder(config: Config, docname: str) -> str:
@@ -371,7 +352,6 @@ class ResolveOldLinks(SphinxPostTransform):
 
 
 def setup_permalinks(app: Sphinx) -> None:
-    app.connect("config-inited", check_site_permalink, priority=101)
     # Around posts.record_post (600): read the front matter before it is dropped,
     # compute the URL once the post's date is recorded.
     app.connect("doctree-read", remember_front_matter, priority=599)

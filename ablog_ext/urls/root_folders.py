@@ -13,43 +13,26 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset
 
+from ablog_ext.config import root_folder_problem
 from ablog_ext.pages.render import writes_html_pages
 
-logger = logging.getLogger("ablog_ext.rootfolders")
 
-
-def root_folders(config: Config, srcdir: Path, warn: bool = False) -> list[str]:
-    """The configured folders, relative to *srcdir*; with *warn*, a bad entry gets a
-    warning (once a build: at ``config-inited``)."""
+def root_folders(config: Config, srcdir: Path) -> list[str]:
+    """The configured folders, relative to *srcdir*, without those that cannot be
+    used (``config.py`` warns about each, once a build)."""
     folders: list[str] = []
     for entry in config.ablog_ext_root_folders:
-        name = str(entry).strip().strip("/")
-        parts = name.split("/")
-        if not isinstance(entry, str) or not name or ".." in parts or name.startswith("."):
-            problem = "must be a folder inside the source folder"
-        elif not (srcdir / name).is_dir():
-            problem = "is not a folder in the source folder"
-        else:
+        if root_folder_problem(entry, srcdir) is None:
+            name = str(entry).strip().strip("/")
             if name not in folders:
                 folders.append(name)
-            continue
-        if not warn:
-            continue
-        logger.warning(
-            "ablog_ext_root_folders: %r %s; left out",
-            entry,
-            problem,
-            type="ablog_ext",
-            subtype="config",
-        )
     return folders
 
 
 def _exclude_from_documents(app: Sphinx, config: Config) -> None:
-    patterns = [f"{name}/**" for name in root_folders(config, Path(app.srcdir), warn=True)]
+    patterns = [f"{name}/**" for name in root_folders(config, Path(app.srcdir))]
     new = [pattern for pattern in patterns if pattern not in config.exclude_patterns]
     if new:
         config.exclude_patterns = [*config.exclude_patterns, *new]
