@@ -408,28 +408,28 @@ def _flag(front_matter: Mapping[str, Any], key: str, problems: list[Problem]) ->
     return parse_bool(front_matter.get(key), key, True, problems)
 
 
+def _written_text(front_matter: Mapping[str, Any], key: str, problems: list[Problem]) -> str | None:
+    """*key*'s value as text; ``None`` when it is not there or not text (reported)."""
+    if front_matter.get(key) is None:
+        return None
+    text = _text(front_matter.get(key))
+    if text is None:
+        problems.append(Problem(key, f"'{key}' should be text"))
+    return text
+
+
 def _excerpt(front_matter: Mapping[str, Any], problems: list[Problem]) -> str | None:
-    if front_matter.get("excerpt") is None:
-        return None
-    excerpt_text = _text(front_matter.get("excerpt"))
-    if excerpt_text is None:
-        problems.append(Problem("excerpt", "'excerpt' should be text"))
-        return None
-    return clean_text(excerpt_text) or None
+    excerpt_text = _written_text(front_matter, "excerpt", problems)
+    return None if excerpt_text is None else clean_text(excerpt_text) or None
 
 
 def _excerpt_separator(
     front_matter: Mapping[str, Any], site_separator: str, problems: list[Problem]
 ) -> str:
     """The post's own ``excerpt_separator``, else the site's."""
-    if front_matter.get("excerpt_separator") is None:
-        return site_separator
-    separator_text = _text(front_matter.get("excerpt_separator"))
-    if separator_text is None:
-        problems.append(Problem("excerpt_separator", "'excerpt_separator' should be text"))
-        return site_separator
+    separator_text = _written_text(front_matter, "excerpt_separator", problems)
     # Kept as written: Jekyll cuts at the exact text, "\n---\n" included.
-    return separator_text
+    return site_separator if separator_text is None else separator_text
 
 
 def _permalink(front_matter: Mapping[str, Any], problems: list[Problem]) -> str | None:
