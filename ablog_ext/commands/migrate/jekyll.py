@@ -36,6 +36,10 @@ POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^./]+)$")
 #: Jekyll's DATELESS_FILENAME_MATCHER: drafts need only a suffix.
 DRAFT_NAME = re.compile(r"^(.*)(\.[^./]+)$")
 _SPECIAL = (".", "_", "#", "~")
+#: Why a file or folder whose real path is outside JEKYLL_DIR is left out: init reads
+#: nothing outside the site, as Jekyll's safe mode does (GitHub Pages).
+LINK_OUT = "not copied: a link out of the Jekyll folder"
+OUTSIDE = "not read: outside the Jekyll folder"
 _YAML_HEADER = re.compile(rb"^---[ \t]*\r?\n")
 #: The (device, inode) of each folder above the one being read, to catch loops.
 Ancestors = tuple[tuple[int, int], ...]
@@ -89,6 +93,12 @@ class JekyllSite:
 # -- _config.yml ---------------------------------------------------------------------
 
 
+def is_inside(path: Path | str, real_root: str) -> bool:
+    """Whether *path*, its links followed, is *real_root* or below it."""
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, real_root]) == real_root
+
+
 def load_config(root: Path) -> tuple[dict[str, Any], str | None]:
     """The site's configuration, as plain data; ``({}, None)`` when there is none.
 
@@ -98,6 +108,11 @@ def load_config(root: Path) -> tuple[dict[str, Any], str | None]:
         path = root / name
         if not os.path.lexists(path):
             continue
+        if not is_inside(path, os.path.realpath(root)):
+            raise InitError(
+                f"{path} is a symbolic link out of JEKYLL_DIR; init reads nothing outside "
+                "the Jekyll folder: copy the file in instead of linking it"
+            )
         try:
             raw = path.read_bytes()
         except OSError as error:
@@ -221,6 +236,18 @@ class _Walker:
 
     def __init__(self, site: JekyllSite) -> None:
         self.site = site
+        self.real_root = os.path.realpath(site.root)
+
+    def leaves_root(self, path: Path, rel: str, checked: bool = False) -> bool:
+        """Whether *path* is a link out of the site (noted in the summary).  A path
+        met while walking needs a look only when it is a link: its folder was
+        checked; *checked* False looks at every part (``includes_dir: ../x``)."""
+        if checked and not os.path.islink(path):
+            return False
+        if is_inside(path, self.real_root):
+            return False
+        self.site.skipped.append((rel, OUTSIDE if ".." in rel.split("/") else LINK_OUT))
+        return True
 
     def listdir(self, path: Path, rel: str) -> list[str]:
         try:
@@ -259,6 +286,8 @@ class _Walker:
             child_rel = f"{rel}/{name}" if rel else name
             is_dir = child.is_dir()
             if not keep(child_inner, child_rel, is_dir):
+                continue
+            if (is_dir or child.is_file()) and self.leaves_root(child, child_rel, checked=True):
                 continue
             if is_dir:
                 sub = self.enter(child, child_rel, ancestors)
@@ -313,13 +342,20 @@ def read_site(root: Path) -> JekyllSite:
         in_collections = not collections_dir or rel == collections_dir
         for magic, draft in (("_posts", False), ("_drafts", True)):
             folder = path / magic
-            if in_collections and folder.is_dir():
+            folder_rel = f"{rel}/{magic}" if rel else magic
+            if (
+                in_collections
+                and folder.is_dir()
+                and not walker.leaves_root(folder, folder_rel, checked=True)
+            ):
                 _read_posts(site, walker, folder, rel, magic, draft, ancestors, entry_filter)
         for name in walker.listdir(path, rel):
             child = path / name
             child_rel = f"{rel}/{name}" if rel else name
             is_dir = child.is_dir()
             if not keep(name, child_rel, is_dir):
+                continue
+            if (is_dir or child.is_file()) and walker.leaves_root(child, child_rel, checked=True):
                 continue
             if is_dir:
                 visit(child, child_rel, ancestors)
@@ -333,7 +369,7 @@ def read_site(root: Path) -> JekyllSite:
     root_key = walker.enter(root, "", ())
     for rel, kind in sorted(specials.items()):
         folder = root / rel
-        if not folder.is_dir():
+        if not folder.is_dir() or walker.leaves_root(folder, rel):
             continue
         found = [inner for inner, _path in walker.files(folder, rel, root_key, _visible)]
         if kind == "includes":
