@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ablog_ext.commands.migrate import InitError
+from ablog_ext.jekyll.frontmatter import check_aliases
 
 #: Jekyll 4's DEFAULT_EXCLUDES, added to every site's ``exclude``.
 DEFAULT_EXCLUDES = (
@@ -144,9 +145,13 @@ def _parse_config(text: str, path: Path) -> Any:
             raise InitError(f"{path} is not valid TOML: {error}") from None
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # a SafeLoader
     try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_aliases(node)  # a "billion laughs" is refused before it is built
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -154,6 +159,8 @@ def _parse_config(text: str, path: Path) -> Any:
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
         # ValueError: a timestamp such as 2019-02-30 that PyYAML cannot build.
         raise InitError(f"{path}: malformed YAML: {error}") from None
+    finally:
+        loader.dispose()
 
 
 def _plain(value: Any) -> Any:
