@@ -108,7 +108,7 @@ def linked(tmp_path_factory):
 
 
 def test_no_byte_from_outside_is_copied(linked):
-    root, _, sphinx, out, _ = linked
+    _, _, sphinx, out, _ = linked
     assert files_holding(sphinx, MARKER) == []
     assert MARKER not in out
 
@@ -122,7 +122,7 @@ def test_the_summary_names_each_link_out(linked):
 
 
 def test_links_inside_keep_working(linked):
-    _, jekyll, sphinx, out, _ = linked
+    _, jekyll, sphinx, _, _ = linked
     assert (sphinx / "assets/inside.txt").read_text("utf-8") == "inside the site\n"
     assert (sphinx / "assets/inside-folder/real.txt").read_text("utf-8") == "inside the site\n"
     assert (sphinx / "inside/real.txt").is_file()
@@ -195,7 +195,7 @@ def test_force_writes_nothing_through_a_link_out(tmp_path):
     sphinx.mkdir()
     (sphinx / "posts").symlink_to("../elsewhere", target_is_directory=True)
     before = snapshot(elsewhere)
-    code, out, err = init(jekyll, sphinx, "--force")
+    code, _, err = init(jekyll, sphinx, "--force")
     assert code == 2 and "is a symbolic link; init does not write through links" in err
     assert snapshot(elsewhere) == before
 
@@ -289,7 +289,7 @@ def test_control_characters_in_file_names_are_escaped(tmp_path):
 
 
 def test_errors_name_files_escaped(tmp_path):
-    code, out, err = init(tmp_path / "no\x1bsuch\nsite", tmp_path / "site")
+    code, _, err = init(tmp_path / "no\x1bsuch\nsite", tmp_path / "site")
     assert code == 2 and err.count("\n") == 1
     assert "no\\x1bsuch\\nsite does not exist" in err
 
