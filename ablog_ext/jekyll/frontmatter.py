@@ -469,7 +469,8 @@ def load_yaml(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_aliases(node)
+        if "*" in text:  # no alias without one
+            check_aliases(node)
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -606,7 +607,7 @@ def _parse(yaml_text: str) -> FrontMatterBlock:
         return FrontMatterBlock(error=f"malformed YAML front matter: {error}")
     try:
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and "*" in yaml_text:  # no alias without one
             check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
