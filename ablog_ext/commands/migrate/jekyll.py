@@ -266,6 +266,16 @@ class _Walker:
             self.site.skipped.append((rel, f"cannot read the folder: {error.strerror or error}"))
             return []
 
+    def kept(self, child: Path, entry: str, rel: str, keep: Any) -> tuple[bool, bool]:
+        """Whether *child* is read (*keep* takes it, and it is no link out of the
+        site), and whether it is a folder."""
+        is_dir = child.is_dir()
+        if not keep(entry, rel, is_dir):
+            return False, is_dir
+        if (is_dir or child.is_file()) and self.leaves_root(child, rel, checked=True):
+            return False, is_dir
+        return True, is_dir
+
     def enter(self, path: Path, rel: str, ancestors: Ancestors) -> Ancestors:
         try:
             info = path.stat()
@@ -292,10 +302,8 @@ class _Walker:
         for name in self.listdir(path, rel):
             child, child_inner = path / name, f"{inner}{name}"
             child_rel = f"{rel}/{name}" if rel else name
-            is_dir = child.is_dir()
-            if not keep(child_inner, child_rel, is_dir):
-                continue
-            if (is_dir or child.is_file()) and self.leaves_root(child, child_rel, checked=True):
+            wanted, is_dir = self.kept(child, child_inner, child_rel, keep)
+            if not wanted:
                 continue
             if is_dir:
                 sub = self.enter(child, child_rel, ancestors)
@@ -360,10 +368,8 @@ def read_site(root: Path) -> JekyllSite:
         for name in walker.listdir(path, rel):
             child = path / name
             child_rel = f"{rel}/{name}" if rel else name
-            is_dir = child.is_dir()
-            if not keep(name, child_rel, is_dir):
-                continue
-            if (is_dir or child.is_file()) and walker.leaves_root(child, child_rel, checked=True):
+            wanted, is_dir = walker.kept(child, name, child_rel, keep)
+            if not wanted:
                 continue
             if is_dir:
                 visit(child, child_rel, ancestors)
