@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ablog_ext.commands.migrate import InitError
+    from ablog_ext.commands.terminal import shown
     from ablog_ext.commands.versions import VersionsError
 
     parser = build_parser()
@@ -36,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except (InitError, VersionsError) as error:
-        print(f"ablog-ext {args.command}: error: {error}", file=sys.stderr)
+        # One line, whatever names the message quotes.
+        print(f"ablog-ext {args.command}: error: {shown(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ablog-ext: interrupted", file=sys.stderr)

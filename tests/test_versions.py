@@ -44,7 +44,8 @@ def soup(path: Path) -> BeautifulSoup:
 def test_layout(published):
     _, output, _, _, _ = published
     assert sorted(p.name for p in output.iterdir()) == [
-        ".nojekyll", "1.0", "1.1", "2.0rc1", "index.html", "main", "stable", "switcher.json",
+        ".ablog-ext-versions", ".nojekyll", "1.0", "1.1", "2.0rc1", "index.html", "main",
+        "stable", "switcher.json",
     ]  # fmt: skip
     assert not any(p.is_symlink() for p in output.rglob("*"))
 
@@ -134,12 +135,15 @@ def test_keep_going_and_failures(tmp_path):
     output = tmp_path / "out"
     output.mkdir()
     (output / "keep.txt").write_text("previous site", encoding="utf-8")
-    failed = repo.versions(output, "--branches", "broken", "--tags", "v1.0", base_url=BASE)
+    # OUTPUT holds a file of its own: --force (issue 18) writes into it.
+    failed = repo.versions(
+        output, "--branches", "broken", "--tags", "v1.0", "--force", base_url=BASE
+    )
     assert failed.returncode == 2
     assert "building broken failed" in failed.stderr
     assert (output / "keep.txt").read_text(encoding="utf-8") == "previous site"
     kept = repo.versions(
-        output, "--branches", "broken", "--tags", "v1.0", "--keep-going", base_url=BASE
+        output, "--branches", "broken", "--tags", "v1.0", "--keep-going", "--force", base_url=BASE
     )
     assert kept.returncode == 1
     assert "1 ref(s) failed: broken" in kept.stdout
@@ -239,7 +243,10 @@ def test_writes_nothing_outside_output_and_the_git_folder(tmp_path):
     # The cache sits in the repository's git folder, never in the working tree.
     assert (repo.path / ".git" / "ablog-ext-cache").is_dir()
     assert repo.git("status", "--porcelain") == ""
-    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".nojekyll"]
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [
+        ".ablog-ext-versions",
+        ".nojekyll",
+    ]
 
 
 def test_a_new_commit_on_a_branch_is_an_incremental_build(tmp_path):

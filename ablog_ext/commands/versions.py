@@ -17,14 +17,12 @@ import concurrent.futures
 import fnmatch
 import hashlib
 import html
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,12 +34,20 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ablog_ext._version import __version__
+from ablog_ext.commands.archive import UnsafeArchive, extract_archive, sync_tree
+from ablog_ext.commands.terminal import shown, shown_lines
 
 ENV_VARIABLE = "ABLOG_EXT_VERSION"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 #: Terminal control sequences (colour, clear line) that a build log must not keep.
 _ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_RESERVED = {"stable", "switcher.json", "index.html", ".nojekyll"}
+#: A folder name every file system takes, with room for the cache's "branch-".
+_MAX_NAME = 120
+#: Written in OUTPUT, listing what the command put there: the next run replaces
+#: those entries and nothing else, and writes only into a folder that has one
+#: (or is empty, or --force is given).
+MARKER = ".ablog-ext-versions"
+_RESERVED = {"stable", "switcher.json", "index.html", ".nojekyll", MARKER}
 
 
 class VersionsError(Exception):
@@ -81,7 +87,12 @@ def version_name(kind: str, refname: str) -> str:
         name = name[1:]
     if kind == "branch":
         name = name.removeprefix("origin/")
-    if not _SAFE_NAME.match(name) or ".." in name or name.lower() in _RESERVED:
+    if (
+        not _SAFE_NAME.match(name)
+        or ".." in name
+        or name.lower() in _RESERVED
+        or len(name) > _MAX_NAME
+    ):
         raise VersionsError(
             f"the {kind} {refname!r} would be built into {name!r}, "
             "which is not a plain folder name "
@@ -113,18 +124,22 @@ def find_repository(start: Path) -> Path:
     return Path(result.stdout.strip())
 
 
-def list_refs(repo: Path, tag_glob: str, branch_glob: str) -> list[Ref]:
-    """Matching tags and branches; a branch that only exists as ``origin/<name>``
-    (as in a CI checkout of a tag) is found there."""
-    refs: list[Ref] = []
+def list_refs(
+    repo: Path, tag_glob: str, branch_glob: str
+) -> tuple[list[Ref], list[tuple[str, str]]]:
+    """Matching tags and branches, and the matching refs that cannot be built, each
+    with the reason (a name that is not a plain folder name, two refs of one
+    name).  A branch that only exists as ``origin/<name>`` (as in a CI checkout of
+    a tag) is found there."""
+    found: list[tuple[str, str, str]] = []  # kind, ref name, commit
     lines = git(
         repo, "for-each-ref", "--format=%(refname)\t%(objectname)\t%(*objectname)", "refs/tags"
     )
     for line in lines.splitlines():
-        refname, obj, peeled = line.split("\t")
+        refname, obj, peeled = line.rsplit("\t", 2)
         short = refname.removeprefix("refs/tags/")
         if fnmatch.fnmatchcase(short, tag_glob):
-            refs.append(Ref("tag", short, peeled or obj, version_name("tag", short)))
+            found.append(("tag", short, peeled or obj))
     local = {}
     remote = {}
     lines = git(
@@ -135,32 +150,37 @@ def list_refs(repo: Path, tag_glob: str, branch_glob: str) -> list[Ref]:
         "refs/remotes/origin",
     )
     for line in lines.splitlines():
-        refname, obj = line.split("\t")
+        refname, obj = line.rsplit("\t", 1)
         if refname.startswith("refs/heads/"):
             local[refname.removeprefix("refs/heads/")] = obj
         elif not refname.endswith("/HEAD"):
             remote[refname.removeprefix("refs/remotes/origin/")] = obj
     for branch in sorted(set(local) | set(remote)):
-        if not fnmatch.fnmatchcase(branch, branch_glob):
-            continue
-        refname = branch if branch in local else f"origin/{branch}"
-        refs.append(
-            Ref(
-                "branch",
-                refname,
-                local.get(branch) or remote[branch],
-                version_name("branch", branch),
-            )
-        )
+        if fnmatch.fnmatchcase(branch, branch_glob):
+            refname = branch if branch in local else f"origin/{branch}"
+            found.append(("branch", refname, local.get(branch) or remote[branch]))
+    return _named(found)
+
+
+def _named(found: list[tuple[str, str, str]]) -> tuple[list[Ref], list[tuple[str, str]]]:
+    refs: list[Ref] = []
+    skipped: list[tuple[str, str]] = []
     names: dict[str, Ref] = {}
-    for ref in refs:
-        if ref.name in names:
-            raise VersionsError(
-                f"{names[ref.name].refname!r} and {ref.refname!r} "
-                f"would both be built as {ref.name!r}"
-            )
-        names[ref.name] = ref
-    return refs
+    for kind, refname, commit in found:
+        try:
+            ref = Ref(kind, refname, commit, version_name(kind, refname))
+        except VersionsError as error:
+            skipped.append((refname, str(error)))
+            continue
+        # casefold: two names that differ in case are one folder on macOS and Windows
+        other = names.get(ref.name.casefold())
+        if other is not None:
+            why = f"{other.refname!r} and {ref.refname!r} would both be built as {ref.name!r}"
+            skipped.append((refname, why))
+            continue
+        names[ref.name.casefold()] = ref
+        refs.append(ref)
+    return refs, skipped
 
 
 def order_versions(refs: list[Ref]) -> list[Ref]:
@@ -249,11 +269,11 @@ class Builder:
             incoming.mkdir(parents=True)
             with self.lock:  # one git process at a time reads the object database
                 data = git(self.repo, "archive", "--format=tar", ref.commit, binary=True)
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                if hasattr(tarfile, "data_filter"):
-                    tar.extractall(incoming, filter="data")
-                else:  # Python < 3.11.4; git archive writes no links out of the tree
-                    tar.extractall(incoming)
+            try:
+                extract_archive(data, incoming)
+            except UnsafeArchive as error:
+                shutil.rmtree(incoming, ignore_errors=True)
+                raise VersionsError(str(error)) from None
             sync_tree(incoming, tree)
             shutil.rmtree(incoming)
             marker.write_text(ref.commit, encoding="utf-8")
@@ -263,13 +283,21 @@ class Builder:
         return source
 
     def build(self, ref: Ref, report: Any = None) -> BuildResult:
+        """Export and build *ref*; any failure is a result, never an exception, so
+        that ``--keep-going`` goes on whatever went wrong with one ref."""
         if report is not None:
             report(f"building {ref.refname} as {ref.name}/ ({ref.commit[:10]})")
         started = time.monotonic()
         try:
-            source = self.export(ref)
+            return self._build(ref, started)
         except VersionsError as error:
             return BuildResult(ref, False, time.monotonic() - started, message=str(error))
+        except Exception as error:  # OSError from a name the file system refuses, ...
+            message = f"{type(error).__name__}: {error}"
+            return BuildResult(ref, False, time.monotonic() - started, message=message)
+
+    def _build(self, ref: Ref, started: float) -> BuildResult:
+        source = self.export(ref)
         folder = self.ref_folder(ref)
         key = _config_key(self.base_url, ref.name)
         outdir = folder / "html" / key
@@ -299,63 +327,10 @@ class Builder:
         seconds = time.monotonic() - started
         if result.returncode != 0:
             tail = "\n".join(log.strip().splitlines()[-15:])
-            return BuildResult(ref, False, seconds, message=f"sphinx-build failed:\n{tail}")
+            message = f"sphinx-build failed (its log: {folder / 'build.log'}):\n{tail}"
+            return BuildResult(ref, False, seconds, message=message)
         reused = "0 added, 0 changed, 0 removed" in log
         return BuildResult(ref, True, seconds, reused=reused, outdir=outdir)
-
-
-def sync_tree(source: Path, target: Path) -> int:
-    """Make *target* hold exactly *source*'s files; a file whose bytes are the same
-    is left alone (its modification time too), a changed one is written now.
-    Returns how many files were written or removed."""
-    target.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
-    touched = 0
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        destination = target / relative
-        if path.is_dir() and not path.is_symlink():
-            if destination.is_symlink() or destination.is_file():
-                destination.unlink()
-            destination.mkdir(exist_ok=True)
-            wanted.add(relative)
-            continue
-        wanted.add(relative)
-        if _same_file(path, destination):
-            continue
-        if destination.is_dir() and not destination.is_symlink():
-            shutil.rmtree(destination)
-        elif destination.is_symlink() or destination.exists():
-            destination.unlink()
-        if path.is_symlink():
-            destination.symlink_to(os.readlink(path))
-        else:
-            shutil.copyfile(path, destination)  # a new modification time: read again
-            shutil.copymode(path, destination)
-        touched += 1
-    for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
-        if path.relative_to(target) in wanted:
-            continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-        touched += 1
-    return touched
-
-
-def _same_file(path: Path, destination: Path) -> bool:
-    if path.is_symlink() or destination.is_symlink():
-        return (
-            path.is_symlink()
-            and destination.is_symlink()
-            and os.readlink(path) == os.readlink(destination)
-        )
-    if not destination.is_file():
-        return False
-    return path.stat().st_size == destination.stat().st_size and (
-        path.read_bytes() == destination.read_bytes()
-    )
 
 
 def _config_key(base_url: str, name: str) -> str:
@@ -404,6 +379,37 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def check_output(output: Path, repo: Path, source: Path, cache: Path, force: bool) -> None:
+    """Refuse an OUTPUT whose replacement could move or delete what is not the
+    command's own: SOURCE, the repository, its git folder, the cache, a folder of
+    someone else's files (unless *force*).  Every path is resolved."""
+    given = shown(output)
+    git_folder = "the repository's git folder"
+    overlaps = [
+        ("SOURCE", source),
+        ("the repository", repo),
+        (git_folder, Path(git(repo, "rev-parse", "--absolute-git-dir").strip()).resolve()),
+        (git_folder, default_cache(repo).parent.resolve()),
+        ("the cache", cache),
+    ]
+    for what, path in overlaps:
+        if output == path:
+            raise VersionsError(f"OUTPUT {given} is {what}; choose another folder")
+        if path.is_relative_to(output):
+            raise VersionsError(f"OUTPUT {given} would contain {what}; choose another folder")
+        # Inside the repository is fine (an ignored _build/ folder), inside the rest not.
+        if output.is_relative_to(path) and path != repo:
+            raise VersionsError(f"OUTPUT {given} is inside {what}; choose another folder")
+    if os.path.lexists(output) and not output.is_dir():
+        raise VersionsError(f"OUTPUT {given} exists and is not a folder")
+    made_here = (output / MARKER).is_file()
+    if output.is_dir() and not force and not made_here and any(output.iterdir()):
+        raise VersionsError(
+            f"OUTPUT {given} is not empty and was not written by ablog-ext versions; "
+            "pass --force to write into it (what it writes is replaced, other files kept)"
+        )
+
+
 def run_versions(args: argparse.Namespace, out: Any = sys.stdout) -> int:
     base_url = args.base_url.rstrip("/") + "/"
     if not re.match(r"^https?://", base_url):
@@ -415,72 +421,106 @@ def run_versions(args: argparse.Namespace, out: Any = sys.stdout) -> int:
     except ValueError:
         raise VersionsError(f"SOURCE {args.source!r} is not inside the repository {repo}") from None
     output = Path(args.output).resolve()
-    if output == repo or repo.is_relative_to(output):
-        raise VersionsError(
-            f"OUTPUT {args.output!r} would contain the repository; choose another folder"
-        )
-    refs = list_refs(repo, args.tags, args.branches)
-    if not refs:
-        raise VersionsError(f"no tag matches {args.tags!r} and no branch matches {args.branches!r}")
     cache = Path(args.cache_dir).resolve() if args.cache_dir else default_cache(repo)
+    check_output(output, repo, source_path, cache, args.force)
+    refs, skipped = list_refs(repo, args.tags, args.branches)
+    if skipped and not args.keep_going:
+        raise VersionsError(skipped[0][1])
+    if not refs and not skipped:
+        raise VersionsError(f"no tag matches {args.tags!r} and no branch matches {args.branches!r}")
     builder = Builder(repo, source, base_url, cache)
-    total = len(refs)
     print(
-        f"Building {total} version(s) of {source}/ into {output} with {args.jobs} job(s)", file=out
+        f"Building {len(refs)} version(s) of {shown(source)}/ into {shown(output)} "
+        f"with {args.jobs} job(s)",
+        file=out,
     )
-    results: list[BuildResult] = []
-    failed: list[BuildResult] = []
-    printing = threading.Lock()
-
-    def report(message: str) -> None:
-        with printing:
-            print(f"  {message}", file=out, flush=True)
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(builder.build, ref, report): ref for ref in refs}
-        for future in concurrent.futures.as_completed(futures):
-            result = future.result()
-            results.append(result)
-            left = total - len(results)
-            if result.ok:
-                note = " (nothing changed since the last run)" if result.reused else ""
-                report(f"built {result.ref.name} in {result.seconds:.1f} s{note}; {left} left")
-            else:
-                failed.append(result)
-                report(f"FAILED {result.ref.refname}: {result.message}")
-                if not args.keep_going:
-                    for other in futures:
-                        other.cancel()
-                    reason = result.message.splitlines()[0] if result.message else "see above"
-                    raise VersionsError(
-                        f"building {result.ref.refname} failed ({reason}); "
-                        "OUTPUT was left as it was"
-                    )
+    for refname, why in skipped:
+        print(f"  SKIPPED {shown(refname)}: {shown(why)}", file=out)
+    results = build_all(builder, refs, args.jobs, args.keep_going, out)
     built = [result for result in results if result.ok]
     if not built:
         raise VersionsError("no version could be built; OUTPUT was left as it was")
     publish(output, built, base_url, out)
+    failed = [(r.ref.refname, _reason(r.message)) for r in results if not r.ok] + skipped
     if failed:
-        print(f"{len(failed)} ref(s) failed: {', '.join(r.ref.refname for r in failed)}", file=out)
+        print(f"{len(failed)} ref(s) failed: {', '.join(shown(r) for r, _ in failed)}", file=out)
+        for refname, why in failed:
+            print(f"  {shown(refname)}: {shown(why)}", file=out)
         return 1
     return 0
+
+
+def _reason(message: str) -> str:
+    """The first line of a failure's message, for a one-line error or summary."""
+    return message.splitlines()[0].rstrip(":") if message else "see above"
+
+
+def build_all(
+    builder: Builder, refs: list[Ref], jobs: int, keep_going: bool, out: Any
+) -> list[BuildResult]:
+    """Build *refs*, *jobs* at once; the first failure stops it unless *keep_going*."""
+    results: list[BuildResult] = []
+    printing = threading.Lock()
+
+    def report(message: str) -> None:
+        with printing:
+            print(f"  {shown_lines(message)}", file=out, flush=True)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(builder.build, ref, report): ref for ref in refs}
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            results.append(result)
+            left = len(refs) - len(results)
+            if result.ok:
+                note = " (nothing changed since the last run)" if result.reused else ""
+                report(f"built {result.ref.name} in {result.seconds:.1f} s{note}; {left} left")
+                continue
+            report(f"FAILED {result.ref.refname}: {result.message}")
+            if not keep_going:
+                for other in futures:
+                    other.cancel()
+                raise VersionsError(
+                    f"building {result.ref.refname} failed ({_reason(result.message)}); "
+                    "OUTPUT was left as it was"
+                )
+    return results
+
+
+def read_marker(output: Path) -> list[str]:
+    """The entries of OUTPUT an earlier run wrote, from its marker; [] without one."""
+    try:
+        data = json.loads((output / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return []
+    plain = [e for e in entries if isinstance(e, str) and e not in ("", ".", "..")]
+    return [e for e in plain if "/" not in e and "\\" not in e and not e.startswith(".ablog-ext-")]
+
+
+def _remove_leftover(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def publish(output: Path, built: list[BuildResult], base_url: str, out: Any) -> None:
     """Assemble the site in ``OUTPUT/.ablog-ext-staging``, then swap it in.
 
     Nothing is written outside ``OUTPUT``, and until every file is in place the
-    previous site stays as it was.
+    previous site stays as it was.  Only the entries of OUTPUT this run writes, and
+    those the marker says an earlier run wrote, are replaced: other files stay.
     """
     refs = [result.ref for result in built]
     stable = stable_ref(refs)
     preferred = stable or next((ref for ref in order_versions(refs) if ref.kind == "branch"), None)
-    if output.exists() and not output.is_dir():
-        raise VersionsError(f"OUTPUT {str(output)!r} exists and is not a folder")
     output.mkdir(parents=True, exist_ok=True)
     staging, previous = output / ".ablog-ext-staging", output / ".ablog-ext-previous"
     for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_leftover(leftover)
     staging.mkdir()
     try:
         for result in built:
@@ -499,19 +539,22 @@ def publish(output: Path, built: list[BuildResult], base_url: str, out: Any) -> 
         landing = "stable/" if stable is not None else f"{order_versions(refs)[0].name}/"
         (staging / "index.html").write_text(redirect_page(landing, base_url), encoding="utf-8")
         (staging / ".nojekyll").write_text("", encoding="utf-8")
+        written = sorted(entry.name for entry in staging.iterdir())
+        marker = {"written by": "ablog-ext versions", "entries": written}
+        (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     previous.mkdir()
-    for entry in sorted(output.iterdir()):
-        if entry not in (staging, previous):
-            entry.rename(previous / entry.name)
+    for name in sorted({*written, *read_marker(output), MARKER}):
+        if os.path.lexists(output / name):
+            (output / name).rename(previous / name)
     for entry in sorted(staging.iterdir()):
         entry.rename(output / entry.name)
     staging.rmdir()
     shutil.rmtree(previous)
     stable_note = f"; stable is {stable.name}" if stable else "; no final release, so no stable/"
-    print(f"Wrote {len(built)} version(s) to {output}{stable_note}", file=out)
+    print(f"Wrote {len(built)} version(s) to {shown(output)}{stable_note}", file=out)
 
 
 def add_versions_command(subparsers: Any) -> None:
@@ -539,6 +582,12 @@ def add_versions_command(subparsers: Any) -> None:
         help="builds at once: a number, or auto (default: one per CPU)",
     )
     parser.add_argument("--keep-going", action="store_true", help="record a failing ref and go on")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an OUTPUT that holds other files (what the command writes is "
+        "replaced, the rest kept)",
+    )
     parser.add_argument(
         "--cache-dir", help="where exported refs and doctrees are kept between runs"
     )

@@ -506,13 +506,74 @@ _SHARED: weakref.WeakKeyDictionary[Any, dict[str, FrontMatterBlock]] = (
 
 def load_yaml(text: str) -> Any:
     """A YAML document (a Jekyll data file), read as front matter is: dates as
-    written.  Raises ``yaml.YAMLError``."""
-    import yaml
-
+    written.  Raises ``yaml.YAMLError`` (a document whose aliases repeat too much
+    too: :func:`check_aliases`)."""
     global _LOADER
     if _LOADER is None:
         _LOADER = _string_date_loader()
-    return yaml.load(text, Loader=_LOADER)
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text:  # no alias without one
+            check_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+#: How many nodes a document's aliases may repeat in all (each alias counts the
+#: whole subtree it stands for).  Real front matter repeats a handful and a data
+#: file with ``<<: *defaults`` in every entry some thousands; a "billion laughs"
+#: document repeats 10^9, and anything that walks it (a list of tags, a page
+#: printing it) would run for minutes and end out of memory.
+MAX_ALIAS_NODES = 100_000
+#: A sum above this is only compared with the limit: the numbers stay small.
+_SATURATED = 1 << 62
+
+
+def check_aliases(root: Any, limit: int = MAX_ALIAS_NODES) -> None:
+    """Refuse a composed YAML document whose aliases repeat more than *limit* nodes,
+    or that holds itself through an alias, before a Python object is built.
+
+    PyYAML composes an alias as the node its anchor named, so the document is a
+    graph: the expanded size is counted over it, each node once (time and memory
+    in the size of the text).  Raises ``yaml.composer.ComposerError``, a
+    ``yaml.MarkedYAMLError`` that names the line of the node that grew too big.
+    """
+    from yaml.composer import ComposerError
+    from yaml.nodes import MappingNode, SequenceNode
+
+    def children(node: Any) -> list[Any]:
+        if isinstance(node, MappingNode):
+            return [item for pair in node.value for item in pair]  # keys and values
+        return list(node.value) if isinstance(node, SequenceNode) else []
+
+    sizes: dict[int, int] = {}  # expanded size of each node done, by id
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in children(node))
+            sizes[key] = min(size, _SATURATED)
+            if size - 1 > len(sizes) + limit:  # more than the distinct nodes below it can be
+                problem = f"aliases here repeat more than {limit:,} nodes: refused"
+                raise ComposerError(None, None, problem, node.start_mark)
+            continue
+        if key in sizes:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children(node):
+            if id(child) in on_path:
+                problem = "an alias holds the node that defines it (a loop): refused"
+                raise ComposerError(None, None, problem, child.start_mark)
+            if id(child) not in sizes:
+                stack.append((child, False))
 
 
 def shared_blocks(owner: Any) -> dict[str, FrontMatterBlock]:
@@ -593,6 +654,8 @@ def _parse(yaml_text: str) -> FrontMatterBlock:
         return FrontMatterBlock(error=f"malformed YAML front matter: {error}")
     try:
         node = loader.get_single_node()
+        if node is not None and "*" in yaml_text:  # no alias without one
+            check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

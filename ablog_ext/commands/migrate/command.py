@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from ablog_ext.commands.migrate.jekyll import read_site
+from ablog_ext.commands.migrate import InitError
+from ablog_ext.commands.migrate.jekyll import is_inside, read_site
 from ablog_ext.commands.migrate.links import LiquidForLinks, TargetIndex, missing_targets
 from ablog_ext.commands.migrate.output import check_folders, write
 from ablog_ext.commands.migrate.plan import Plan, make_plan
 from ablog_ext.commands.migrate.report import summary
+from ablog_ext.commands.terminal import shown_lines
 
 
 def find_missing(plan: Plan) -> dict[str, list[str]]:
@@ -45,15 +48,27 @@ def find_missing(plan: Plan) -> dict[str, list[str]]:
     return missing
 
 
+def check_sources(plan: Plan) -> None:
+    """Every file to copy is inside JEKYLL_DIR, links followed: the reading left
+    out the links that leave it; this makes sure nothing else slipped through."""
+    real_root = os.path.realpath(plan.site.root)
+    for source in plan.files.values():
+        if isinstance(source, Path) and not is_inside(source, real_root):
+            raise InitError(f"{source} is outside JEKYLL_DIR; init copies nothing from there")
+
+
 def run_init(args: argparse.Namespace, out: Any = None) -> int:
     out = out or sys.stdout
     jekyll_dir, sphinx_dir = Path(args.from_jekyll), Path(args.sphinx_dir)
     site = read_site(jekyll_dir)
     check_folders(jekyll_dir, sphinx_dir, args.force)
     plan = make_plan(site)
+    check_sources(plan)
     missing = find_missing(plan)
     result = write(plan.files, sphinx_dir, missing)
-    print(summary(plan, result, missing, args.from_jekyll, args.sphinx_dir), end="", file=out)
+    text = summary(plan, result, missing, args.from_jekyll, args.sphinx_dir)
+    # Names were escaped one by one; this catches any other text from the site.
+    print(shown_lines(text), end="", file=out)
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ablog_ext.commands.migrate import InitError
+from ablog_ext.jekyll.frontmatter import check_aliases
 
 #: Jekyll 4's DEFAULT_EXCLUDES, added to every site's ``exclude``.
 DEFAULT_EXCLUDES = (
@@ -36,6 +37,10 @@ POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^./]+)$")
 #: Jekyll's DATELESS_FILENAME_MATCHER: drafts need only a suffix.
 DRAFT_NAME = re.compile(r"^(.*)(\.[^./]+)$")
 _SPECIAL = (".", "_", "#", "~")
+#: Why a file or folder whose real path is outside JEKYLL_DIR is left out: init reads
+#: nothing outside the site, as Jekyll's safe mode does (GitHub Pages).
+LINK_OUT = "not copied: a link out of the Jekyll folder"
+OUTSIDE = "not read: outside the Jekyll folder"
 _YAML_HEADER = re.compile(rb"^---[ \t]*\r?\n")
 #: The (device, inode) of each folder above the one being read, to catch loops.
 Ancestors = tuple[tuple[int, int], ...]
@@ -89,6 +94,12 @@ class JekyllSite:
 # -- _config.yml ---------------------------------------------------------------------
 
 
+def is_inside(path: Path | str, real_root: str) -> bool:
+    """Whether *path*, its links followed, is *real_root* or below it."""
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, real_root]) == real_root
+
+
 def load_config(root: Path) -> tuple[dict[str, Any], str | None]:
     """The site's configuration, as plain data; ``({}, None)`` when there is none.
 
@@ -98,6 +109,11 @@ def load_config(root: Path) -> tuple[dict[str, Any], str | None]:
         path = root / name
         if not os.path.lexists(path):
             continue
+        if not is_inside(path, os.path.realpath(root)):
+            raise InitError(
+                f"{path} is a symbolic link out of JEKYLL_DIR; init reads nothing outside "
+                "the Jekyll folder: copy the file in instead of linking it"
+            )
         try:
             raw = path.read_bytes()
         except OSError as error:
@@ -129,9 +145,14 @@ def _parse_config(text: str, path: Path) -> Any:
             raise InitError(f"{path} is not valid TOML: {error}") from None
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # a SafeLoader
     try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text:  # a "billion laughs" is refused before it is built
+            check_aliases(node)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -139,6 +160,8 @@ def _parse_config(text: str, path: Path) -> Any:
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
         # ValueError: a timestamp such as 2019-02-30 that PyYAML cannot build.
         raise InitError(f"{path}: malformed YAML: {error}") from None
+    finally:
+        loader.dispose()
 
 
 def _plain(value: Any) -> Any:
@@ -221,6 +244,18 @@ class _Walker:
 
     def __init__(self, site: JekyllSite) -> None:
         self.site = site
+        self.real_root = os.path.realpath(site.root)
+
+    def leaves_root(self, path: Path, rel: str, checked: bool = False) -> bool:
+        """Whether *path* is a link out of the site (noted in the summary).  A path
+        met while walking needs a look only when it is a link: its folder was
+        checked; *checked* False looks at every part (``includes_dir: ../x``)."""
+        if checked and not os.path.islink(path):
+            return False
+        if is_inside(path, self.real_root):
+            return False
+        self.site.skipped.append((rel, OUTSIDE if ".." in rel.split("/") else LINK_OUT))
+        return True
 
     def listdir(self, path: Path, rel: str) -> list[str]:
         try:
@@ -230,6 +265,16 @@ class _Walker:
                 raise InitError(f"cannot read {path}: {error.strerror or error}") from None
             self.site.skipped.append((rel, f"cannot read the folder: {error.strerror or error}"))
             return []
+
+    def kept(self, child: Path, entry: str, rel: str, keep: Any) -> tuple[bool, bool]:
+        """Whether *child* is read (*keep* takes it, and it is no link out of the
+        site), and whether it is a folder."""
+        is_dir = child.is_dir()
+        if not keep(entry, rel, is_dir):
+            return False, is_dir
+        if (is_dir or child.is_file()) and self.leaves_root(child, rel, checked=True):
+            return False, is_dir
+        return True, is_dir
 
     def enter(self, path: Path, rel: str, ancestors: Ancestors) -> Ancestors:
         try:
@@ -257,8 +302,8 @@ class _Walker:
         for name in self.listdir(path, rel):
             child, child_inner = path / name, f"{inner}{name}"
             child_rel = f"{rel}/{name}" if rel else name
-            is_dir = child.is_dir()
-            if not keep(child_inner, child_rel, is_dir):
+            wanted, is_dir = self.kept(child, child_inner, child_rel, keep)
+            if not wanted:
                 continue
             if is_dir:
                 sub = self.enter(child, child_rel, ancestors)
@@ -313,13 +358,18 @@ def read_site(root: Path) -> JekyllSite:
         in_collections = not collections_dir or rel == collections_dir
         for magic, draft in (("_posts", False), ("_drafts", True)):
             folder = path / magic
-            if in_collections and folder.is_dir():
+            folder_rel = f"{rel}/{magic}" if rel else magic
+            if (
+                in_collections
+                and folder.is_dir()
+                and not walker.leaves_root(folder, folder_rel, checked=True)
+            ):
                 _read_posts(site, walker, folder, rel, magic, draft, ancestors, entry_filter)
         for name in walker.listdir(path, rel):
             child = path / name
             child_rel = f"{rel}/{name}" if rel else name
-            is_dir = child.is_dir()
-            if not keep(name, child_rel, is_dir):
+            wanted, is_dir = walker.kept(child, name, child_rel, keep)
+            if not wanted:
                 continue
             if is_dir:
                 visit(child, child_rel, ancestors)
@@ -333,7 +383,7 @@ def read_site(root: Path) -> JekyllSite:
     root_key = walker.enter(root, "", ())
     for rel, kind in sorted(specials.items()):
         folder = root / rel
-        if not folder.is_dir():
+        if not folder.is_dir() or walker.leaves_root(folder, rel):
             continue
         found = [inner for inner, _path in walker.files(folder, rel, root_key, _visible)]
         if kind == "includes":

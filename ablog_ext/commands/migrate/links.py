@@ -218,7 +218,7 @@ class LiquidForLinks:
     ``{% post_url %}`` to nothing are given back, to be listed."""
 
     def __init__(self, plan: Plan) -> None:
-        from ablog_ext.commands.migrate.jekyll import config_dir
+        from ablog_ext.commands.migrate.jekyll import LINK_OUT, OUTSIDE, config_dir
         from ablog_ext.commands.migrate.site_text import liquid_site
         from ablog_ext.jekyll.liquid import JekyllLiquid
         from ablog_ext.reading.liquid import SiteData
@@ -228,7 +228,12 @@ class LiquidForLinks:
         self.root = plan.site.root.resolve()
         self.includes = self.root / config_dir(config, "includes_dir", "_includes")
         site = {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **liquid_site(config)}
-        site.setdefault("data", SiteData(self.root / config_dir(config, "data_dir", "_data")))
+        data = config_dir(config, "data_dir", "_data")
+        # A data file that links out of the site is not read (nor copied): with one,
+        # site.data is left empty rather than read through the link.
+        out = {rel for rel, why in plan.site.skipped if why in (LINK_OUT, OUTSIDE)}
+        linked_out = any(rel == data or rel.startswith(f"{data}/") for rel in out)
+        site.setdefault("data", SiteData(None if linked_out else self.root / data))
         self.engine = JekyllLiquid(site)
         self.posts: dict[tuple[int, int, int, str], str] = {}
         self.sources: dict[str, str] = {}

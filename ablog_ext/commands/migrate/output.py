@@ -24,6 +24,8 @@ class WriteResult:
     written: int = 0
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    #: Files of the manifest left alone: removing them would reach outside SPHINX_DIR.
+    kept_outside: list[str] = field(default_factory=list)
 
 
 def _real(path: Path) -> Path:
@@ -60,6 +62,8 @@ def check_folders(jekyll_dir: Path, sphinx_dir: Path, force: bool) -> None:
 
 def read_manifest(sphinx_dir: Path) -> list[str]:
     """The files an earlier run wrote; [] when there is no readable manifest."""
+    if (sphinx_dir / MANIFEST).is_symlink():
+        raise InitError(f"{sphinx_dir / MANIFEST} is a symbolic link; init does not follow it")
     try:
         data = json.loads((sphinx_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -75,8 +79,19 @@ def _is_inside(rel: str) -> bool:
     return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts
 
 
+def _lands_inside(path: Path, sphinx_dir: Path) -> bool:
+    """Whether *path* (its folder's links followed; *path* itself may be a link,
+    which is what gets written or removed) is inside SPHINX_DIR."""
+    real_root = os.path.realpath(sphinx_dir)
+    real = os.path.join(os.path.realpath(path.parent), path.name)
+    return path.name not in ("", ".", "..") and os.path.commonpath([real, real_root]) == real_root
+
+
 def _target(sphinx_dir: Path, rel: str) -> Path:
-    """``sphinx_dir / rel``, refusing to write through a symbolic link."""
+    """``sphinx_dir / rel``, refusing to write through a symbolic link or outside
+    SPHINX_DIR."""
+    if not _is_inside(rel):
+        raise InitError(f"{sphinx_dir / rel} is not inside SPHINX_DIR; init writes nothing there")
     path = sphinx_dir
     for part in rel.split("/"):
         path = path / part
@@ -86,6 +101,8 @@ def _target(sphinx_dir: Path, rel: str) -> Path:
             )
         if path != sphinx_dir / rel and os.path.lexists(path) and not path.is_dir():
             raise InitError(f"{path} is a file where init needs a folder: remove it")
+    if not _lands_inside(path, sphinx_dir):
+        raise InitError(f"{path} is outside SPHINX_DIR; init writes nothing there")
     return path
 
 
@@ -117,12 +134,7 @@ def write(
             what = "write" if isinstance(source, bytes) else f"copy {source} to"
             raise InitError(f"cannot {what} {target}: {error.strerror or error}") from None
         result.written += 1
-    for rel in sorted(set(previous) - set(files)):
-        path = sphinx_dir / rel
-        if path.is_symlink() or path.is_file():
-            path.unlink()
-            result.removed.append(rel)
-            _remove_empty_parents(path.parent, sphinx_dir)
+    _remove_stale(sorted(set(previous) - set(files)), sphinx_dir, result)
     manifest: dict[str, object] = {
         "written by": "ablog-ext init --from-jekyll",
         "files": sorted(files),
@@ -130,9 +142,26 @@ def write(
     if missing:
         manifest["missing"] = missing
     text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
-    if not _same(text.encode("utf-8"), sphinx_dir / MANIFEST):
-        (sphinx_dir / MANIFEST).write_text(text, encoding="utf-8")
+    manifest_path = _target(sphinx_dir, MANIFEST)
+    if not _same(text.encode("utf-8"), manifest_path):
+        manifest_path.write_text(text, encoding="utf-8")
     return result
+
+
+def _remove_stale(stale: list[str], sphinx_dir: Path, result: WriteResult) -> None:
+    """Remove what an earlier run wrote and this one does not; a path of the
+    manifest that leads out of SPHINX_DIR (through a link such as ``sub ->
+    ../elsewhere``) is left alone, and listed."""
+    for rel in stale:
+        path = sphinx_dir / rel
+        if not (path.is_symlink() or path.is_file()):
+            continue
+        if not _lands_inside(path, sphinx_dir):
+            result.kept_outside.append(rel)
+            continue
+        path.unlink()
+        result.removed.append(rel)
+        _remove_empty_parents(path.parent, sphinx_dir)
 
 
 def _same(source: Path | bytes, target: Path) -> bool:

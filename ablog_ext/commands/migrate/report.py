@@ -10,6 +10,7 @@ from ablog_ext.commands.migrate.jekyll import collection_names, config_list
 from ablog_ext.commands.migrate.layout import DATA, DRAFTS, INCLUDES, MANIFEST, POSTS
 from ablog_ext.commands.migrate.output import WriteResult
 from ablog_ext.commands.migrate.plan import Plan, PostOutcome
+from ablog_ext.commands.terminal import shown
 
 #: Plugins whose work ablog_ext does itself.
 COVERED = {
@@ -24,8 +25,8 @@ MAX_TARGETS = 5
 
 
 def _some(items: list[str], limit: int = MAX_ITEMS) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f", ... and {len(items) - limit} more" if len(items) > limit else "")
+    some = ", ".join(shown(item) for item in items[:limit])
+    return some + (f", ... and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _count(number: int, word: str) -> str:
@@ -59,7 +60,7 @@ def post_lines(plan: Plan) -> list[str]:
     not_read = by_status.get("not read", [])
     if not_read:
         lines.append(f"  {len(not_read)} not read as posts (not copied):")
-        lines += [f"    {o.source.rel}: {o.note}" for o in not_read[:MAX_ITEMS]]
+        lines += [f"    {shown(o.source.rel)}: {shown(o.note)}" for o in not_read[:MAX_ITEMS]]
         if len(not_read) > MAX_ITEMS:
             lines.append(f"    ... and {len(not_read) - MAX_ITEMS} more")
     converted = [o.source.rel for o in plan.outcomes if o.converted]
@@ -77,7 +78,7 @@ def post_lines(plan: Plan) -> list[str]:
     renamed = [o for o in plan.outcomes if o.note and o.dest]
     if renamed:
         lines.append(f"  {_count(len(renamed), 'file')} copied under another name:")
-        lines += [f"    {o.source.rel} {o.note}" for o in renamed[:MAX_ITEMS]]
+        lines += [f"    {shown(o.source.rel)} {shown(o.note)}" for o in renamed[:MAX_ITEMS]]
         if len(renamed) > MAX_ITEMS:
             lines.append(f"    ... and {len(renamed) - MAX_ITEMS} more")
     copied_drafts = [o for o in drafts if o.dest]
@@ -90,7 +91,9 @@ def post_lines(plan: Plan) -> list[str]:
                 else ""
             )
         )
-        lines += [f"    {o.source.rel}: {o.note}" for o in drafts if not o.dest][:MAX_ITEMS]
+        lines += [f"    {shown(o.source.rel)}: {shown(o.note)}" for o in drafts if not o.dest][
+            :MAX_ITEMS
+        ]
     return lines
 
 
@@ -118,6 +121,11 @@ def copied_lines(plan: Plan, result: WriteResult, sphinx_shown: str) -> list[str
     if result.removed:
         changes += f", {len(result.removed)} removed that an earlier run wrote"
     lines.append(f"  ({changes})")
+    if result.kept_outside:
+        lines.append(
+            f"  not removed, as they lead out of {_folder(sphinx_shown)} through a link: "
+            + _some(result.kept_outside, 5)
+        )
     return lines
 
 
@@ -140,7 +148,7 @@ def not_carried_lines(plan: Plan) -> list[str]:
     ):
         if kind in special and special[kind][1]:
             folder, files = special[kind]
-            lines.append(f"  {label}: {folder} ({_count(len(files), 'file')}; {why})")
+            lines.append(f"  {label}: {shown(folder)} ({_count(len(files), 'file')}; {why})")
     collections = collection_names(config)
     for kind in special:
         if kind.startswith("collection ") and kind[11:] not in collections:
@@ -157,7 +165,7 @@ def not_carried_lines(plan: Plan) -> list[str]:
         )
     theme = config.get("theme") or config.get("remote_theme")
     if theme:
-        lines.append(f"  theme: {theme} (the PyData theme instead)")
+        lines.append(f"  theme: {shown(theme)} (the PyData theme instead)")
     pages = [page.rel for page in plan.site.pages]
     sass = [rel for rel in pages if rel.endswith(SASS_SUFFIXES)]
     pages = [rel for rel in pages if not rel.endswith(SASS_SUFFIXES)]
@@ -166,9 +174,9 @@ def not_carried_lines(plan: Plan) -> list[str]:
     if pages:
         lines.append(f"  {_count(len(pages), 'page')}: {_some(pages)}")
     for path, why in plan.not_copied:
-        lines.append(f"  {path}: {why}")
+        lines.append(f"  {shown(path)}: {why}")
     for rel, why in plan.site.skipped:
-        lines.append(f"  {rel}: {why}")
+        lines.append(f"  {shown(rel)}: {shown(why)}")
     return [*(["Not carried over (yours to redo, or to drop):"] if lines else []), *lines]
 
 
@@ -181,8 +189,8 @@ def links_lines(missing: dict[str, list[str]]) -> list[str]:
         f"{total} in {_count(len(missing), 'post')}"
     ]
     for dest, targets in list(missing.items())[:MAX_POSTS]:
-        shown = [target or "(an empty link)" for target in targets]
-        lines.append(f"  {dest}: {_some(shown, MAX_TARGETS)}")
+        targets_shown = [target or "(an empty link)" for target in targets]
+        lines.append(f"  {shown(dest)}: {_some(targets_shown, MAX_TARGETS)}")
     if len(missing) > MAX_POSTS:
         lines.append(f"  ... and {len(missing) - MAX_POSTS} more posts")
     if len(missing) > MAX_POSTS or any(len(t) > MAX_TARGETS for t in missing.values()):
@@ -190,13 +198,13 @@ def links_lines(missing: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def _folder(shown: str) -> str:
-    return shown if shown.endswith(("/", "\\")) else shown + "/"
+def _folder(given: str) -> str:
+    return shown(given if given.endswith(("/", "\\")) else given + "/")
 
 
 def build_command(sphinx_shown: str) -> str:
     out = str(PurePath(sphinx_shown, "_build", "html"))
-    return f"python3 -m sphinx -b html {shlex.quote(sphinx_shown)} {shlex.quote(out)}"
+    return shown(f"python3 -m sphinx -b html {shlex.quote(sphinx_shown)} {shlex.quote(out)}")
 
 
 def summary(
