@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import jinja2
+from ablog.post import register_posts
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
@@ -35,12 +36,15 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from ablog_ext import upstream
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import Post, listed_posts, theme_passages
 from ablog_ext.config import provided_by_user
 from ablog_ext.pages.render import render_fragment, writes_html_pages
+from ablog_ext.reaches.ablog import ABLOG_ATOM_FEEDS, ABLOG_ENV_POSTS
+from ablog_ext.reaches.base import loaded_by
 from ablog_ext.reading.excerpts import fallback_html
+from ablog_ext.reading.post_doctree import post_copy
+from ablog_ext.speed import post_html
 from ablog_ext.speed.page_cache import excerpt_digest, page_cache, revision
 from ablog_ext.speed.page_reads import shows, watch_context
 
@@ -253,8 +257,14 @@ def _check_feed_templates(config: Config) -> None:
 def disable_ablog_feeds(app: Sphinx) -> None:
     """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time
     (kept when ablog_ext cannot read ABlog's posts, and writes no feed)."""
-    if upstream.ABLOG_ENV_POSTS.on(app):
-        upstream.ABLOG_ATOM_FEEDS.remove(app)
+    if ABLOG_ENV_POSTS.on(app):
+        for listener in ABLOG_ATOM_FEEDS.found(app):
+            app.disconnect(listener.id)
+
+
+def ablog_still_writes_atom(app: Sphinx) -> bool:
+    """Whether ABlog's own Atom writer runs in this build (before ablog_ext's)."""
+    return loaded_by(app) and not (ABLOG_ATOM_FEEDS.on(app) and ABLOG_ENV_POSTS.on(app))
 
 
 def feeds_enabled(app: Sphinx) -> bool:
@@ -287,7 +297,7 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     kinds = [*from_ablog, *(k for k in config.ablog_ext_feed_archives if k not in from_ablog)]
     blog = Blog(app)
     if not blog:
-        upstream.register_posts(app)
+        register_posts(app)
     catalogs = {
         "author": blog.author,
         "location": blog.location,
@@ -344,7 +354,7 @@ class _EntryRenderer:
         self.app = app
         self.blog = Blog(app)
         if not self.blog:
-            upstream.register_posts(app)
+            register_posts(app)
         self.fulltext = bool(app.config.blog_feed_fulltext)
         #: ``blog_feed_titles``: entries without content, as ABlog writes them.
         self.titles_only = bool(app.config.blog_feed_titles)
@@ -396,7 +406,7 @@ class _EntryRenderer:
         may change with them)."""
         if ablog_post is None or self.fulltext or self.titles_only:
             return None
-        if not upstream.same_in_every_folder(ablog_post.excerpt):
+        if not post_html.same_in_every_folder(ablog_post.excerpt):
             return None
         return (post.key, url, excerpt_digest(ablog_post))
 
@@ -404,7 +414,7 @@ class _EntryRenderer:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
         if not self.fulltext:
             return [node.deepcopy() for node in ablog_post.excerpt]
-        copy = upstream.post_copy(ablog_post)
+        copy = post_copy(ablog_post)
         # A section post's doctree is its section; a post's, its document.
         body = [copy] if isinstance(copy, nodes.section) else list(copy.children)
         if len(body) == 1 and isinstance(body[0], nodes.section):
@@ -597,7 +607,7 @@ class FeedWriter:
         inputs = self.inputs(feed, posts)
         # ABlog's own Atom writer, when it could not be switched off, has just
         # rewritten its files: they are written again whatever their fingerprint.
-        ablog_wrote = upstream.ABLOG_ATOM_FEEDS.still_writes(self.app) and feed.ablog
+        ablog_wrote = ablog_still_writes_atom(self.app) and feed.ablog
         wanted = [
             variant
             for variant in variants
