@@ -11,7 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ablog_ext.reaches.base import app_of_config, loaded_by
+from ablog_ext.reaches.base import loaded_apps, loaded_by
 from ablog_ext.reaches.sphinx import SPHINX_RAW_CONFIG
 from ablog_ext.state import Slot, build_state
 
@@ -173,6 +173,11 @@ OPTIONS: tuple[Option, ...] = (
         "An empty string turns this off.",
     ),
 )
+
+
+def app_of_config(config: Config) -> Sphinx | None:
+    """The application of ablog_ext's whose configuration is *config*."""
+    return next((app for app in loaded_apps() if app.config is config), None)
 
 
 #: Without Sphinx's ``_raw_config``: the names conf.py assigns, read from its source.

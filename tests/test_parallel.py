@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from sphinx.util.parallel import make_chunks
 
-from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS
-from ablog_ext.reading.post_doctree import PostDoctree
+from ablog_ext.reading.post_doctree import PostDoctree, ablog_env_posts
 
 from conftest import build_dir, copy_root
 
@@ -111,7 +110,7 @@ def test_ablog_keeps_no_copy_of_each_post_in_the_environment(builds):
     for app in builds:
         with environment_pickle(app).open("rb") as file:
             env = pickle.load(file)
-        posts = ABLOG_ENV_POSTS.posts(env)
+        posts = ablog_env_posts(env)
         assert len(posts) > EXTRA_POSTS
         for infos in posts.values():
             for info in infos:

@@ -36,7 +36,7 @@ from bs4 import BeautifulSoup
 
 from ablog_ext import reaches
 from ablog_ext.reaches.sphinx import SphinxFragmentState
-from ablog_ext.reading.post_doctree import PostDoctree
+from ablog_ext.reading.post_doctree import PostDoctree, ablog_env_posts
 
 from conftest import ROOTS, build_site, main_text, warnings_of
 
@@ -428,25 +428,25 @@ CHANGES: dict[
         None,
     ),
     "events.listeners": (
-        rename_our_attribute(reaches.SPHINX_EVENT_LISTENERS, "_listeners"),
+        rename_our_attribute(reaches.sphinx.SPHINX_EVENT_LISTENERS, "_listeners"),
         "Sphinx",
         "app.events.listeners",
         None,
     ),
     "parallel_read_safe": (
-        rename_our_attribute(reaches.SPHINX_PARALLEL_READ, "parallel_read_ok"),
+        rename_our_attribute(reaches.sphinx.SPHINX_PARALLEL_READ, "parallel_read_ok"),
         "Sphinx",
         "parallel_read_safe",
         None,
     ),
     "_raw_config": (
-        rename_our_attribute(reaches.SPHINX_RAW_CONFIG, "_conf_values"),
+        rename_our_attribute(reaches.sphinx.SPHINX_RAW_CONFIG, "_conf_values"),
         "Sphinx",
         "Config._raw_config",
         None,
     ),
     "build_info": (
-        rename_our_attribute(reaches.SPHINX_BUILD_INFO, "_build_info"),
+        rename_our_attribute(reaches.sphinx.SPHINX_BUILD_INFO, "_build_info"),
         "Sphinx",
         "build_info.config_hash",
         None,
@@ -459,19 +459,21 @@ CHANGES: dict[
     ),
     "builder state": (rename_builder_state, "Sphinx", "HTML builder state", None),
     "input_encoding": (
-        rename_our_attribute(reaches.SPHINX_INPUT_ENCODING, "docutils_settings"),
+        rename_our_attribute(reaches.sphinx.SPHINX_INPUT_ENCODING, "docutils_settings"),
         "Sphinx",
         "env.settings['input_encoding']",
         None,
     ),
     "jinja get_template": (
-        rename_our_attribute(reaches.JINJA_TEMPLATE_LOOKUP, "load_template"),
+        rename_our_attribute(reaches.jinja.JINJA_TEMPLATE_LOOKUP, "load_template"),
         "Jinja",
         "jinja2.Environment.get_template",
         None,
     ),
     "collection.html": (
-        lambda mp: mp.setattr(reaches.ABLOG_COLLECTION_ENTRIES, "LOOP", "{% for post in posts %}"),
+        lambda mp: mp.setattr(
+            reaches.ablog.ABLOG_COLLECTION_ENTRIES, "LOOP", "{% for post in posts %}"
+        ),
         "ABlog",
         "the template ablog/collection.html",
         None,
@@ -483,7 +485,7 @@ CHANGES: dict[
         None,
     ),
     "master_doctree": (
-        rename_our_attribute(reaches.SPHINX_NAVIGATION, "root_doctree"),
+        rename_our_attribute(reaches.sphinx.SPHINX_NAVIGATION, "root_doctree"),
         "Sphinx",
         "sphinx.environment.adapters.toctree.global_toctree_for_doc",
         None,
@@ -638,7 +640,7 @@ def test_full_text_feeds_without_ablogs_copy_of_each_post(tmp_path, monkeypatch)
     # The root's hostile post warns about its title, changed or not.
     expected_warnings = warnings_of(unchanged)
     assert all("upstream" not in warning for warning in expected_warnings)
-    posts = reaches.ABLOG_ENV_POSTS.posts(unchanged.env)
+    posts = ablog_env_posts(unchanged.env)
     assert all(isinstance(i["doctree"], PostDoctree) for v in posts.values() for i in v)
     expected = feeds_of(Path(unchanged.outdir))
     assert b"More text in the full post." in b"".join(expected.values())
@@ -650,7 +652,7 @@ def test_full_text_feeds_without_ablogs_copy_of_each_post(tmp_path, monkeypatch)
     known = {warning.partition("WARNING:")[2] for warning in expected_warnings}
     warnings = [w for w in warnings_of(changed) if w.partition("WARNING:")[2] not in known]
     assert len(warnings) == 1 and "postinfo['doctree']" in warnings[0], warnings
-    posts = reaches.ABLOG_ENV_POSTS.posts(changed.env)
+    posts = ablog_env_posts(changed.env)
     copies = [info["post_copy"] for infos in posts.values() for info in infos]
     assert copies and all(copy.settings.env is None for copy in copies)
     assert feeds_of(Path(changed.outdir)) == expected

@@ -26,7 +26,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ablog_ext.blog.domain import blog_domain
-from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS
+from ablog_ext.reading.post_doctree import ablog_env_posts
 from ablog_ext.speed.parallel import reset_blog
 
 logger = logging.getLogger("ablog_ext.names")
@@ -98,7 +98,7 @@ def _declared(env: BuildEnvironment, kind: str) -> dict[str, str]:
 
 
 def _compute(env: BuildEnvironment) -> NameMap:
-    posts = ABLOG_ENV_POSTS.posts(env)
+    posts = ablog_env_posts(env)
     renames: dict[tuple[str, str], str] = {}
     collisions: list[Collision] = []
     for kind, (word, _) in KINDS.items():
@@ -128,7 +128,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
 def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: give ABlog's posts the shown spellings, before ABlog files
     them into its archives, and warn once about the groups of names sharing a page."""
-    posts = ABLOG_ENV_POSTS.posts(env)
+    posts = ablog_env_posts(env)
     names = canonical_names(env)
     for infos in posts.values():
         for info in infos:

@@ -1,9 +1,5 @@
-"""What every reach shares: the :class:`Reach` base class, the applications that
-loaded ablog_ext, and the small tools a check reads another package's code with.
-
-A reach only *checks*; the code that acts on its target lives with the feature
-that uses it and asks :meth:`Reach.on` first.
-"""
+"""What every reach shares: :class:`Reach`, the applications that loaded ablog_ext,
+and the tools a check reads another package's code with."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ import importlib
 import inspect
 import types
 import weakref
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sphinx.application import Sphinx
@@ -23,24 +18,19 @@ from ablog_ext.state import Slot, build_state
 #: Users silence these warnings by this name: kept from ``ablog_ext/upstream.py``.
 logger = logging.getLogger("ablog_ext.upstream")
 
-#: Applications that loaded ablog_ext; the process-wide patches leave all others
-#: alone.  The one module-level set of the reaches: a patch made once per process
-#: has no application of its own to ask.
+#: Applications that loaded ablog_ext, which process-wide patches ask about.
 _APPS: weakref.WeakSet[Sphinx] = weakref.WeakSet()
 
 #: Each application's check results, one per reach, so each warns once.
 _RESULTS: Slot[dict[Reach, bool]] = Slot("reaches: check results", lambda app: {}, lasting=True)
 
 #: How the warnings name each distribution.
-_DISPLAY = {
-    "ablog": "ABlog",
-    "sphinx": "Sphinx",
-    "myst-parser": "MyST-Parser",
-    "pydata-sphinx-theme": "pydata-sphinx-theme",
-    "jinja2": "Jinja",
-}
+_DISPLAY = {"ablog": "ABlog", "sphinx": "Sphinx", "myst-parser": "MyST-Parser", "jinja2": "Jinja"}
 
-#: The attribute under which a replacement remembers what it replaced.
+#: Every reach made, in the order made (a constant once ablog_ext.reaches is imported).
+EVERY: list[Reach] = []
+#: The attribute under which a replacement (:mod:`ablog_ext.speed.patches`) keeps
+#: what it replaced.
 ORIGINAL = "_ablog_ext_original"
 
 
@@ -59,45 +49,13 @@ def loaded_by(app: Any) -> bool:
 
 
 def loaded_apps() -> list[Sphinx]:
-    """The applications that loaded ablog_ext (for code a patch reaches without one)."""
+    """The applications that loaded ablog_ext (for a patch, made for none)."""
     return list(_APPS)
 
 
-def app_of_env(env: Any) -> Sphinx | None:
-    """The application of ablog_ext's whose environment is *env*."""
-    for app in list(_APPS):
-        if app.env is env:
-            return app
-    return None
-
-
-def app_of_config(config: Any) -> Sphinx | None:
-    """The application of ablog_ext's whose configuration is *config*."""
-    for app in list(_APPS):
-        if app.config is config:
-            return app
-    return None
-
-
 def original_of(function: Any) -> Any:
-    """What a replacement made by :func:`replace_once` replaced (else *function*)."""
+    """What a replacement replaced (else *function*)."""
     return getattr(function, ORIGINAL, function)
-
-
-def replace_once(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
-    """Put ``make(current)`` in place of ``owner.name``, once per process (a
-    replacement already there stays); it remembers the original under
-    :data:`ORIGINAL`, so checks and tests can find what it replaced."""
-    # On a class, the attribute itself (Blog.__init__), not what looking it up makes.
-    if isinstance(owner, type):
-        current = inspect.getattr_static(owner, name)
-    else:
-        current = getattr(owner, name)
-    if getattr(current, ORIGINAL, None) is not None:
-        return
-    replacement = make(current)
-    setattr(replacement, ORIGINAL, current)
-    setattr(owner, name, replacement)
 
 
 def _version(package: str) -> str:
@@ -181,10 +139,8 @@ def shows(params: tuple[str, ...] | None) -> str:
 
 
 class Reach:
-    """One dependency on another package's internals: checked once per build.
-
-    Its docstring says why it is needed, what it needs of the other package, and
-    the versions it was seen in."""
+    """One dependency on another package's internals, checked once per build; its
+    docstring says why, what it needs, and the versions it was seen in."""
 
     #: The distribution whose version the warning names.
     package: ClassVar[str] = "ablog"
@@ -197,10 +153,20 @@ class Reach:
     #: Reaches this one cannot work without; when one is off, so is this one, and
     #: that one's warning is the only one.
     requires: ClassVar[tuple[Reach, ...]] = ()
+    #: What the build needs for the target to matter: ``"html"`` (an HTML builder),
+    #: ``"templates"`` (a template loader), an extension (a theme, or one built on it).
+    needs: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        EVERY.append(self)
 
     def applies(self, app: Sphinx) -> bool:
         """Whether this build needs the target at all (a theme, a builder)."""
-        return True
+        if self.needs == "html":
+            return bool(app.builder.format == "html")
+        if self.needs == "templates":
+            return getattr(app.builder, "templates", None) is not None
+        return not self.needs or self.needs in app.extensions
 
     def check(self, app: Sphinx) -> str | None:
         """What is wrong with the target (``None``: it has the shape expected)."""
@@ -216,9 +182,7 @@ class Reach:
         return results[self]
 
     def _verify(self, app: Sphinx) -> bool:
-        if not self.applies(app):
-            return False
-        if not all(required.on(app) for required in self.requires):
+        if not self.applies(app) or not all(required.on(app) for required in self.requires):
             return False
         try:
             problem = self.check(app)

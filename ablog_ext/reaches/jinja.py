@@ -9,29 +9,20 @@ from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 
 
 class JinjaTemplateLookup(Reach):
-    """``get_template`` of the HTML builder's Jinja environment, replaced on that
-    environment only: the blog sidebars a page includes (``{% include %}`` looks
-    its template up there, then calls the template's ``new_context`` and
-    ``root_render_func``) come back as stand-ins that give HTML kept from another
-    page with the same link base (:mod:`ablog_ext.speed.sidebars`).
-
-    Needs Jinja's compiled ``include`` to call ``environment.get_or_select_template``
-    (which calls ``get_template``) and then ``new_context`` and
-    ``root_render_func`` on the template it gets.  Seen in Jinja 3.1.
-    """
+    """``get_template`` of the builder's Jinja environment, replaced there: blog sidebars and
+    archive entries come back as stand-ins giving kept HTML (:mod:`ablog_ext.speed.templates`).
+    Needs ``{% include %}`` to call ``get_or_select_template``, ``new_context``,
+    ``root_render_func``.  Seen in Jinja 3.1."""
 
     package = "jinja2"
     target = "jinja2.Environment.get_template, as {% include %} calls it,"
     fallback = (
-        "rendering each blog sidebar once per link base and each archive entry once "
-        "per build (every page renders its own)"
+        "rendering each blog sidebar once per link base and each archive entry once per build "
+        "(every page renders its own)"
     )
-    stage = "builder"
+    stage, needs = "builder", "templates"
     #: The method ablog_ext replaces on the environment.
     attribute = "get_template"
-
-    def applies(self, app: Sphinx) -> bool:
-        return getattr(app.builder, "templates", None) is not None
 
     def check(self, app: Sphinx) -> str | None:
         import jinja2

@@ -1,5 +1,4 @@
-"""The reaches into MyST-Parser (checks only; :mod:`ablog_ext.reading.myst_post`
-acts on them)."""
+"""The reaches into MyST-Parser (checks only; :mod:`ablog_ext.reading.myst_post` acts)."""
 
 from __future__ import annotations
 
@@ -11,29 +10,18 @@ from ablog_ext.reaches.base import Reach, lookup, names_used, parameters, shows
 
 
 class MystRenderer(Reach):
-    """MyST's ``SphinxRenderer``, subclassed to open the post's title section
-    itself (a plain-text title; MyST would parse it as Markdown) and shift the
-    body's headings below it, so the page has exactly one ``<h1>``.
-
-    Needs ``_render_initialise``, ``render_front_matter``, ``render_heading``
-    reading ``_heading_offset``, ``update_section_level_state``,
-    ``add_line_and_source_path``, ``current_node``, ``md_options`` and ``document``.
-    Seen in MyST-Parser 4.0 to 5.2.
-    """
+    """MyST's ``SphinxRenderer``, subclassed to open the post's title section itself (plain text;
+    MyST would parse it as Markdown), the body's headings below it. Needs the private members
+    below, ``render_heading`` reading ``_heading_offset``. Seen in MyST-Parser 4.0 to 5.2."""
 
     package = "myst-parser"
     target = "MyST's SphinxRenderer private members"
     fallback = (
-        "rendering posts with its own renderer (MyST's parser renders them, and the "
-        "title section is added to the document afterwards)"
+        "rendering posts with its own renderer (MyST's parser renders them, and the title section "
+        "is added to the document afterwards)"
     )
-    METHODS = (
-        "_render_initialise",
-        "render_front_matter",
-        "render_heading",
-        "update_section_level_state",
-        "add_line_and_source_path",
-    )
+    METHODS: tuple[str, ...] = ("_render_initialise", "render_front_matter", "render_heading")
+    METHODS += ("update_section_level_state", "add_line_and_source_path")
 
     def check(self, app: Sphinx) -> str | None:
         renderer = lookup("myst_parser.mdit_to_docutils.sphinx_:SphinxRenderer")
@@ -52,19 +40,15 @@ class MystRenderer(Reach):
 
 
 class MystParse(Reach):
-    """A copy of ``MystParser.parse``, to read a post with ablog_ext's renderer and
-    front matter: ``env.myst_config``, ``merge_file_level`` (the post's own MyST
-    options), ``create_warning``, ``create_md_parser(config, renderer)``, and the
-    markdown-it parser's ``options`` and ``renderer.render(tokens, options, env)``.
-
-    Needs those names with those parameters.  Seen in MyST-Parser 4.0 to 5.2.
-    """
+    """A copy of ``MystParser.parse``, to read a post with ablog_ext's renderer:
+    ``env.myst_config`` and the functions below, with those parameters.  Seen in MyST-Parser 4.0 to
+    5.2."""
 
     package = "myst-parser"
     target = "MyST's MystParser.parse (copied)"
     fallback = (
-        "its copy of MystParser.parse (MyST's own parse reads posts; the title section "
-        "is added to the document afterwards)"
+        "its copy of MystParser.parse (MyST's own parse reads posts; the title section is added "
+        "to the document afterwards)"
     )
     NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
         "myst_parser.parsers.mdit:create_md_parser": ("config", "renderer"),
@@ -85,16 +69,9 @@ class MystParse(Reach):
 
 
 class MystDefaultDocument(Reach):
-    """``myst_parser.mdit_to_docutils.base.make_document``, patched: MyST's
-    ``setup_render`` reads ``options.get("document", make_document())``, which
-    builds a docutils document, with a whole option parser for its settings, for
-    every render, and throws it away when the options hold the document (3.4 s of
-    a 1000-post build).  While ablog_ext's renderer sets a post up, the default is
-    one document made once.
-
-    Needs the module global ``make_document``, called by ``setup_render``.  Seen
-    in MyST-Parser 4.0 to 5.2.
-    """
+    """``make_document``, patched: ``setup_render`` builds a default document per render, thrown
+    away when the options hold one (3.4 s of a 1000-post build); while ablog_ext's renderer sets a
+    post up, one made once.  Needs ``setup_render`` to call it.  Seen in MyST-Parser 4.0 to 5.2."""
 
     package = "myst-parser"
     target = "MyST's make_document (default of setup_render)"

@@ -1,5 +1,4 @@
-"""The reaches into pydata-sphinx-theme (checks only; :mod:`ablog_ext.pages.html_theme`
-and :mod:`ablog_ext.speed.navigation` act on them)."""
+"""The reaches into pydata-sphinx-theme (checks only)."""
 
 from __future__ import annotations
 
@@ -12,28 +11,17 @@ _TOCTREE_FUNCTIONS = "pydata_sphinx_theme.toctree:add_toctree_functions"
 
 
 class PydataHeaderNav(Reach):
-    """pydata-sphinx-theme's ``generate_header_nav_html`` (``toctree.py``): it
-    reads each header link's title from ``env.titles[page]`` (text of each child,
-    math as ``\\(...\\)``) or from the root document's ``toctree`` entries, and
-    inserts it into HTML unescaped; while it runs, ablog_ext makes both hold
-    escaped text, and puts them back afterwards.
-
-    Needs ``toctree.add_toctree_functions`` to define ``generate_header_nav_html``
-    and a ``_generate_nav_info`` that reads ``env.titles``, ``env.tocs`` and the
-    toctrees' ``entries``.  Seen in pydata-sphinx-theme 0.16.0 to 0.24.
-    """
+    """The theme's ``generate_header_nav_html`` prints titles from ``env.titles`` and the root
+    toctree's ``entries`` unescaped; they hold escaped text while it runs
+    (:mod:`ablog_ext.pages.html_theme`).  Seen in pydata-sphinx-theme 0.16.0 to 0.24."""
 
     package = "pydata-sphinx-theme"
     target = "pydata_sphinx_theme.toctree.add_toctree_functions"
     fallback = (
-        "escaping titles while the header links are made (titles are escaped in the "
-        "links' HTML afterwards instead)"
+        "escaping titles while the header links are made (titles are escaped in the links' HTML "
+        "afterwards instead)"
     )
-    stage = "builder"
-
-    def applies(self, app: Sphinx) -> bool:
-        # The theme, or one built on it, loaded its extension.
-        return "pydata_sphinx_theme" in app.extensions
+    stage, needs = "builder", "pydata_sphinx_theme"
 
     def check(self, app: Sphinx) -> str | None:
         function = lookup(_TOCTREE_FUNCTIONS)
@@ -48,31 +36,19 @@ class PydataHeaderNav(Reach):
 
 
 class PydataNavigation(Reach):
-    """pydata-sphinx-theme's navigation: its header links (``_generate_nav_info``)
-    list the entries of the toctrees in ``env.tocs[root_doc]``, and its sidebar
-    (``generate_toctree_html``, ``suppress_sidebar_toctree``) resolves those in
-    ``env.tocs`` below an ancestor (``get_nonroot_toctree``) or calls Sphinx's
-    ``toctree()``.  ablog_ext calls them while the posts are left out of those
-    entries (:data:`~ablog_ext.reaches.sphinx.SPHINX_NAVIGATION`).
-
-    Needs ``add_toctree_functions`` to define those three template functions and
-    a ``_generate_nav_info`` that reads ``tocs``, ``root_doc`` and ``entries``, and
-    ``get_nonroot_toctree`` to read ``tocs``.  Seen in pydata-sphinx-theme 0.16.0
-    to 0.24.
-    """
+    """The theme's header links and sidebar read the toctrees of ``env.tocs``, which leave the
+    posts out while they run (:mod:`ablog_ext.speed.navigation`). Seen in pydata-sphinx-theme
+    0.16.0 to 0.24."""
 
     package = "pydata-sphinx-theme"
     target = "pydata_sphinx_theme.toctree's navigation"
     fallback = (
-        "leaving posts out of the theme's header links and sidebar navigation "
-        "(they list every post on every page)"
+        "leaving posts out of the theme's header links and sidebar navigation (they list every "
+        "post on every page)"
     )
-    stage = "builder"
+    stage, needs = "builder", "pydata_sphinx_theme"
     #: The template functions whose output leaves the posts out.
     FUNCTIONS = ("generate_header_nav_html", "generate_toctree_html", "suppress_sidebar_toctree")
-
-    def applies(self, app: Sphinx) -> bool:
-        return "pydata_sphinx_theme" in app.extensions
 
     def check(self, app: Sphinx) -> str | None:
         function = lookup(_TOCTREE_FUNCTIONS)

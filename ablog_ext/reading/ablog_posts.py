@@ -23,7 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ablog_ext.blog.domain import PostRecord, blog_domain
-from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS
+from ablog_ext.reading.post_doctree import ablog_env_posts
 
 logger = logging.getLogger("ablog_ext.compat")
 
@@ -87,7 +87,7 @@ def record_section_posts(app: Sphinx, doctree: nodes.document) -> None:
 
     env = app.env
     docname = env.docname
-    ablog_posts: list[dict[str, Any]] = ABLOG_ENV_POSTS.posts(env).get(docname) or []
+    ablog_posts: list[dict[str, Any]] = ablog_env_posts(env).get(docname) or []
     domain = blog_domain(env)
     main = domain.posts.get(docname)
     if main is None or not (len(ablog_posts) > 1 or any(p.get("section") for p in ablog_posts)):

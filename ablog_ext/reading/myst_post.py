@@ -22,8 +22,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ablog_ext.reaches.base import app_of_env, lookup, replace_once
+from ablog_ext.reaches.base import loaded_apps, lookup
 from ablog_ext.reaches.myst import MYST_DEFAULT_DOCUMENT, MYST_PARSE, MYST_RENDERER
+from ablog_ext.speed.patches import replace_once
 from ablog_ext.state import Slot, build_state
 
 #: The front matter keys MyST's ``merge_file_level`` reads.
@@ -48,7 +49,8 @@ _DOCUMENT_GIVEN: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 def _document_app(document: nodes.document) -> Sphinx | None:
-    return app_of_env(getattr(document.settings, "env", None))
+    env = getattr(document.settings, "env", None)
+    return next((app for app in loaded_apps() if app.env is env), None)
 
 
 def myst_file_config(document: nodes.document, config: Any, topmatter: Any) -> Any:

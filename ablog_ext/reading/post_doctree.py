@@ -1,4 +1,5 @@
-"""ABlog's copy of each post, replaced by a stand-in loaded from the pickled doctree.
+"""ABlog's posts as it stores them, and its copy of each post, replaced by a
+stand-in loaded from the pickled doctree.
 
 ABlog's ``process_posts`` keeps a deep copy of each post in ``env.ablog_posts``:
 half of the environment, and the copied document's settings link the whole
@@ -20,6 +21,22 @@ from sphinx.environment import BuildEnvironment
 
 from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS, ABLOG_POST_DOCTREE
 from ablog_ext.reaches.base import loaded_apps
+
+
+def ablog_env_posts(env: Any) -> dict[str, list[dict[str, Any]]]:
+    """ABlog's posts by document, where it stores them
+    (:data:`~ablog_ext.reaches.ablog.ABLOG_ENV_POSTS`; empty when it keeps them
+    elsewhere)."""
+    posts = getattr(env, ABLOG_ENV_POSTS.attribute, None)
+    return posts if isinstance(posts, dict) else {}
+
+
+def has_ablog_env_posts(env: Any) -> bool:
+    return isinstance(getattr(env, ABLOG_ENV_POSTS.attribute, None), dict)
+
+
+def set_ablog_env_posts(env: Any, posts: dict[str, Any]) -> None:
+    setattr(env, ABLOG_ENV_POSTS.attribute, posts)
 
 
 def post_app(post: Any) -> Any:
@@ -61,7 +78,7 @@ class PostDoctree:
         if env is None:
             # Never bound in this process: the application whose posts hold this one.
             for app in loaded_apps():
-                infos = ABLOG_ENV_POSTS.posts(getattr(app, "env", None)).get(self.docname, [])
+                infos = ablog_env_posts(getattr(app, "env", None)).get(self.docname, [])
                 if any(info.get(ABLOG_POST_DOCTREE.key) is self for info in infos):
                     env = app.env
                     self.bind(env)
@@ -142,7 +159,7 @@ def lighten(app: Sphinx, docname: str, info: dict[str, Any]) -> None:
 def bind(env: BuildEnvironment, docnames: Iterable[str] | None = None) -> None:
     """Point the stand-ins of *env* (of *docnames*, or all) at it, after they
     were unpickled: a saved environment, or a ``-j`` worker's posts."""
-    posts = ABLOG_ENV_POSTS.posts(env)
+    posts = ablog_env_posts(env)
     for docname in posts if docnames is None else docnames:
         for info in posts.get(docname, []):
             stand_in = info.get(ABLOG_POST_DOCTREE.key)

@@ -37,6 +37,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.domain import PostRecord, blog_domain, detach
 from ablog_ext.blog.queries import post_zone
+from ablog_ext.config import app_of_config
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -48,8 +49,6 @@ from ablog_ext.jekyll.frontmatter import (
     read_front_matter,
     shared_blocks,
 )
-from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS
-from ablog_ext.reaches.base import app_of_config
 from ablog_ext.reading.excerpts import (
     Cut,
     excerpt_before,
@@ -60,7 +59,7 @@ from ablog_ext.reading.excerpts import (
 )
 from ablog_ext.reading.myst_post import install_default_document, myst_file_config, render_myst_post
 from ablog_ext.reading.myst_post import myst_config as site_myst_config
-from ablog_ext.reading.post_doctree import lighten
+from ablog_ext.reading.post_doctree import ablog_env_posts, lighten
 from ablog_ext.reading.preprocess import preprocess_post
 from ablog_ext.state import Slot, build_state
 
@@ -148,9 +147,7 @@ class JekyllMystParser(MystParser):
         )
         setattr(document, _PARSED, parsed)
 
-        myst_config: MdParserConfig = myst_file_config(
-            document, site_myst_config(env), block.data
-        )
+        myst_config: MdParserConfig = myst_file_config(document, site_myst_config(env), block.data)
         inputstring, myst_config, lines = preprocess_post(
             document, inputstring, block, meta, myst_config
         )
@@ -417,7 +414,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         delattr(doctree, _PARSED)
     env = app.env
     docname = env.docname
-    ablog_posts = ABLOG_ENV_POSTS.posts(env).get(docname)
+    ablog_posts = ablog_env_posts(env).get(docname)
     # One walk over a post finds what the steps below need.
     survey = _survey(doctree) if ablog_posts else None
     if survey.postlist if survey else list(doctree.findall(PostList)):

@@ -220,9 +220,7 @@ def keep_entries(app: Sphinx) -> None:
         globals_ = {ABLOG_COLLECTION_ENTRIES.FUNCTION: collection_entry}
         # ABlog's file name: errors and profiles name the file the text is from.
         filename = getattr(template, "filename", None)
-        return compile_template(
-            environment, collection_source, COLLECTION, filename, globals_
-        )
+        return compile_template(environment, collection_source, COLLECTION, filename, globals_)
 
     if replace_template_lookup(app, wanted=wanted, stand_in=stand_in):
         _ENTRIES[app] = kept

@@ -54,6 +54,7 @@ from sphinx.util import logging
 
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS, ABLOG_PAGE_CONTEXT
+from ablog_ext.reading.post_doctree import ablog_env_posts
 from ablog_ext.speed.page_cache import PageCache, excerpt_digest, page_cache, page_output, revision
 from ablog_ext.speed.parallel import reset_blog
 
@@ -632,7 +633,7 @@ def register_blog(app: Sphinx) -> Blog:
         return blog
     # ABlog's register_posts, in document order: posts of the same date and title
     # keep one order whatever order Sphinx read them in.
-    for docname, posts in sorted(ABLOG_ENV_POSTS.posts(app.env).items()):
+    for docname, posts in sorted(ablog_env_posts(app.env).items()):
         for info in posts:
             blog.register(docname, info)
     return blog
@@ -852,7 +853,7 @@ def note_removed_posts(
 def _post_docnames(env: BuildEnvironment) -> set[str]:
     from ablog_ext.blog.domain import blog_domain
 
-    return set(ABLOG_ENV_POSTS.posts(env)) | set(blog_domain(env).posts)
+    return set(ablog_env_posts(env)) | set(blog_domain(env).posts)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:

@@ -37,9 +37,11 @@ from sphinx.environment import BuildEnvironment
 
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.reaches.ablog import ABLOG_BLOG_STATE, ABLOG_ENV_POSTS
-from ablog_ext.reaches.base import loaded_by, replace_once
+from ablog_ext.reaches.base import loaded_by
 from ablog_ext.reaches.sphinx import SPHINX_PARALLEL_READ
 from ablog_ext.reading import post_doctree
+from ablog_ext.reading.post_doctree import ablog_env_posts, has_ablog_env_posts, set_ablog_env_posts
+from ablog_ext.speed.patches import replace_once
 
 #: The process that reads (and merges) for each application; any other is a worker.
 _READER: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
@@ -64,24 +66,24 @@ def forget_other_documents(app: Sphinx, docname: str, source: list[str]) -> None
         return
     _FORGOTTEN[app] = pid
     env = app.env
-    if ABLOG_ENV_POSTS.has_posts(env):
-        ABLOG_ENV_POSTS.set_posts(env, {})
+    if has_ablog_env_posts(env):
+        set_ablog_env_posts(env, {})
     blog_domain(env).forget_all()
 
 
 def merge_ablog_posts(
     app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
 ) -> None:
-    posts: dict[str, Any] = ABLOG_ENV_POSTS.posts(other)
+    posts: dict[str, Any] = ablog_env_posts(other)
     if not posts:
         return
-    merged: dict[str, Any] = ABLOG_ENV_POSTS.posts(env)
+    merged: dict[str, Any] = ablog_env_posts(env)
     for docname in docnames:
         if docname in posts:
             for info in posts[docname]:
                 _rebind(info.get("doctree"), env)
             merged[docname] = posts[docname]
-    ABLOG_ENV_POSTS.set_posts(env, merged)
+    set_ablog_env_posts(env, merged)
     # Only names and nodes unlinked from the worker's environment were merged;
     # the stand-ins now load from this one.
     post_doctree.bind(env, docnames)

@@ -25,8 +25,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document as sphinx_new_document
 
 from ablog_ext.reaches.ablog import ABLOG_NEW_DOCUMENT, ABLOG_POST_TO_HTML
-from ablog_ext.reaches.base import loaded_by, replace_once
+from ablog_ext.reaches.base import loaded_by
 from ablog_ext.reading.post_doctree import post_app
+from ablog_ext.speed.patches import replace_once
 from ablog_ext.state import Slot, build_state
 
 OnError = Callable[[Any, bool, Exception], str]

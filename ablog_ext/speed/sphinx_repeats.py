@@ -21,14 +21,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ablog_ext.reaches.base import loaded_apps, replace_once
+from ablog_ext.reaches.base import loaded_apps
 from ablog_ext.reaches.sphinx import SPHINX_DOCUTILS_SETTINGS, SPHINX_SEARCH_STEMS
+from ablog_ext.speed.patches import replace_once
 from ablog_ext.state import Slot, build_state
 
 #: (parser classes, config files read) -> (defaults, settings), for this build's reads.
-_SETTINGS: Slot[dict[Any, tuple[dict[str, Any], Any]]] = Slot(
-    "docutils settings", lambda app: {}
-)
+_SETTINGS: Slot[dict[Any, tuple[dict[str, Any], Any]]] = Slot("docutils settings", lambda app: {})
 #: Distinct words whose stems are kept; a site's vocabulary is far smaller.
 MAX_WORDS = 1 << 18
 
