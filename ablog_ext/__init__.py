@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.pages.html_theme import setup_theme
     from ablog_ext.pages.passages import setup_themes
     from ablog_ext.pages.review import setup_review
+    from ablog_ext.reaches import setup_reaches
     from ablog_ext.reading.ablog_posts import setup_compat
     from ablog_ext.reading.discovery import setup_postfiles
     from ablog_ext.reading.encoding import setup_encoding
@@ -34,7 +35,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.speed.parallel import setup_parallel
     from ablog_ext.speed.sidebars import setup_sidebars
     from ablog_ext.speed.templates import setup_templatecache
-    from ablog_ext.upstream import setup_upstream
     from ablog_ext.urls.permalinks import setup_permalinks
     from ablog_ext.urls.redirects import setup_redirects
     from ablog_ext.urls.root_folders import setup_root_folders
@@ -42,7 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("ablog")
     # First: every reach into ABlog, MyST, the theme and Sphinx is checked before use.
-    setup_upstream(app)
+    setup_reaches(app)
     setup_parallel(app)
     setup_excerpts(app)
     setup_incremental(app)

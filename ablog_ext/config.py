@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.jekyll.permalinks import style_template, unknown_placeholders
+from ablog_ext.reaches.base import loaded_apps, loaded_by
+from ablog_ext.reaches.sphinx import SPHINX_RAW_CONFIG
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.config")
 
@@ -298,9 +301,51 @@ def pattern_prefix(pattern: str) -> str:
     return "/".join(fixed)
 
 
+def app_of_config(config: Config) -> Sphinx | None:
+    """The application of ablog_ext's whose configuration is *config*."""
+    return next((app for app in loaded_apps() if app.config is config), None)
+
+
+#: Without Sphinx's ``_raw_config``: the names conf.py assigns, read from its source.
+_ASSIGNED: Slot[frozenset[str]] = Slot(
+    "config: names conf.py assigns", lambda app: frozenset(), lasting=True
+)
+
+
 def provided_by_user(config: Config, name: str) -> bool:
     """Whether conf.py or ``-D`` set *name* (pydata-sphinx-theme asks the same way)."""
-    return name in config.overrides or upstream.SPHINX_RAW_CONFIG.set_in_conf(config, name)
+    if name in config.overrides:
+        return True
+    raw = getattr(config, SPHINX_RAW_CONFIG.attribute, None)
+    if isinstance(raw, dict):
+        return name in raw
+    app = app_of_config(config)
+    assigned = build_state(app).peek(_ASSIGNED) if app is not None else None
+    return name in (assigned or frozenset())
+
+
+def _read_conf(app: Sphinx, config: Config) -> None:
+    """``config-inited``: without Sphinx's ``_raw_config``
+    (:data:`~ablog_ext.reaches.sphinx.SPHINX_RAW_CONFIG`), the names conf.py
+    assigns, from its source."""
+    if SPHINX_RAW_CONFIG.on(app) or not loaded_by(app) or app.confdir is None:
+        return
+    try:
+        tree = ast.parse(Path(app.confdir, "conf.py").read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets = [node.target]
+        for target in targets:
+            for each in ast.walk(target):
+                if isinstance(each, ast.Name):
+                    names.add(each.id)
+    build_state(app).set(_ASSIGNED, frozenset(names))
 
 
 def _validate(app: Sphinx, config: Config) -> None:
@@ -337,4 +382,6 @@ def setup_config(app: Sphinx) -> None:
             types=frozenset(option.types),
             description=option.doc,
         )
+    # Before every other handler that asks provided_by_user (after the reaches' checks).
+    app.connect("config-inited", _read_conf, priority=1)
     app.connect("config-inited", _validate, priority=100)

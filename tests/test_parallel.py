@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sphinx.util.parallel import make_chunks
 
-from ablog_ext import upstream
+from ablog_ext.reading.post_doctree import PostDoctree, ablog_env_posts
 
 from conftest import build_dir, copy_root
 
@@ -110,12 +110,12 @@ def test_ablog_keeps_no_copy_of_each_post_in_the_environment(builds):
     for app in builds:
         with environment_pickle(app).open("rb") as file:
             env = pickle.load(file)
-        posts = upstream.ABLOG_ENV_POSTS.posts(env)
+        posts = ablog_env_posts(env)
         assert len(posts) > EXTRA_POSTS
         for infos in posts.values():
             for info in infos:
                 stand_in = info["doctree"]
-                assert isinstance(stand_in, upstream.PostDoctree), stand_in
+                assert isinstance(stand_in, PostDoctree), stand_in
                 assert len(pickle.dumps(stand_in)) < 300
                 for node in info["excerpt"]:
                     assert node.parent is None and node.document is None

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ablog_ext import upstream
+from ablog_ext.reading.myst_post import post_parsers
 
 from conftest import build_dir, build_site, copy_root, warnings_of
 
@@ -80,7 +80,7 @@ def test_one_markdown_parser_per_configuration(tmp_path, monkeypatch):
         ["colon_fence"],
         ["colon_fence", "deflist"],
     ]
-    for parser, _ in upstream._PARSERS[app.env].values():
+    for parser, _ in post_parsers(app).values():
         # The render's document is not kept alive by the parser kept for the next.
         assert "document" not in vars(parser.renderer)
 

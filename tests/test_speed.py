@@ -1,6 +1,6 @@
 """Speed-ups that must not change a byte of the output.
 
-- The search index's stems, memoised per build (``upstream.SPHINX_SEARCH_STEMS``):
+- The search index's stems, memoised per build (``reaches.sphinx.SPHINX_SEARCH_STEMS``):
   the same ``searchindex.js`` with and without the cache; another Sphinx
   application in the same process, without ablog_ext, stems as Sphinx does.
 - Each post's excerpt rendered once per build when nothing in it depends on the
@@ -16,9 +16,11 @@ from pathlib import Path
 
 import ablog.blog
 import pytest
-from test_upstream import stop_stemming_through_lang
+from test_reaches import stop_stemming_through_lang
 
-from ablog_ext import upstream
+from ablog_ext.reaches import loaded_by
+from ablog_ext.reaches.sphinx import SPHINX_SEARCH_STEMS
+from ablog_ext.speed import post_html
 
 from conftest import build_site, output_snapshot, snapshot_differences, warnings_of
 
@@ -47,11 +49,11 @@ def test_memoised_stems_give_the_same_search_index(tmp_path, monkeypatch):
 
 def test_an_app_without_ablog_ext_stems_as_sphinx_does(tmp_path):
     ours = build_site(tmp_path / "ours", "excerpts")
-    assert upstream.SPHINX_SEARCH_STEMS.on(ours)
+    assert SPHINX_SEARCH_STEMS.on(ours)
     assert "stem" in vars(ours.builder.indexer.lang)
 
     other = build_site(tmp_path / "other", "upstream-plain")
-    assert not upstream.loaded_by(other)
+    assert not loaded_by(other)
     language = other.builder.indexer.lang
     assert "stem" not in vars(language)
     assert language.stem.__func__ is type(language).stem
@@ -78,7 +80,7 @@ def build_counting_renders(
 @pytest.mark.parametrize("testroot", ["excerpts", "fresh", "upstream", "shapes"])
 def test_excerpts_rendered_once_give_the_same_site(tmp_path, monkeypatch, testroot):
     once, renders_once = build_counting_renders(tmp_path / "once", monkeypatch, testroot)
-    monkeypatch.setattr(upstream, "same_in_every_folder", lambda excerpt: False)
+    monkeypatch.setattr(post_html, "same_in_every_folder", lambda excerpt: False)
     per_folder, renders_per_folder = build_counting_renders(
         tmp_path / "per-folder", monkeypatch, testroot
     )
@@ -93,9 +95,9 @@ def test_an_excerpt_with_links_is_rendered_per_folder():
     plain = nodes.paragraph("", "", nodes.Text("Plain "), nodes.strong("", "text"))
     link = addnodes.pending_xref("", nodes.Text("a post"), reftype="doc", reftarget="x")
     image = nodes.image(uri="pic.png")
-    assert upstream.same_in_every_folder([plain, nodes.note("", plain.deepcopy())])
-    assert not upstream.same_in_every_folder([plain, nodes.paragraph("", "", link)])
-    assert not upstream.same_in_every_folder([nodes.paragraph("", "", image)])
+    assert post_html.same_in_every_folder([plain, nodes.note("", plain.deepcopy())])
+    assert not post_html.same_in_every_folder([plain, nodes.paragraph("", "", link)])
+    assert not post_html.same_in_every_folder([nodes.paragraph("", "", image)])
 
 
 def test_a_rewritten_feed_renders_only_the_entries_that_changed(tmp_path, monkeypatch):

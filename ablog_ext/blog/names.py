@@ -20,12 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ablog.blog import slugify
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.blog.domain import blog_domain
+from ablog_ext.reading.post_doctree import ablog_env_posts
+from ablog_ext.speed.parallel import reset_blog
 
 logger = logging.getLogger("ablog_ext.names")
 
@@ -96,7 +98,7 @@ def _declared(env: BuildEnvironment, kind: str) -> dict[str, str]:
 
 
 def _compute(env: BuildEnvironment) -> NameMap:
-    posts = upstream.ABLOG_ENV_POSTS.posts(env)
+    posts = ablog_env_posts(env)
     renames: dict[tuple[str, str], str] = {}
     collisions: list[Collision] = []
     for kind, (word, _) in KINDS.items():
@@ -106,7 +108,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
         for docname in sorted(posts):
             for index, info in enumerate(posts[docname]):
                 for name in dict.fromkeys(written_names(info, kind)):
-                    page = upstream.slugify(declared.get(name, name))
+                    page = slugify(declared.get(name, name))
                     uses.setdefault(page, Counter())[name] += 1
                     first_use.setdefault(name, (docname, str(index)))
         for page, counter in sorted(uses.items()):
@@ -126,7 +128,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
 def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: give ABlog's posts the shown spellings, before ABlog files
     them into its archives, and warn once about the groups of names sharing a page."""
-    posts = upstream.ABLOG_ENV_POSTS.posts(env)
+    posts = ablog_env_posts(env)
     names = canonical_names(env)
     for infos in posts.values():
         for info in infos:
@@ -135,7 +137,7 @@ def apply_names(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 info[kind] = list(names.rename(kind, written[kind]))
     # ABlog made archives under the written names while it read the posts; the
     # archives are made again from the renamed posts when first asked for.
-    upstream.ABLOG_BLOG_STATE.reset(app)
+    reset_blog(app)
     _warn(env, names.collisions)
     return []
 

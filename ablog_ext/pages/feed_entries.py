@@ -15,16 +15,18 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from ablog.post import register_posts
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.blog.queries import Post
 from ablog_ext.pages.feed_list import Feed, Variant
 from ablog_ext.pages.render import render_fragment
 from ablog_ext.reading.excerpts import fallback_html
+from ablog_ext.reading.post_doctree import post_copy
+from ablog_ext.speed import post_html
 from ablog_ext.speed.page_cache import excerpt_digest, page_cache
 
 logger = logging.getLogger("ablog_ext.feeds")
@@ -43,7 +45,7 @@ class EntryRenderer:
         self.app = app
         self.blog = Blog(app)
         if not self.blog:
-            upstream.register_posts(app)
+            register_posts(app)
         self.fulltext = bool(app.config.blog_feed_fulltext)
         #: ``blog_feed_titles``: entries without content, as ABlog writes them.
         self.titles_only = bool(app.config.blog_feed_titles)
@@ -95,7 +97,7 @@ class EntryRenderer:
         may change with them)."""
         if ablog_post is None or self.fulltext or self.titles_only:
             return None
-        if not upstream.same_in_every_folder(ablog_post.excerpt):
+        if not post_html.same_in_every_folder(ablog_post.excerpt):
             return None
         return (post.key, url, excerpt_digest(ablog_post))
 
@@ -103,7 +105,7 @@ class EntryRenderer:
         """The excerpt, or with ``blog_feed_fulltext`` the whole post less its title."""
         if not self.fulltext:
             return [node.deepcopy() for node in ablog_post.excerpt]
-        copy = upstream.post_copy(ablog_post)
+        copy = post_copy(ablog_post)
         # A section post's doctree is its section; a post's, its document.
         body = [copy] if isinstance(copy, nodes.section) else list(copy.children)
         if len(body) == 1 and isinstance(body[0], nodes.section):

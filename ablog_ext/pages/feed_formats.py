@@ -16,14 +16,20 @@ from zoneinfo import ZoneInfo
 
 from sphinx.application import Sphinx
 
-from ablog_ext import upstream
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import Post
 from ablog_ext.pages.feed_entries import Entry, EntryRenderer, EntryTemplates
 from ablog_ext.pages.feed_list import Feed, Variant
+from ablog_ext.reaches.ablog import ABLOG_ATOM_FEEDS, ABLOG_ENV_POSTS
+from ablog_ext.reaches.base import loaded_by
 from ablog_ext.speed.page_cache import excerpt_digest, page_cache, revision
 
 GENERATOR_URI = "https://pypi.org/project/ablog-ext/"
+
+
+def ablog_still_writes_atom(app: Sphinx) -> bool:
+    """Whether ABlog's own Atom writer runs in this build (before ablog_ext's)."""
+    return loaded_by(app) and not (ABLOG_ATOM_FEEDS.on(app) and ABLOG_ENV_POSTS.on(app))
 
 
 class FeedWriter:
@@ -118,7 +124,7 @@ class FeedWriter:
         inputs = self.inputs(feed, posts)
         # ABlog's own Atom writer, when it could not be switched off, has just
         # rewritten its files: they are written again whatever their fingerprint.
-        ablog_wrote = upstream.ABLOG_ATOM_FEEDS.still_writes(self.app) and feed.ablog
+        ablog_wrote = ablog_still_writes_atom(self.app) and feed.ablog
         wanted = [
             variant
             for variant in variants

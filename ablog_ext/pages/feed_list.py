@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from ablog.post import register_posts
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.blog.queries import Post, listed_posts, theme_passages
 
 logger = logging.getLogger("ablog_ext.feeds")
@@ -221,7 +221,7 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
     kinds = [*from_ablog, *(k for k in config.ablog_ext_feed_archives if k not in from_ablog)]
     blog = Blog(app)
     if not blog:
-        upstream.register_posts(app)
+        register_posts(app)
     catalogs = {
         "author": blog.author,
         "location": blog.location,

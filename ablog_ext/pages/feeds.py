@@ -24,7 +24,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from ablog_ext import upstream
 from ablog_ext.config import provided_by_user
 from ablog_ext.pages.feed_entries import Entry
 from ablog_ext.pages.feed_formats import FeedWriter
@@ -39,6 +38,7 @@ from ablog_ext.pages.feed_list import (
     feeds_enabled,
 )
 from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reaches.ablog import ABLOG_ATOM_FEEDS, ABLOG_ENV_POSTS
 from ablog_ext.speed.page_reads import shows, watch_context
 
 logger = logging.getLogger("ablog_ext.feeds")
@@ -47,8 +47,9 @@ logger = logging.getLogger("ablog_ext.feeds")
 def disable_ablog_feeds(app: Sphinx) -> None:
     """Unhook ABlog's Atom writer: it would write blog/atom.xml a second time
     (kept when ablog_ext cannot read ABlog's posts, and writes no feed)."""
-    if upstream.ABLOG_ENV_POSTS.on(app):
-        upstream.ABLOG_ATOM_FEEDS.remove(app)
+    if ABLOG_ENV_POSTS.on(app):
+        for listener in ABLOG_ATOM_FEEDS.found(app):
+            app.disconnect(listener.id)
 
 
 def write_feeds(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:

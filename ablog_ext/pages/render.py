@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
+from typing import Any
 
+from ablog.blog import slugify
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -17,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 
-from ablog_ext import upstream
+from ablog_ext.reaches.sphinx import SPHINX_FRAGMENT_STATE
 
 
 def is_html(app: Sphinx) -> bool:
@@ -68,7 +70,7 @@ class Links:
     def archive(self, kind: str, name: str) -> nodes.Node:
         """A link to ABlog's archive page of a category (``kind="category"``) or tag."""
         return self.link(
-            name, f"{self.blog_path}/{kind}/{upstream.slugify(name)}", classes=[f"ablog-ext-{kind}"]
+            name, f"{self.blog_path}/{kind}/{slugify(name)}", classes=[f"ablog-ext-{kind}"]
         )
 
     def theme_page(self, slug: str) -> str:
@@ -131,8 +133,33 @@ def resolved(app: Sphinx, docname: str, node: nodes.Element) -> nodes.Element:
 def render_fragment(
     app: Sphinx, pagename: str, content: list[nodes.Node], permalinks: bool = True
 ) -> str:
-    """HTML of *content* as it would appear in the body of *pagename*."""
-    return upstream.SPHINX_FRAGMENT_STATE.render(app, pagename, content, permalinks)
+    """HTML of *content* as it would appear in the body of *pagename*: the HTML
+    builder's per-page state set by hand, as ``write_doc`` sets it
+    (:data:`~ablog_ext.reaches.sphinx.SPHINX_FRAGMENT_STATE`), or else Sphinx's
+    ``render_partial``."""
+    builder: Any = app.builder
+    document = new_document("")
+    document.extend(content)
+    # Copied content: the page it comes from gives its warnings, once.
+    with logging.suppress_logging():
+        app.env.resolve_references(document, pagename, builder)
+    if not SPHINX_FRAGMENT_STATE.on(app):
+        return "".join(
+            builder.render_partial(child)["fragment"] for child in list(document.children)
+        )
+    document.settings = builder.docsettings
+    builder.secnumbers = {}
+    builder.fignumbers = {}
+    builder.imgpath = relative_uri(builder.get_target_uri(pagename), "_images")
+    builder.dlpath = relative_uri(builder.get_target_uri(pagename), "_downloads")
+    builder.current_docname = pagename
+    translator = builder.create_translator(document, builder)
+    saved, builder.add_permalinks = builder.add_permalinks, permalinks
+    try:
+        document.walkabout(translator)
+    finally:
+        builder.add_permalinks = saved
+    return "".join(translator.fragment)
 
 
 def bar_chart_svg(bars: list[tuple[str, str, int]], description: str) -> str:

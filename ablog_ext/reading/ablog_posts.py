@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ablog.blog import slugify
+from ablog.post import PostNode
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.blog.domain import PostRecord, blog_domain
+from ablog_ext.reading.post_doctree import ablog_env_posts
 
 logger = logging.getLogger("ablog_ext.compat")
 
@@ -43,7 +45,7 @@ def drop_empty_names(app: Sphinx, doctree: nodes.document) -> None:
     name, is dropped with a warning.
     """
     docname = app.env.docname
-    for node in upstream.post_nodes(doctree):
+    for node in list(doctree.findall(PostNode)):
         for option, noun in NAMED_OPTIONS.items():
             names = node.get(option)
             if not isinstance(names, list):
@@ -53,7 +55,7 @@ def drop_empty_names(app: Sphinx, doctree: nodes.document) -> None:
                 text = str(name).strip()
                 if not text or text in kept:
                     continue
-                if not upstream.slugify(text):
+                if not slugify(text):
                     logger.warning(
                         "%s %r left out: it has no letter or digit to name its archive page",
                         noun,
@@ -85,7 +87,7 @@ def record_section_posts(app: Sphinx, doctree: nodes.document) -> None:
 
     env = app.env
     docname = env.docname
-    ablog_posts: list[dict[str, Any]] = upstream.ABLOG_ENV_POSTS.posts(env).get(docname) or []
+    ablog_posts: list[dict[str, Any]] = ablog_env_posts(env).get(docname) or []
     domain = blog_domain(env)
     main = domain.posts.get(docname)
     if main is None or not (len(ablog_posts) > 1 or any(p.get("section") for p in ablog_posts)):

@@ -17,6 +17,7 @@ documents:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import pickle
@@ -30,15 +31,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from ablog_ext import upstream
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
 from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
-from ablog_ext.reading.posts import is_draft
+from ablog_ext.reaches.ablog import ABLOG_TOMORROW
+from ablog_ext.reading.posts import is_draft, matched_posts
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.postfiles")
 
@@ -86,7 +89,9 @@ def register_post_suffixes(app: Sphinx, config: Config) -> None:
     # config.py has left out what is not a suffix (config-inited, 100).
     for suffix in config.ablog_ext_post_suffixes:
         if suffix not in declared:
-            upstream.SPHINX_SOURCE_SUFFIXES.add(app, suffix, "markdown")
+            # A suffix another extension registered already stays as it is.
+            with contextlib.suppress(ExtensionError):
+                app.add_source_suffix(suffix, "markdown")
 
 
 # -- what Jekyll would not publish ----------------------------------------------------------
@@ -243,7 +248,7 @@ def _classify(rel: str, facts: _Facts, config: Config, scan: _Scan) -> None:
     if config.ablog_ext_future:
         return
     docname = str(PurePosixPath(rel).with_suffix(""))
-    is_post = docname in upstream.ABLOG_MATCHED_POSTS.posts(config) or facts.blogpost
+    is_post = docname in matched_posts(config) or facts.blogpost
     if not is_post or is_draft(config, docname, rel):
         return
     dated = facts.dated
@@ -343,7 +348,7 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
     srcdir = Path(app.srcdir)
     patterns = post_patterns(config)
     source_suffix = dict(config.source_suffix)
-    matched = set(upstream.ABLOG_MATCHED_POSTS.posts(config))
+    matched = set(matched_posts(config))
     for path, (own, wider) in sorted(_candidates(srcdir, patterns, excluded).items()):
         rel = path.relative_to(srcdir).as_posix()
         if rel in left_out:
@@ -416,12 +421,46 @@ def align_ablog_future(app: Sphinx, config: Config) -> None:
     (its ``TOMORROW``, computed once when ABlog is imported); make it publish what
     ablog_ext publishes: dated up to the build time, on the site's wall clock, or
     every date with ``ablog_ext_future``.  Only while this build runs (see
-    :class:`~.upstream.AblogTomorrow`)."""
+    :data:`~ablog_ext.reaches.ablog.ABLOG_TOMORROW`)."""
     limit = future_cutoff(config)
     if limit is None or limit >= dt.datetime.max - dt.timedelta(microseconds=1):
-        upstream.ABLOG_TOMORROW.use(app, dt.datetime.max)
+        _use_tomorrow(app, dt.datetime.max)
     else:
-        upstream.ABLOG_TOMORROW.use(app, limit + dt.timedelta(microseconds=1))
+        _use_tomorrow(app, limit + dt.timedelta(microseconds=1))
+
+
+#: The cutoff ABlog gets while the application builds (set at ``config-inited``).
+_TOMORROW: Slot[dt.datetime | None] = Slot("ABlog's cutoff", lambda app: None, lasting=True)
+#: ABlog's own cutoff, kept while a build runs.
+_SAVED_TOMORROW: Slot[list[Any]] = Slot("ABlog's own cutoff", lambda app: [])
+
+
+def _use_tomorrow(app: Sphinx, value: dt.datetime) -> None:
+    """Make *value* ABlog's cutoff while *app* builds."""
+    if not ABLOG_TOMORROW.on(app):
+        return
+    state = build_state(app)
+    if state.peek(_TOMORROW) is None:
+        app.connect("env-before-read-docs", _set_tomorrow)
+        app.connect("build-finished", _restore_tomorrow)
+    state.set(_TOMORROW, value)
+
+
+def _set_tomorrow(app: Sphinx, env: Any, docnames: Any) -> None:
+    from ablog import blog
+
+    saved = build_state(app).get(_SAVED_TOMORROW)
+    if not saved:
+        saved.append(getattr(blog, ABLOG_TOMORROW.attribute))
+    setattr(blog, ABLOG_TOMORROW.attribute, build_state(app).get(_TOMORROW))
+
+
+def _restore_tomorrow(app: Sphinx, exception: Exception | None) -> None:
+    from ablog import blog
+
+    saved = build_state(app).pop(_SAVED_TOMORROW)
+    if saved:
+        setattr(blog, ABLOG_TOMORROW.attribute, saved.pop())
 
 
 def setup_postfiles(app: Sphinx) -> None:

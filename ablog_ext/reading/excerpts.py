@@ -33,13 +33,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ablog.post import PostList, register_posts
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import new_document
 
-from ablog_ext import upstream
+from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
+from ablog_ext.reading.post_doctree import post_copy
+from ablog_ext.speed.post_html import install_post_html, render_post_html
 
 logger = logging.getLogger("ablog_ext.excerpts")
 
@@ -330,8 +333,8 @@ def plain_excerpt(excerpt: Iterable[nodes.Node]) -> str:
 
 def memoize_post_html(app: Sphinx, config: Any) -> None:
     """``config-inited``: ABlog's ``Post.to_html`` renders each post once per
-    folder and never fails (see :class:`~.upstream.AblogPostToHtml`)."""
-    upstream.install_post_html(app, fallback_html)
+    folder and never fails (see :mod:`ablog_ext.speed.post_html`)."""
+    install_post_html(app, fallback_html)
 
 
 def fallback_html(post: Any, fulltext: bool, error: Exception) -> str:
@@ -351,7 +354,7 @@ def fallback_html(post: Any, fulltext: bool, error: Exception) -> str:
     if not fulltext:
         return plain_excerpt(post.excerpt)
     try:
-        return plain_excerpt([upstream.post_copy(post)])
+        return plain_excerpt([post_copy(post)])
     except Exception:  # the text cannot be loaded either: its excerpt, then
         return plain_excerpt(post.excerpt)
 
@@ -365,7 +368,7 @@ def escape_ablog_templates(app: Sphinx) -> None:
     those templates print, a post's excerpt, comes through ``to_html`` as
     ``Markup``, which autoescaping leaves alone.
     """
-    environment = upstream.SPHINX_TEMPLATES.environment(app)
+    environment = SPHINX_TEMPLATES.environment(app)
     if environment is None:
         return
     previous = environment.autoescape
@@ -386,15 +389,15 @@ def guard_postlist_excerpts(app: Sphinx, doctree: nodes.document, docname: str) 
 
     if app.builder.format != "html" or app.builder.name in {"json", "pickle"}:
         return
-    if not any(node.get("excerpts") for node in upstream.postlist_nodes(doctree)):
+    if not any(node.get("excerpts") for node in doctree.findall(PostList)):
         return
     blog = Blog(app)
     if not blog:
-        upstream.register_posts(app)
+        register_posts(app)
     for post in blog.posts:
         if not post.__dict__.get("_ablog_ext_checked"):
             post.__dict__["_ablog_ext_checked"] = True
-            upstream.render_post_html(post, blog.posts.docname)
+            render_post_html(post, blog.posts.docname)
             if post.__dict__.get("_ablog_ext_failed"):
                 text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
                 post.excerpt = [nodes.paragraph(text, text)]
@@ -422,7 +425,7 @@ def restore_excerpts(app: Sphinx, doctree: nodes.document, docname: str) -> None
     that resolving an excerpt emits for its own small document)."""
     from ablog.blog import Blog
 
-    if not upstream.postlist_nodes(doctree):
+    if not list(doctree.findall(PostList)):
         return
     blog = Blog(app)
     for post in blog.posts if blog else []:
@@ -431,7 +434,7 @@ def restore_excerpts(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 
 def setup_excerpts(app: Sphinx) -> None:
-    # After upstream's checks (priority 0).
+    # After the reaches' checks (priority 0).
     app.connect("config-inited", memoize_post_html, priority=5)
     app.connect("builder-inited", escape_ablog_templates)
     # Around ABlog's process_postlist (500).

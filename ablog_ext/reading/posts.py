@@ -20,10 +20,13 @@ decided before Sphinx looks for documents, in :mod:`.postfiles`.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from pathlib import Path, PurePosixPath
+from glob import glob
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
+from ablog.post import PostList
 from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.sphinx_ import MystParser
@@ -32,10 +35,9 @@ from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.blog.domain import PostRecord, blog_domain, detach
 from ablog_ext.blog.queries import post_zone
-from ablog_ext.config import pattern_prefix, post_patterns
+from ablog_ext.config import app_of_config, pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -55,13 +57,17 @@ from ablog_ext.reading.excerpts import (
     mark_cut,
     safe_excerpt,
 )
+from ablog_ext.reading.myst_post import install_default_document, myst_file_config, render_myst_post
+from ablog_ext.reading.myst_post import myst_config as site_myst_config
 from ablog_ext.reading.parsed import (
     ParsedPost,
     attach_parsed_post,
     detach_parsed_post,
     parsed_post,
 )
+from ablog_ext.reading.post_doctree import ablog_env_posts, lighten
 from ablog_ext.reading.preprocess import preprocess_post
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.posts")
 
@@ -75,8 +81,34 @@ def warn(message: str, docname: str, line: int | None, subtype: str = "post") ->
     logger.warning(message, type="ablog_ext", subtype=subtype, location=(docname, line))
 
 
+#: The documents ``blog_post_pattern`` matches, globbed in the source folder as
+#: ABlog 0.11 globs them (``config-inited``); made once per application.
+_MATCHED: Slot[list[str]] = Slot(
+    "posts: blog_post_pattern's documents", lambda app: [], lasting=True
+)
+
+
+def match_post_pattern(app: Sphinx, config: Config) -> None:
+    """``config-inited``, after ABlog's: the documents that are posts, from the
+    documented ``blog_post_pattern`` (ABlog keeps the same list in the undocumented
+    ``config.matched_blog_posts``)."""
+    patterns = config.blog_post_pattern or []
+    matched = []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        for found in glob(os.path.join(app.srcdir, str(pattern)), recursive=True):
+            matched.append(PurePath(found).relative_to(app.srcdir).with_suffix("").as_posix())
+    build_state(app).set(_MATCHED, matched)
+
+
+def matched_posts(config: Config) -> list[str]:
+    """The documents ``blog_post_pattern`` matched (:func:`match_post_pattern`)."""
+    app = app_of_config(config)
+    kept = build_state(app).peek(_MATCHED) if app is not None else None
+    return kept or []
+
+
 def is_post_docname(config: Config, docname: str) -> bool:
-    return docname in upstream.ABLOG_MATCHED_POSTS.posts(config)
+    return docname in matched_posts(config)
 
 
 # -- 1. parsing --------------------------------------------------------------------------
@@ -107,9 +139,7 @@ class JekyllMystParser(MystParser):
         )
         attach_parsed_post(document, parsed)
 
-        myst_config: MdParserConfig = upstream.myst_file_config(
-            document, upstream.myst_config(env), block.data
-        )
+        myst_config: MdParserConfig = myst_file_config(document, site_myst_config(env), block.data)
         inputstring, myst_config, lines = preprocess_post(
             document, inputstring, block, meta, myst_config
         )
@@ -127,7 +157,7 @@ class JekyllMystParser(MystParser):
             return find_separator(text, tokens, md, meta.excerpt_separator, block.body_start)
 
         # Liquid or kramdown moved lines: nodes get the author's, and so does the cut.
-        cut = upstream.render_myst_post(
+        cut = render_myst_post(
             document,
             inputstring,
             myst_config,
@@ -363,10 +393,10 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     parsed = detach_parsed_post(doctree)
     env = app.env
     docname = env.docname
-    ablog_posts = upstream.ABLOG_ENV_POSTS.posts(env).get(docname)
+    ablog_posts = ablog_env_posts(env).get(docname)
     # One walk over a post finds what the steps below need.
     survey = _survey(doctree) if ablog_posts else None
-    if survey.postlist if survey else upstream.postlist_nodes(doctree):
+    if survey.postlist if survey else list(doctree.findall(PostList)):
         # A postlist shows other posts: rebuild the page when they change.
         blog_domain(env).add_dependent(docname)
     if not ablog_posts or survey is None:
@@ -415,7 +445,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         for node in post["excerpt"]:
             detach(node)
         # ABlog's copy of the whole post: a stand-in that loads it when needed.
-        upstream.ABLOG_POST_DOCTREE.lighten(app, docname, post)
+        lighten(app, docname, post)
 
 
 #: What a reader does not read as the post's words.
@@ -436,7 +466,6 @@ class _Survey:
 
 def _survey(tree: nodes.Node) -> _Survey:
     found = _Survey()
-    is_postlist = upstream.postlist_test()
     # Document order; a node's flag says whether its text counts as words.
     pending: list[tuple[nodes.Node, bool]] = [(tree, True)]
     while pending:
@@ -446,7 +475,7 @@ def _survey(tree: nodes.Node) -> _Survey:
             continue
         if found.mark is None and is_mark(node):
             found.mark = node
-        elif not found.postlist and is_postlist(node):
+        elif not found.postlist and isinstance(node, PostList):
             found.postlist = True
         counted = counted and not isinstance(node, _NOT_READ)
         pending.extend((child, counted) for child in reversed(node.children))
@@ -469,6 +498,10 @@ def setup_posts(app: Sphinx) -> None:
     app.add_transform(ApplyJekyllFrontMatter)
     # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
     app.connect("doctree-read", record_post, priority=600)
+    # After ABlog's config_inited (500), which globs the same pattern.
+    app.connect("config-inited", match_post_pattern, priority=501)
+    # Before the first post is read (only the reaches' checks come first).
+    app.connect("config-inited", install_default_document, priority=3)
 
 
 __all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

@@ -3,7 +3,7 @@
 :func:`preprocess_post` is the one hook ``posts.py`` calls. The front matter is
 passed through byte for byte; each step returns its output and the source line of
 every output line, and the author's line numbers are put back on the tokens MyST
-turns into nodes (``upstream.render_myst_post``), so warnings point at the line
+turns into nodes (``myst_post.render_myst_post``), so warnings point at the line
 the author wrote.
 """
 

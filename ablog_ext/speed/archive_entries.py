@@ -3,12 +3,12 @@
 ABlog's ``ablog/collection.html`` renders, for every archive page (each category,
 tag, year, author, ..., and the blog's page of all posts), every post of that
 archive: its title, date, names, excerpt and "Read more" link.  The loop's body
-of ABlog's own template file is cut out (:data:`~.upstream.ABLOG_COLLECTION_ENTRIES`)
+of ABlog's own template file is cut out (:data:`~ablog_ext.reaches.ablog.ABLOG_COLLECTION_ENTRIES`)
 and each post's entry is rendered once, with a placeholder for each link
 (``pathto``); every archive page that lists the post gets that HTML with its own
 links put in: the links are all an entry's HTML changes with, link base and all
 (on a post's own tag page the link to the tag is ``#``).  An excerpt whose HTML
-depends on the page's folder (:func:`~.upstream.excerpt_folder_free`) is
+depends on the page's folder (:func:`~ablog_ext.speed.post_html.excerpt_folder_free`) is
 rendered once per folder.  A page where a link would be changed by escaping, or
 where the placeholders did not all come out as they went in, renders its own.
 
@@ -34,10 +34,13 @@ import jinja2
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 
-from ablog_ext import upstream
 from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reaches.ablog import ABLOG_COLLECTION_ENTRIES
+from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 from ablog_ext.speed import page_reads as fresh
 from ablog_ext.speed import sidebars
+from ablog_ext.speed.post_html import excerpt_folder_free
+from ablog_ext.speed.templates import compile_template, replace_template_lookup
 
 #: Off in tests, to compare the pages with those rendered entry by entry.
 REUSE = True
@@ -88,7 +91,7 @@ class Entries:
         name = fresh.post_key(raw)
         try:
             # As to_html decides: its HTML is kept per folder, or once.
-            folder_free = upstream.excerpt_folder_free(raw)
+            folder_free = excerpt_folder_free(raw)
         except Exception:
             folder_free = False
         if folder_free:
@@ -197,14 +200,14 @@ def keep_entries(app: Sphinx) -> None:
     # singlehtml's links carry the page's anchor; other builders write no archive.
     if not REUSE or not writes_html_pages(app) or app.builder.name == "singlehtml":
         return
-    if not upstream.ABLOG_COLLECTION_ENTRIES.on(app):
+    if not ABLOG_COLLECTION_ENTRIES.on(app):
         return
-    split = upstream.ABLOG_COLLECTION_ENTRIES.split()
-    environment = upstream.SPHINX_TEMPLATES.environment(app)
+    split = ABLOG_COLLECTION_ENTRIES.split()
+    environment = SPHINX_TEMPLATES.environment(app)
     if isinstance(split, str) or environment is None:
         return
     collection_source, entry_source = split
-    kept = Entries(app, upstream.compile_template(environment, entry_source, COLLECTION))
+    kept = Entries(app, compile_template(environment, entry_source, COLLECTION))
 
     @jinja2.pass_context
     def collection_entry(context: Any, post: Any) -> Markup:
@@ -214,14 +217,12 @@ def keep_entries(app: Sphinx) -> None:
         return name == COLLECTION and sidebars.ours(template) and _is_ours(environment, POSTCARD)
 
     def stand_in(name: str, template: Any) -> Any:
-        globals_ = {upstream.AblogCollectionEntries.FUNCTION: collection_entry}
+        globals_ = {ABLOG_COLLECTION_ENTRIES.FUNCTION: collection_entry}
         # ABlog's file name: errors and profiles name the file the text is from.
         filename = getattr(template, "filename", None)
-        return upstream.compile_template(
-            environment, collection_source, COLLECTION, filename, globals_
-        )
+        return compile_template(environment, collection_source, COLLECTION, filename, globals_)
 
-    if upstream.JINJA_TEMPLATE_LOOKUP.replace(app, wanted=wanted, stand_in=stand_in):
+    if replace_template_lookup(app, wanted=wanted, stand_in=stand_in):
         _ENTRIES[app] = kept
 
 
@@ -234,6 +235,6 @@ def forget_entries(app: Sphinx, env: Any) -> None:
 
 
 def setup_archive_entries(app: Sphinx) -> None:
-    # After upstream's checks (priority 0) and the theme's templates are loaded.
+    # After the reaches' checks (priority 0) and the theme's templates are loaded.
     app.connect("builder-inited", keep_entries, priority=801)
     app.connect("env-updated", forget_entries)

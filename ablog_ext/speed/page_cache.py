@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext._version import __version__
+from ablog_ext.pages.html_theme import escape_archive_titles, escape_page_titles
+from ablog_ext.reaches.ablog import ABLOG_ARCHIVE_PAGES
+from ablog_ext.reaches.base import loaded_by
+from ablog_ext.reaches.sphinx import SPHINX_BUILD_INFO
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.incremental")
 
@@ -132,8 +137,20 @@ def _build_key(app: Sphinx) -> tuple[Any, ...]:
             versions.append(version(package))
         except PackageNotFoundError:
             versions.append("")
-    config_key = upstream.SPHINX_BUILD_INFO.config_hash(app)
-    return (__version__, *versions, config_key, app.config.html_theme)
+    return (__version__, *versions, _config_hash(app), app.config.html_theme)
+
+
+#: Without Sphinx's hash: a value of the application's own, so nothing is kept
+#: from an earlier application's build.
+_NO_HASH: Slot[str] = Slot("page cache: no config hash", lambda app: uuid.uuid4().hex, lasting=True)
+
+
+def _config_hash(app: Sphinx) -> str:
+    """Sphinx's hash of the HTML configuration
+    (:data:`~ablog_ext.reaches.sphinx.SPHINX_BUILD_INFO`)."""
+    if SPHINX_BUILD_INFO.on(app):
+        return repr(getattr(app.builder, SPHINX_BUILD_INFO.attribute).config_hash)
+    return build_state(app).get(_NO_HASH)
 
 
 def revision(app: Sphinx, docname: str) -> int:
@@ -201,9 +218,10 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
     cache = page_cache(app)
     # The posts live through the generation: their ids stay theirs.
     seen: dict[int, Any] = {}
-    for pagename, context, template in upstream.ABLOG_ARCHIVE_PAGES.generate(app):
+    handler = build_state(app).peek(_ABLOG_GENERATOR)
+    for pagename, context, template in handler(app) if handler is not None else ():
         if cache.wanted(page_output(app, pagename), template, _context_key(app, context, seen)):
-            upstream.escape_page_titles(context)
+            escape_page_titles(context)
             yield pagename, context, template
     # The archive pages were the excerpts' only readers: free them before the feeds.
     from ablog.blog import Blog
@@ -213,8 +231,25 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
         post.__dict__.pop("_ablog_ext_html", None)
 
 
+#: ABlog's archive generator, which :func:`ablog_archive_pages` runs in its place.
+_ABLOG_GENERATOR: Slot[Callable[[Sphinx], Any] | None] = Slot(
+    "page cache: ABlog's archive generator", lambda app: None, lasting=True
+)
+
+
 def replace_ablog_archive_pages(app: Sphinx) -> None:
-    upstream.ABLOG_ARCHIVE_PAGES.replace(app, ablog_archive_pages)
+    """``builder-inited``: :func:`ablog_archive_pages` connected in place of ABlog's
+    generator (:data:`~ablog_ext.reaches.ablog.ABLOG_ARCHIVE_PAGES`).  Without it,
+    ABlog's generator stays and its pages' titles are escaped as each is written."""
+    listeners = ABLOG_ARCHIVE_PAGES.found(app)
+    if not listeners:
+        if loaded_by(app):
+            app.connect("html-page-context", escape_archive_titles, priority=1)
+        return
+    for listener in listeners:
+        build_state(app).set(_ABLOG_GENERATOR, listener.handler)
+        app.disconnect(listener.id)
+        app.connect(ABLOG_ARCHIVE_PAGES.event, ablog_archive_pages, priority=listener.priority)
 
 
 def note_generation(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:

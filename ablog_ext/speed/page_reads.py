@@ -25,10 +25,11 @@ A post whose source is gone (deleted, renamed, left out) leaves its page behind
 in Sphinx's output; :func:`finish` removes it, with its ``_sources`` copy, unless
 another page now has its address (a redirect from the old URL).
 
-What this relies on in ABlog, through :mod:`.upstream`: its ``html_page_context``
-handler (:data:`~.upstream.ABLOG_PAGE_CONTEXT`; without it, every page depends on
-the whole blog), its shared blog (:data:`~.upstream.ABLOG_BLOG_STATE`) and posts
-(:data:`~.upstream.ABLOG_ENV_POSTS`); and the public attributes of ``Blog``,
+What this relies on in ABlog, through :mod:`ablog_ext.reaches.ablog`: its
+``html_page_context`` handler (:data:`~ablog_ext.reaches.ablog.ABLOG_PAGE_CONTEXT`;
+without it, every page depends on the whole blog), its shared blog
+(:data:`~ablog_ext.reaches.ablog.ABLOG_BLOG_STATE`) and posts
+(:data:`~ablog_ext.reaches.ablog.ABLOG_ENV_POSTS`); and the public attributes of ``Blog``,
 ``Catalog``, ``Collection`` and ``Post`` that its templates read (one the views
 do not know makes the page depend on the whole blog; one that can no longer be
 read makes it be written again).
@@ -46,13 +47,16 @@ from pathlib import Path
 from typing import Any
 
 from ablog.blog import Blog, Catalog, Collection, Post
+from ablog.post import register_posts
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ablog_ext import upstream
 from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS, ABLOG_PAGE_CONTEXT
+from ablog_ext.reading.post_doctree import ablog_env_posts
 from ablog_ext.speed.page_cache import PageCache, excerpt_digest, page_cache, page_output, revision
+from ablog_ext.speed.parallel import reset_blog
 
 logger = logging.getLogger("ablog_ext.fresh")
 
@@ -570,7 +574,14 @@ def watch_templates(app: Sphinx) -> None:
     """``builder-inited``: run ABlog's ``html-page-context`` handler inside ours,
     early (before themes render sidebars to see which are empty, as
     pydata-sphinx-theme does), so every template reads the blog through views."""
-    if not upstream.ABLOG_PAGE_CONTEXT.wrap(app, _watch_page, priority=450):
+    # ABlog's handler in its place (without it, _watch_page(None): ABlog's own,
+    # renamed, still runs).
+    listeners = ABLOG_PAGE_CONTEXT.found(app)
+    for listener in listeners:
+        app.disconnect(listener.id)
+    handler = listeners[0].handler if listeners else None
+    app.connect(ABLOG_PAGE_CONTEXT.event, _watch_page(handler), priority=450)
+    if not listeners:
         recorder(app).watching = False
 
 
@@ -615,14 +626,14 @@ def register_blog(app: Sphinx) -> Blog:
     the empty collections, which templates iterate over, would depend on which
     documents this build happened to read.
     """
-    upstream.ABLOG_BLOG_STATE.reset(app)
+    reset_blog(app)
     blog = Blog(app)
-    if not upstream.ABLOG_ENV_POSTS.on(app):
-        upstream.register_posts(app)
+    if not ABLOG_ENV_POSTS.on(app):
+        register_posts(app)
         return blog
     # ABlog's register_posts, in document order: posts of the same date and title
     # keep one order whatever order Sphinx read them in.
-    for docname, posts in sorted(upstream.ABLOG_ENV_POSTS.posts(app.env).items()):
+    for docname, posts in sorted(ablog_env_posts(app.env).items()):
         for info in posts:
             blog.register(docname, info)
     return blog
@@ -842,7 +853,7 @@ def note_removed_posts(
 def _post_docnames(env: BuildEnvironment) -> set[str]:
     from ablog_ext.blog.domain import blog_domain
 
-    return set(upstream.ABLOG_ENV_POSTS.posts(env)) | set(blog_domain(env).posts)
+    return set(ablog_env_posts(env)) | set(blog_domain(env).posts)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:

@@ -12,14 +12,18 @@ its first document, ABlog's posts and ablog_ext's records of documents it does n
 read (the main process keeps them, and merges only the worker's own documents), so
 each worker sends back its own posts and no earlier worker's.  ABlog's copy of each
 post, which linked the whole environment that read it, is a stand-in
-(:class:`~.upstream.PostDoctree`), pointed at the main environment when merged.
+(:class:`~ablog_ext.reading.post_doctree.PostDoctree`), pointed at the main environment when merged.
 
 ABlog also keeps a process-wide ``Blog`` singleton; it is reset when a build
-starts, so two builds in one process (tests, sphinx-autobuild) never share posts.
+starts, so two builds in one process (tests, sphinx-autobuild) never share posts,
+and ``Blog.__init__`` is patched (:data:`~ablog_ext.reaches.ablog.ABLOG_BLOG_STATE`)
+so that another application never gets the blog an ablog_ext build left.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import os
 import weakref
@@ -31,8 +35,13 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from ablog_ext import upstream
 from ablog_ext.blog.domain import blog_domain
+from ablog_ext.reaches.ablog import ABLOG_BLOG_STATE, ABLOG_ENV_POSTS
+from ablog_ext.reaches.base import loaded_by
+from ablog_ext.reaches.sphinx import SPHINX_PARALLEL_READ
+from ablog_ext.reading import post_doctree
+from ablog_ext.reading.post_doctree import ablog_env_posts, has_ablog_env_posts, set_ablog_env_posts
+from ablog_ext.speed.patches import replace_once
 
 #: The process that reads (and merges) for each application; any other is a worker.
 _READER: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
@@ -45,7 +54,7 @@ def start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     ABlog's stand-ins at this (maybe unpickled) environment."""
     _READER[app] = os.getpid()
     _FORGOTTEN.pop(app, None)
-    upstream.ABLOG_POST_DOCTREE.bind(env)
+    post_doctree.bind(env)
 
 
 def forget_other_documents(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -57,27 +66,27 @@ def forget_other_documents(app: Sphinx, docname: str, source: list[str]) -> None
         return
     _FORGOTTEN[app] = pid
     env = app.env
-    if upstream.ABLOG_ENV_POSTS.has_posts(env):
-        upstream.ABLOG_ENV_POSTS.set_posts(env, {})
+    if has_ablog_env_posts(env):
+        set_ablog_env_posts(env, {})
     blog_domain(env).forget_all()
 
 
 def merge_ablog_posts(
     app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
 ) -> None:
-    posts: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(other)
+    posts: dict[str, Any] = ablog_env_posts(other)
     if not posts:
         return
-    merged: dict[str, Any] = upstream.ABLOG_ENV_POSTS.posts(env)
+    merged: dict[str, Any] = ablog_env_posts(env)
     for docname in docnames:
         if docname in posts:
             for info in posts[docname]:
                 _rebind(info.get("doctree"), env)
             merged[docname] = posts[docname]
-    upstream.ABLOG_ENV_POSTS.set_posts(env, merged)
+    set_ablog_env_posts(env, merged)
     # Only names and nodes unlinked from the worker's environment were merged;
     # the stand-ins now load from this one.
-    upstream.ABLOG_POST_DOCTREE.bind(env, docnames)
+    post_doctree.bind(env, docnames)
 
 
 def _rebind(node: Any, env: BuildEnvironment) -> None:
@@ -85,7 +94,8 @@ def _rebind(node: Any, env: BuildEnvironment) -> None:
     settings) at that worker's whole environment: kept in ``env``, every parallel
     build would nest another copy of the environment in the pickle, doubling it.
     Point it at ``env``, as a doctree read here does.  (A stand-in,
-    :class:`upstream.PostDoctree`, holds no environment: :meth:`bind` points it.)"""
+    :class:`~ablog_ext.reading.post_doctree.PostDoctree`, holds no environment:
+    :func:`~ablog_ext.reading.post_doctree.bind` points it.)"""
     if not isinstance(node, nodes.Node):
         return
     document = node if isinstance(node, nodes.document) else getattr(node, "document", None)
@@ -94,8 +104,44 @@ def _rebind(node: Any, env: BuildEnvironment) -> None:
         settings.env = env
 
 
+def reset_blog(app: Sphinx) -> None:
+    """Forget every post ABlog registered (in any application)."""
+    from ablog.blog import Blog
+
+    if ABLOG_BLOG_STATE.on(app):
+        getattr(Blog, ABLOG_BLOG_STATE.attribute).clear()
+        return
+    with contextlib.suppress(Exception):
+        # Whatever its name, a shared state is the __dict__ of every instance.
+        Blog(app).__dict__.clear()
+
+
 def reset_blog_singleton(app: Sphinx, config: Config) -> None:
-    upstream.ABLOG_BLOG_STATE.reset(app)
+    reset_blog(app)
+
+
+def install_blog_state(app: Sphinx, config: Config) -> None:
+    """``config-inited``: ``Blog.__init__`` patched (once per process) so that a
+    ``Blog`` of one application never holds another's posts when one of the two
+    is ablog_ext's; without the reach, the blog is emptied when the build ends."""
+    if not ABLOG_BLOG_STATE.on(app):
+        app.connect("build-finished", lambda app, exception: reset_blog(app))
+        return
+    from ablog.blog import Blog
+
+    def replacement(current: Any) -> Any:
+        @functools.wraps(current)
+        def __init__(blog: Any, app: Any) -> None:
+            current(blog, app)
+            owner = vars(blog).get("app")
+            if owner is not None and owner is not app and (loaded_by(owner) or loaded_by(app)):
+                # One of the two applications is ablog_ext's: this one starts afresh.
+                blog.__dict__.clear()
+                current(blog, app)
+
+        return __init__
+
+    replace_once(Blog, "__init__", replacement)
 
 
 def freeze_before_forks(app: Sphinx, *args: Any) -> None:
@@ -123,7 +169,10 @@ _FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
 
 
 def allow_parallel_read(app: Sphinx, config: Config) -> None:
-    upstream.SPHINX_PARALLEL_READ.allow(app)
+    """ABlog's ``parallel_read_safe`` set to true, as its posts are merged here
+    (:data:`~ablog_ext.reaches.sphinx.SPHINX_PARALLEL_READ`)."""
+    if SPHINX_PARALLEL_READ.on(app) and ABLOG_ENV_POSTS.on(app):
+        setattr(app.extensions["ablog"], SPHINX_PARALLEL_READ.attribute, True)
 
 
 def setup_parallel(app: Sphinx) -> None:
@@ -133,5 +182,7 @@ def setup_parallel(app: Sphinx) -> None:
     app.connect("env-before-read-docs", freeze_before_forks, priority=900)
     app.connect("write-started", freeze_before_forks, priority=900)
     app.connect("build-finished", thaw)
+    # Before ablog_ext's other handlers (only the reaches' checks come first).
+    app.connect("config-inited", install_blog_state, priority=2)
     app.connect("config-inited", reset_blog_singleton, priority=10)
     app.connect("config-inited", allow_parallel_read)

@@ -20,9 +20,9 @@ the blog sidebars that cannot be empty on a page are named to it in the page's
 
 Only ABlog's and ablog_ext's own template files are handled: a site's own
 ``ablog/recentposts.html`` may show anything, and is rendered on every page.
-The lookup of templates and the theme's option are reached through
-:mod:`.upstream` (:data:`~.upstream.JINJA_TEMPLATE_LOOKUP`,
-:data:`~.upstream.PYDATA_SKIP_EMPTY`).
+The lookup of templates is reached through :mod:`ablog_ext.speed.templates`
+(:data:`~ablog_ext.reaches.jinja.JINJA_TEMPLATE_LOOKUP`); the theme's option is
+documented, and read from the page's context as every theme option is.
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ from typing import Any
 import ablog
 from sphinx.application import Sphinx
 
-from ablog_ext import upstream
 from ablog_ext.pages.html_theme import TEMPLATES
 from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 from ablog_ext.speed import page_reads as fresh
+from ablog_ext.speed.templates import replace_template_lookup
 
 #: Off in tests, to compare the pages with those rendered one by one.
 REUSE = True
@@ -288,7 +289,7 @@ def keep_sidebars(app: Sphinx) -> None:
     if not _applies(app):
         return
     kept = Sidebars(app)
-    if upstream.JINJA_TEMPLATE_LOOKUP.replace(
+    if replace_template_lookup(
         app,
         wanted=lambda name, template: name in KEYS and ours(template),
         stand_in=lambda name, template: _KeptTemplate(kept, name, template),
@@ -326,6 +327,9 @@ _CONTEXT_SIDEBARS = {
 
 #: Blog sidebars the theme need not render to test (their test is made here).
 _TESTED = {*KEYS, "ablog/postcard.html"}
+#: pydata-sphinx-theme's documented option ``templates_skip_empty_check`` (after
+#: 0.16.0), in the page's context as every option of the theme is.
+SKIP_EMPTY_CHECK = "theme_templates_skip_empty_check"
 
 
 def skip_empty_check(
@@ -333,13 +337,13 @@ def skip_empty_check(
 ) -> None:
     """``html-page-context``, before pydata-sphinx-theme drops the empty templates:
     name the page's blog sidebars that are not empty to it."""
-    if not _applies(app) or not upstream.PYDATA_SKIP_EMPTY.on(app):
+    if not _applies(app) or not _reads_skip_empty_check(app, context):
         return
     listed = context.get("sidebars")
     if not isinstance(listed, list | tuple) or not listed:
         return
     names = [name if Path(name).suffix else f"{name}.html" for name in listed]
-    environment = upstream.SPHINX_TEMPLATES.environment(app)
+    environment = SPHINX_TEMPLATES.environment(app)
     wanted = []
     for name in names:
         if name not in _TESTED or name in wanted:
@@ -349,7 +353,26 @@ def skip_empty_check(
             continue
         if _is_ours(app, environment, name) and _not_empty(app, pagename, context, name):
             wanted.append(name)
-    upstream.PYDATA_SKIP_EMPTY.extend(app, context, wanted)
+    _extend_skip_empty_check(context, wanted)
+
+
+def _reads_skip_empty_check(app: Sphinx, context: dict[str, Any]) -> bool:
+    """Whether pydata-sphinx-theme (or a theme built on it) makes this page, with
+    a version that has the option."""
+    return "pydata_sphinx_theme" in app.extensions and SKIP_EMPTY_CHECK in context
+
+
+def _extend_skip_empty_check(context: dict[str, Any], names: Iterable[str]) -> None:
+    """Add *names* to the templates the theme does not render to test on this
+    page, after those the user's option (or the theme's default) names."""
+    current = context[SKIP_EMPTY_CHECK] or []
+    if isinstance(current, str):
+        current = [item.strip() for item in current.split(",")]
+    current = list(current)
+    added = [name for name in names if name not in current]
+    if added:
+        # A new list: the page's context shares the theme's with every page.
+        context[SKIP_EMPTY_CHECK] = [*current, *added]
 
 
 _OURS: weakref.WeakKeyDictionary[Sphinx, dict[str, bool]] = weakref.WeakKeyDictionary()
@@ -377,7 +400,7 @@ def forget_kept(app: Sphinx, env: Any) -> None:
 
 
 def setup_sidebars(app: Sphinx) -> None:
-    # After upstream's checks (priority 0) and the theme's templates are loaded.
+    # After the reaches' checks (priority 0) and the theme's templates are loaded.
     app.connect("builder-inited", keep_sidebars, priority=800)
     app.connect("env-updated", forget_kept)
     # Same priority as the theme's, connected before it (a theme's extension is

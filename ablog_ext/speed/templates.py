@@ -11,11 +11,15 @@ bytecode cache itself keeps its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 
-from ablog_ext import upstream
+from ablog_ext.reaches.jinja import JINJA_TEMPLATE_LOOKUP
+from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
+from ablog_ext.speed.sphinx_repeats import setup_sphinx_repeats
 
 
 def use_bytecode_cache(app: Sphinx) -> None:
@@ -23,7 +27,7 @@ def use_bytecode_cache(app: Sphinx) -> None:
     templates between builds."""
     import jinja2
 
-    environment = upstream.SPHINX_TEMPLATES.environment(app)
+    environment = SPHINX_TEMPLATES.environment(app)
     if not isinstance(environment, jinja2.Environment) or environment.bytecode_cache:
         return
     folder = Path(app.doctreedir) / "ablog_ext_jinja"
@@ -34,6 +38,48 @@ def use_bytecode_cache(app: Sphinx) -> None:
     environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def replace_template_lookup(
+    app: Sphinx,
+    wanted: Callable[[str, Any], bool],
+    stand_in: Callable[[str, Any], Any],
+) -> bool:
+    """Templates *wanted* (by name and template, asked once per template) looked
+    up in *app*'s Jinja environment come back as ``stand_in(name, template)``
+    (:data:`~ablog_ext.reaches.jinja.JINJA_TEMPLATE_LOOKUP`): ``get_template``
+    replaced on that environment only.  Whether the lookup is replaced."""
+    if not JINJA_TEMPLATE_LOOKUP.on(app):
+        return False
+    environment = SPHINX_TEMPLATES.environment(app)
+    original = getattr(environment, JINJA_TEMPLATE_LOOKUP.attribute)
+    made: dict[str, tuple[Any, Any]] = {}
+
+    def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
+        template = original(name, parent, globals)
+        if not isinstance(name, str):
+            return template
+        kept = made.get(name)
+        if kept is None or kept[0] is not template:
+            found = stand_in(name, template) if wanted(name, template) else template
+            kept = made[name] = (template, found)
+        return kept[1]
+
+    setattr(environment, JINJA_TEMPLATE_LOOKUP.attribute, get_template)
+    return True
+
+
+def compile_template(
+    environment: Any, source: str, name: str, filename: str | None = None, globals: Any = None
+) -> Any:
+    """*source* compiled in *environment* as the template *name* would be
+    (autoescaping is decided by name)."""
+    code = environment.compile(source, name=name, filename=filename)
+    return environment.template_class.from_code(
+        environment, code, environment.make_globals(globals), None
+    )
+
+
 def setup_templatecache(app: Sphinx) -> None:
+    # Sphinx's other repeated work, done once per build, the same way.
+    setup_sphinx_repeats(app)
     # After the builder made its template loader (Sphinx, at its own builder-inited).
     app.connect("builder-inited", use_bytecode_cache, priority=900)

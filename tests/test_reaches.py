@@ -1,4 +1,4 @@
-"""ablog_ext's reaches into other packages (``ablog_ext/upstream.py``).
+"""ablog_ext's reaches into other packages (``ablog_ext/reaches/``).
 
 - Scoping: a plain ABlog site built in the same process as an ablog_ext site,
   before or after it, gives what a fresh process gives.
@@ -34,7 +34,9 @@ import pytest
 import sphinx
 from bs4 import BeautifulSoup
 
-from ablog_ext import upstream
+from ablog_ext import reaches
+from ablog_ext.reaches.sphinx import SphinxFragmentState
+from ablog_ext.reading.post_doctree import PostDoctree, ablog_env_posts
 
 from conftest import ROOTS, build_site, main_text, warnings_of
 
@@ -248,7 +250,7 @@ def stop_calling_new_document(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ablog.blog.Post, "to_html", to_html)
 
 
-def rename_our_attribute(reach: upstream.Reach, new: str) -> Callable[[pytest.MonkeyPatch], None]:
+def rename_our_attribute(reach: reaches.Reach, new: str) -> Callable[[pytest.MonkeyPatch], None]:
     def simulate(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(reach, "attribute", new)
 
@@ -280,8 +282,8 @@ def rename_template_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def rename_builder_state(monkeypatch: pytest.MonkeyPatch) -> None:
     """The HTML builder's image path has another name."""
-    state = tuple("image_path" if n == "imgpath" else n for n in upstream.SphinxFragmentState.STATE)
-    monkeypatch.setattr(upstream.SphinxFragmentState, "STATE", state)
+    state = tuple("image_path" if n == "imgpath" else n for n in SphinxFragmentState.STATE)
+    monkeypatch.setattr(SphinxFragmentState, "STATE", state)
 
 
 def change_pydata_nav(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -425,47 +427,26 @@ CHANGES: dict[
         "postinfo['doctree']",
         None,
     ),
-    "matched_blog_posts": (
-        renamed("matched_blog_posts", "post_docnames"),
-        "ABlog",
-        "config.matched_blog_posts",
-        None,
-    ),
-    "slugify": (renamed("slugify", "make_slug"), "ABlog", "ablog.blog.slugify", None),
-    "PostNode": (renamed("PostNode", "BlogPostNode"), "ABlog", "ablog.post.PostNode", None),
-    "PostList": (renamed("PostList", "BlogPostList"), "ABlog", "ablog.post.PostList", None),
-    "register_posts": (
-        renamed("register_posts", "register_all_posts"),
-        "ABlog",
-        "ablog.post.register_posts",
-        None,
-    ),
     "events.listeners": (
-        rename_our_attribute(upstream.SPHINX_EVENT_LISTENERS, "_listeners"),
+        rename_our_attribute(reaches.sphinx.SPHINX_EVENT_LISTENERS, "_listeners"),
         "Sphinx",
         "app.events.listeners",
         None,
     ),
     "parallel_read_safe": (
-        rename_our_attribute(upstream.SPHINX_PARALLEL_READ, "parallel_read_ok"),
+        rename_our_attribute(reaches.sphinx.SPHINX_PARALLEL_READ, "parallel_read_ok"),
         "Sphinx",
         "parallel_read_safe",
         None,
     ),
     "_raw_config": (
-        rename_our_attribute(upstream.SPHINX_RAW_CONFIG, "_conf_values"),
+        rename_our_attribute(reaches.sphinx.SPHINX_RAW_CONFIG, "_conf_values"),
         "Sphinx",
         "Config._raw_config",
         None,
     ),
-    "registry.source_suffix": (
-        rename_our_attribute(upstream.SPHINX_SOURCE_SUFFIXES, "_source_suffixes"),
-        "Sphinx",
-        "app.registry.source_suffix",
-        None,
-    ),
     "build_info": (
-        rename_our_attribute(upstream.SPHINX_BUILD_INFO, "_build_info"),
+        rename_our_attribute(reaches.sphinx.SPHINX_BUILD_INFO, "_build_info"),
         "Sphinx",
         "build_info.config_hash",
         None,
@@ -478,25 +459,21 @@ CHANGES: dict[
     ),
     "builder state": (rename_builder_state, "Sphinx", "HTML builder state", None),
     "input_encoding": (
-        rename_our_attribute(upstream.SPHINX_INPUT_ENCODING, "docutils_settings"),
+        rename_our_attribute(reaches.sphinx.SPHINX_INPUT_ENCODING, "docutils_settings"),
         "Sphinx",
         "env.settings['input_encoding']",
         None,
     ),
-    "pydata skip empty check": (
-        rename_our_attribute(upstream.PYDATA_SKIP_EMPTY, "theme_templates_never_empty"),
-        "pydata-sphinx-theme",
-        "pydata_sphinx_theme.update_and_remove_templates",
-        None,
-    ),
     "jinja get_template": (
-        rename_our_attribute(upstream.JINJA_TEMPLATE_LOOKUP, "load_template"),
+        rename_our_attribute(reaches.jinja.JINJA_TEMPLATE_LOOKUP, "load_template"),
         "Jinja",
         "jinja2.Environment.get_template",
         None,
     ),
     "collection.html": (
-        lambda mp: mp.setattr(upstream.ABLOG_COLLECTION_ENTRIES, "LOOP", "{% for post in posts %}"),
+        lambda mp: mp.setattr(
+            reaches.ablog.ABLOG_COLLECTION_ENTRIES, "LOOP", "{% for post in posts %}"
+        ),
         "ABlog",
         "the template ablog/collection.html",
         None,
@@ -508,7 +485,7 @@ CHANGES: dict[
         None,
     ),
     "master_doctree": (
-        rename_our_attribute(upstream.SPHINX_NAVIGATION, "root_doctree"),
+        rename_our_attribute(reaches.sphinx.SPHINX_NAVIGATION, "root_doctree"),
         "Sphinx",
         "sphinx.environment.adapters.toctree.global_toctree_for_doc",
         None,
@@ -544,7 +521,7 @@ CHANGES: dict[
 
 def test_every_reach_has_a_simulated_change():
     named = {target for _, _, target, _ in CHANGES.values()}
-    for reach in upstream.REACHES:
+    for reach in reaches.REACHES:
         assert any(target in reach.target for target in named), reach.target
 
 
@@ -603,10 +580,6 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
     simulate, package, target, may_be_missing = CHANGES[change]
     if change == "_get_settings" and sphinx.version_info[0] < 9:
         pytest.skip("Sphinx 8 builds docutils' settings once per file type: nothing to reach")
-    if change == "pydata skip empty check" and not upstream._theme_declares(
-        "pydata_sphinx_theme", "templates_skip_empty_check"
-    ):
-        pytest.skip("this pydata-sphinx-theme (0.16.0) has no templates_skip_empty_check option")
     try:
         simulate(monkeypatch)
         app = build_site(tmp_path, "upstream")
@@ -637,6 +610,18 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
         assert got[rel] == view, rel
 
 
+def test_a_name_no_longer_reached_can_change(tmp_path, monkeypatch, unchanged):
+    """ABlog's ``config.matched_blog_posts`` is no longer read (ablog_ext globs the
+    documented ``blog_post_pattern`` itself): renaming it changes nothing."""
+    try:
+        rename_in_ablog(monkeypatch, "matched_blog_posts", "post_docnames")
+        app = build_site(tmp_path, "upstream")
+    finally:
+        monkeypatch.undo()
+    assert warnings_of(app) == []
+    assert site_view(Path(app.outdir)) == unchanged
+
+
 def feeds_of(outdir: Path) -> dict[str, bytes]:
     return {
         path.relative_to(outdir).as_posix(): path.read_bytes()
@@ -655,8 +640,8 @@ def test_full_text_feeds_without_ablogs_copy_of_each_post(tmp_path, monkeypatch)
     # The root's hostile post warns about its title, changed or not.
     expected_warnings = warnings_of(unchanged)
     assert all("upstream" not in warning for warning in expected_warnings)
-    posts = upstream.ABLOG_ENV_POSTS.posts(unchanged.env)
-    assert all(isinstance(i["doctree"], upstream.PostDoctree) for v in posts.values() for i in v)
+    posts = ablog_env_posts(unchanged.env)
+    assert all(isinstance(i["doctree"], PostDoctree) for v in posts.values() for i in v)
     expected = feeds_of(Path(unchanged.outdir))
     assert b"More text in the full post." in b"".join(expected.values())
     try:
@@ -667,7 +652,7 @@ def test_full_text_feeds_without_ablogs_copy_of_each_post(tmp_path, monkeypatch)
     known = {warning.partition("WARNING:")[2] for warning in expected_warnings}
     warnings = [w for w in warnings_of(changed) if w.partition("WARNING:")[2] not in known]
     assert len(warnings) == 1 and "postinfo['doctree']" in warnings[0], warnings
-    posts = upstream.ABLOG_ENV_POSTS.posts(changed.env)
+    posts = ablog_env_posts(changed.env)
     copies = [info["post_copy"] for infos in posts.values() for info in infos]
     assert copies and all(copy.settings.env is None for copy in copies)
     assert feeds_of(Path(changed.outdir)) == expected
