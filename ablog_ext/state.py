@@ -15,9 +15,16 @@ code that uses it::
 
 and drops it when its part of the build is over (``build_state(app).pop(...)``).
 The state hangs on the application itself, so a second application in the
-same process (a test, ``ablog-ext versions``) shares nothing, and
-:meth:`BuildState.new_build` forgets every slot not meant to last between
-builds in one call.
+same process (a test, ``ablog-ext versions``) shares nothing.  When a build
+finishes, after every other ``build-finished`` handler, :meth:`BuildState.new_build`
+forgets every slot not meant to last between builds: a second build of the same
+application (tests, a server that keeps its application) starts from what was
+made when the application was (slots made at ``config-inited`` or
+``builder-inited`` serve its first build), never from what the first build left.
+
+A slot that must *last* is one made once per application for all its builds:
+something registered at setup, stand-ins installed in the builder's template
+environment at ``builder-inited``, what the builder's templates are.
 """
 
 from __future__ import annotations
@@ -27,11 +34,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 T = TypeVar("T")
 
 #: The attribute of the application that holds its state.
 _ATTRIBUTE = "_ablog_ext_state"
+#: After every other ``build-finished`` handler (they may still read their slots).
+_FORGET_PRIORITY = 1000
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +71,7 @@ class BuildState:
     def get(self, slot: Slot[T]) -> T:
         """The value of *slot*, made on first use."""
         try:
-            return self._values[slot]  # type: ignore[no-any-return]
+            return self._values[slot]
         except KeyError:
             value = self._values[slot] = slot.make(self.app)
             return value
@@ -83,11 +93,31 @@ class BuildState:
         for slot in [slot for slot in self._values if not slot.lasting]:
             del self._values[slot]
 
+    def slots(self) -> list[Slot[Any]]:
+        """The slots that hold a value now (for tests and debugging)."""
+        return list(self._values)
+
 
 def build_state(app: Sphinx) -> BuildState:
-    """*app*'s state, made the first time it is asked for."""
+    """*app*'s state, made the first time it is asked for (at setup, in practice:
+    a feature registers what its pages show)."""
     state = vars(app).get(_ATTRIBUTE)
     if state is None:
         state = BuildState(app)
         setattr(app, _ATTRIBUTE, state)
-    return state  # type: ignore[no-any-return]
+        app.connect("build-finished", _build_finished, priority=_FORGET_PRIORITY)
+    return state
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, last: the next build of *app* starts afresh."""
+    build_state(app).new_build()
+
+
+def env_app(env: BuildEnvironment) -> Sphinx | None:
+    """The application *env* belongs to, for code that is given only the
+    environment (a parser, a directive); ``None`` for an environment no
+    application has set up.  Sphinx 8.2+ keeps it as ``_app`` (its ``app``
+    property warns that it will go), earlier Sphinx as ``app``."""
+    found = vars(env).get("_app") or vars(env).get("app")
+    return found if isinstance(found, Sphinx) else None
