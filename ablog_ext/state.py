@@ -48,13 +48,15 @@ _FORGET_PRIORITY = 1000
 class Slot(Generic[T]):
     """A named place in the build state, declared by the feature that owns it.
 
-    *make* builds the value from the application the first time it is asked for.
-    A slot with *lasting* set keeps its value between builds of one application
-    (compiled templates); every other slot starts empty at each build.
+    *make* builds the value from the application the first time it is asked for;
+    a slot without one holds what its owner :meth:`~BuildState.set` (read it with
+    :meth:`~BuildState.peek`).  A slot with *lasting* set keeps its value between
+    builds of one application (what is made once per application); every other
+    slot starts empty at each build.
     """
 
     name: str
-    make: Callable[[Sphinx], T]
+    make: Callable[[Sphinx], T] | None = None
     lasting: bool = False
 
     def __repr__(self) -> str:
@@ -73,6 +75,8 @@ class BuildState:
         try:
             return self._values[slot]
         except KeyError:
+            if slot.make is None:
+                raise LookupError(f"{slot!r} is empty: nothing set it") from None
             value = self._values[slot] = slot.make(self.app)
             return value
 

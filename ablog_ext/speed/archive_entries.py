@@ -25,7 +25,6 @@ from __future__ import annotations
 import posixpath
 import re
 import uuid
-import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,7 @@ from ablog_ext import upstream
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.speed import page_reads as fresh
 from ablog_ext.speed import sidebars
+from ablog_ext.state import Slot, build_state
 
 #: Off in tests, to compare the pages with those rendered entry by entry.
 REUSE = True
@@ -173,12 +173,14 @@ def _once(reads: Any) -> tuple[fresh.Aspect, ...]:
         return reads
 
 
-_ENTRIES: weakref.WeakKeyDictionary[Sphinx, Entries] = weakref.WeakKeyDictionary()
+#: Made at ``builder-inited``, when the stand-in that uses it is put in the
+#: builder's templates: it lasts as that does (emptied by :func:`forget_entries`).
+_ENTRIES: Slot[Entries] = Slot("archive entries: the kept HTML", lasting=True)
 
 
 def entries(app: Sphinx) -> Entries | None:
     """This build's kept archive entries (``None`` when rendered page by page)."""
-    return _ENTRIES.get(app)
+    return build_state(app).peek(_ENTRIES)
 
 
 def _is_ours(environment: Any, name: str) -> bool:
@@ -193,7 +195,7 @@ def keep_entries(app: Sphinx) -> None:
     """``builder-inited``: ABlog's archive template, looked up in the builder's
     Jinja environment, comes back with its loop's body replaced by a call that
     keeps each entry's HTML."""
-    _ENTRIES.pop(app, None)
+    build_state(app).pop(_ENTRIES)
     # singlehtml's links carry the page's anchor; other builders write no archive.
     if not REUSE or not writes_html_pages(app) or app.builder.name == "singlehtml":
         return
@@ -222,13 +224,13 @@ def keep_entries(app: Sphinx) -> None:
         )
 
     if upstream.JINJA_TEMPLATE_LOOKUP.replace(app, wanted=wanted, stand_in=stand_in):
-        _ENTRIES[app] = kept
+        build_state(app).set(_ENTRIES, kept)
 
 
 def forget_entries(app: Sphinx, env: Any) -> None:
     """``env-updated``: each build of an application renders its entries afresh
     (posts may have changed since its last build)."""
-    kept = _ENTRIES.get(app)
+    kept = entries(app)
     if kept is not None:
         kept.kept.clear()
 

@@ -21,7 +21,6 @@ Documents that are not posts stay in the navigation.
 from __future__ import annotations
 
 import functools
-import weakref
 from typing import Any
 
 from sphinx import addnodes
@@ -30,25 +29,25 @@ from sphinx.environment import BuildEnvironment
 
 from ablog_ext import upstream
 from ablog_ext.blog.domain import blog_domain
+from ablog_ext.state import Slot, build_state
 
 #: Each build's toctree nodes that list posts, with their entries without them.
 Swaps = list[tuple[addnodes.toctree, list[tuple[str | None, str]]]]
 
-_SWAPS: weakref.WeakKeyDictionary[Sphinx, Swaps] = weakref.WeakKeyDictionary()
+#: Found when a page first needs them, forgotten when the toctrees may change.
+_SWAPS: Slot[Swaps] = Slot(
+    "navigation: toctrees that list posts",
+    lambda app: upstream.SPHINX_NAVIGATION.toctrees_listing(
+        app, set(blog_domain(app.env).posts) - {app.config.root_doc}
+    ),
+)
 #: Marks a template function that already leaves the posts out.
 _WITHOUT_POSTS = "_ablog_ext_without_posts"
 
 
 def _forget(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: the toctrees may have changed; found again when needed."""
-    _SWAPS.pop(app, None)
-
-
-def _swaps(app: Sphinx) -> Swaps:
-    if app not in _SWAPS:
-        posts = set(blog_domain(app.env).posts) - {app.config.root_doc}
-        _SWAPS[app] = upstream.SPHINX_NAVIGATION.toctrees_listing(app, posts)
-    return _SWAPS[app]
+    build_state(app).pop(_SWAPS)
 
 
 def _without_posts(original: Any, swaps: Swaps) -> Any:
@@ -71,7 +70,7 @@ def leave_posts_out(
     names = ["toctree"] if upstream.SPHINX_NAVIGATION.on(app) else []
     if upstream.PYDATA_NAVIGATION.on(app):
         names += upstream.PydataNavigation.FUNCTIONS
-    swaps = _swaps(app) if names else []
+    swaps = build_state(app).get(_SWAPS) if names else []
     if not swaps:
         return
     for name in names:

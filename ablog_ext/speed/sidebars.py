@@ -27,7 +27,6 @@ The lookup of templates and the theme's option are reached through
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from ablog_ext import upstream
 from ablog_ext.pages.html_theme import TEMPLATES
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.speed import page_reads as fresh
+from ablog_ext.state import Slot, build_state
 
 #: Off in tests, to compare the pages with those rendered one by one.
 REUSE = True
@@ -267,12 +267,14 @@ class _KeptTemplate:
         return getattr(self.template, name)
 
 
-_SIDEBARS: weakref.WeakKeyDictionary[Sphinx, Sidebars] = weakref.WeakKeyDictionary()
+#: Made at ``builder-inited``, when the stand-ins that use it are put in the
+#: builder's templates: it lasts as they do (emptied by :func:`forget_kept`).
+_SIDEBARS: Slot[Sidebars] = Slot("sidebars: the kept HTML", lasting=True)
 
 
 def sidebars(app: Sphinx) -> Sidebars | None:
     """This build's kept sidebars (``None`` when sidebars are rendered per page)."""
-    return _SIDEBARS.get(app)
+    return build_state(app).peek(_SIDEBARS)
 
 
 def _applies(app: Sphinx) -> bool:
@@ -283,8 +285,8 @@ def _applies(app: Sphinx) -> bool:
 def keep_sidebars(app: Sphinx) -> None:
     """``builder-inited``: the blog sidebars' templates, looked up in the builder's
     Jinja environment, come back as stand-ins that keep their HTML."""
-    _SIDEBARS.pop(app, None)
-    _OURS.pop(app, None)
+    build_state(app).pop(_SIDEBARS)
+    build_state(app).pop(_OURS)
     if not _applies(app):
         return
     kept = Sidebars(app)
@@ -293,7 +295,7 @@ def keep_sidebars(app: Sphinx) -> None:
         wanted=lambda name, template: name in KEYS and ours(template),
         stand_in=lambda name, template: _KeptTemplate(kept, name, template),
     ):
-        _SIDEBARS[app] = kept
+        build_state(app).set(_SIDEBARS, kept)
 
 
 def _not_empty(app: Sphinx, pagename: str, context: dict[str, Any], name: str) -> bool:
@@ -352,11 +354,13 @@ def skip_empty_check(
     upstream.PYDATA_SKIP_EMPTY.extend(app, context, wanted)
 
 
-_OURS: weakref.WeakKeyDictionary[Sphinx, dict[str, bool]] = weakref.WeakKeyDictionary()
+#: Whether each template name is ABlog's or ablog_ext's own file, in the
+#: builder's templates: it lasts as they do.
+_OURS: Slot[dict[str, bool]] = Slot("sidebars: our templates", lambda app: {}, lasting=True)
 
 
 def _is_ours(app: Sphinx, environment: Any, name: str) -> bool:
-    known = _OURS.setdefault(app, {})
+    known = build_state(app).get(_OURS)
     if name not in known:
         try:
             template = environment.get_template(name)
@@ -370,7 +374,7 @@ def forget_kept(app: Sphinx, env: Any) -> None:
     """``env-updated``: another build of the same application (tests, a server that
     keeps its application) starts with no kept HTML; what the posts show may have
     changed."""
-    kept = _SIDEBARS.get(app)
+    kept = sidebars(app)
     if kept is not None:
         kept.groups.clear()
         kept.bases.clear()
