@@ -121,7 +121,8 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 def env_app(env: BuildEnvironment) -> Sphinx | None:
     """The application *env* belongs to, for code that is given only the
     environment (a parser, a directive); ``None`` for an environment no
-    application has set up.  Sphinx 8.2+ keeps it as ``_app`` (its ``app``
-    property warns that it will go), earlier Sphinx as ``app``."""
+    application has set up.  Sphinx 9 keeps it as ``_app`` (its ``app``
+    property warns that it will go), earlier Sphinx as ``app``: read without
+    the warning either way."""
     found = vars(env).get("_app") or vars(env).get("app")
     return found if isinstance(found, Sphinx) else None

@@ -12,7 +12,7 @@ depends on the page's folder (:func:`~.upstream.excerpt_folder_free`) is
 rendered once per folder.  A page where a link would be changed by escaping, or
 where the placeholders did not all come out as they went in, renders its own.
 
-What a page shows must still be followed (:mod:`.fresh`): the reads of the one
+What a page shows must still be followed (:mod:`.page_reads`): the reads of the one
 render are given again to each page that shows the entry.
 
 A site whose own templates hold ``ablog/collection.html`` or

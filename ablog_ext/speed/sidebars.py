@@ -10,7 +10,7 @@ page linked to, which is all ``relative_uri`` looks at, for ``html`` and
 every other page with that key.  A page one of whose sidebar links points at the
 page itself (``pathto`` gives ``#`` there) renders its own.
 
-What a page shows must still be followed (:mod:`.fresh`): the reads the one real
+What a page shows must still be followed (:mod:`.page_reads`): the reads the one real
 render made are given again to each page that shows its HTML, with the page's
 own name where a read names it (``ablog.recent(5, pagename)``).
 
@@ -54,7 +54,7 @@ def _raw(value: Any) -> Any:
 
 
 def _unread(value: Any) -> Hashable:
-    """A context list as a key, without noting a read (:func:`.fresh.watched`)."""
+    """A context list as a key, without noting a read (:func:`.page_reads.watched`)."""
     if value is None:
         return ("missing",)
     if isinstance(value, list | tuple):
@@ -115,7 +115,7 @@ class Kept:
     """One sidebar's HTML, and what its render read."""
 
     html: str
-    #: The reads of the page it was rendered for (:func:`.fresh.capturing`).
+    #: The reads of the page it was rendered for (:func:`.page_reads.capturing`).
     reads: tuple[fresh.Aspect, ...]
     #: That page's name.
     origin: str
@@ -312,7 +312,7 @@ def _not_empty(app: Sphinx, pagename: str, context: dict[str, Any], name: str) -
         return len(getattr(blog, _CATALOG_SIDEBARS[name])) > 0
     if name in _CONTEXT_SIDEBARS:
         value = context.get(_CONTEXT_SIDEBARS[name])
-        # list.__len__: the length without noting a read (:func:`.fresh.watched`).
+        # list.__len__: the length without noting a read (:func:`.page_reads.watched`).
         if isinstance(value, list):
             return list.__len__(value) > 0
         return isinstance(value, tuple) and len(value) > 0
