@@ -49,6 +49,7 @@ __all__ = [
     "recorder",
     "replay",
     "shows",
+    "take_recorder",
     "watch_context",
     "watch_templates",
     "watched",
@@ -134,7 +135,7 @@ class Recorder:
 #: This build's recorder: made when a page is first written (or at
 #: ``builder-inited``, to note that templates cannot be watched), dropped when
 #: the build's reads are kept (:func:`.stale_pages.keep_reads`).
-RECORDER: Slot[Recorder] = Slot("page reads: this build's recorder", Recorder)
+_RECORDER: Slot[Recorder] = Slot("page reads: this build's recorder", Recorder)
 #: The context values pages are given, registered at setup: they last.
 _CONTEXT_SOURCES: Slot[dict[str, ContextSource]] = Slot(
     "page reads: ablog_ext's context values", lambda app: {}, lasting=True
@@ -142,7 +143,12 @@ _CONTEXT_SOURCES: Slot[dict[str, ContextSource]] = Slot(
 
 
 def recorder(app: Sphinx) -> Recorder:
-    return build_state(app).get(RECORDER)
+    return build_state(app).get(_RECORDER)
+
+
+def take_recorder(app: Sphinx) -> Recorder | None:
+    """This build's recorder, if pages were recorded, forgotten here."""
+    return build_state(app).pop(_RECORDER)
 
 
 def context_sources(app: Sphinx) -> dict[str, ContextSource]:

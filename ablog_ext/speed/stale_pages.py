@@ -52,7 +52,13 @@ from ablog_ext.speed.page_cache import (
     page_output,
     revision,
 )
-from ablog_ext.speed.page_reads import RECORDER, applies, context_sources, recorder, watch_templates
+from ablog_ext.speed.page_reads import (
+    applies,
+    context_sources,
+    recorder,
+    take_recorder,
+    watch_templates,
+)
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.fresh")
@@ -346,7 +352,7 @@ def keep_reads(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``, before the page cache is saved: keep each page's reads;
     remove the pages of posts that are gone."""
     removed = deleted_posts.take_removed_posts(app)
-    record = build_state(app).pop(RECORDER)
+    record = take_recorder(app)
     state = build_state(app).pop(_FRESHNESS)
     if exception is not None or not applies(app):
         return
