@@ -31,9 +31,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.speed.archive_entries import setup_archive_entries
     from ablog_ext.speed.navigation import setup_navigation
     from ablog_ext.speed.page_cache import setup_incremental
-    from ablog_ext.speed.page_reads import setup_fresh
     from ablog_ext.speed.parallel import setup_parallel
     from ablog_ext.speed.sidebars import setup_sidebars
+    from ablog_ext.speed.stale_pages import setup_fresh
     from ablog_ext.speed.templates import setup_templatecache
     from ablog_ext.urls.permalinks import setup_permalinks
     from ablog_ext.urls.redirects import setup_redirects

@@ -15,9 +15,16 @@ code that uses it::
 
 and drops it when its part of the build is over (``build_state(app).pop(...)``).
 The state hangs on the application itself, so a second application in the
-same process (a test, ``ablog-ext versions``) shares nothing, and
-:meth:`BuildState.new_build` forgets every slot not meant to last between
-builds in one call.
+same process (a test, ``ablog-ext versions``) shares nothing.  When a build
+finishes, after every other ``build-finished`` handler, :meth:`BuildState.new_build`
+forgets every slot not meant to last between builds: a second build of the same
+application (tests, a server that keeps its application) starts from what was
+made when the application was (slots made at ``config-inited`` or
+``builder-inited`` serve its first build), never from what the first build left.
+
+A slot that must *last* is one made once per application for all its builds:
+something registered at setup, stand-ins installed in the builder's template
+environment at ``builder-inited``, what the builder's templates are.
 """
 
 from __future__ import annotations
@@ -27,24 +34,29 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 T = TypeVar("T")
 
 #: The attribute of the application that holds its state.
 _ATTRIBUTE = "_ablog_ext_state"
+#: After every other ``build-finished`` handler (they may still read their slots).
+_FORGET_PRIORITY = 1000
 
 
 @dataclass(frozen=True, eq=False)
 class Slot(Generic[T]):
     """A named place in the build state, declared by the feature that owns it.
 
-    *make* builds the value from the application the first time it is asked for.
-    A slot with *lasting* set keeps its value between builds of one application
-    (compiled templates); every other slot starts empty at each build.
+    *make* builds the value from the application the first time it is asked for;
+    a slot without one holds what its owner :meth:`~BuildState.set` (read it with
+    :meth:`~BuildState.peek`).  A slot with *lasting* set keeps its value between
+    builds of one application (what is made once per application); every other
+    slot starts empty at each build.
     """
 
     name: str
-    make: Callable[[Sphinx], T]
+    make: Callable[[Sphinx], T] | None = None
     lasting: bool = False
 
     def __repr__(self) -> str:
@@ -61,8 +73,10 @@ class BuildState:
     def get(self, slot: Slot[T]) -> T:
         """The value of *slot*, made on first use."""
         try:
-            return self._values[slot]  # type: ignore[no-any-return]
+            return self._values[slot]
         except KeyError:
+            if slot.make is None:
+                raise LookupError(f"{slot!r} is empty: nothing set it") from None
             value = self._values[slot] = slot.make(self.app)
             return value
 
@@ -83,11 +97,32 @@ class BuildState:
         for slot in [slot for slot in self._values if not slot.lasting]:
             del self._values[slot]
 
+    def slots(self) -> list[Slot[Any]]:
+        """The slots that hold a value now (for tests and debugging)."""
+        return list(self._values)
+
 
 def build_state(app: Sphinx) -> BuildState:
-    """*app*'s state, made the first time it is asked for."""
+    """*app*'s state, made the first time it is asked for (at setup, in practice:
+    a feature registers what its pages show)."""
     state = vars(app).get(_ATTRIBUTE)
     if state is None:
         state = BuildState(app)
         setattr(app, _ATTRIBUTE, state)
-    return state  # type: ignore[no-any-return]
+        app.connect("build-finished", _build_finished, priority=_FORGET_PRIORITY)
+    return state
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, last: the next build of *app* starts afresh."""
+    build_state(app).new_build()
+
+
+def env_app(env: BuildEnvironment) -> Sphinx | None:
+    """The application *env* belongs to, for code that is given only the
+    environment (a parser, a directive); ``None`` for an environment no
+    application has set up.  Sphinx 9 keeps it as ``_app`` (its ``app``
+    property warns that it will go), earlier Sphinx as ``app``: read without
+    the warning either way."""
+    found = vars(env).get("_app") or vars(env).get("app")
+    return found if isinstance(found, Sphinx) else None

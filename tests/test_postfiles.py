@@ -194,9 +194,9 @@ def test_a_rebuild_reads_front_matter_only_of_changed_files(tmp_path, monkeypatc
     read: list[str] = []
     original = postfiles._read_facts
 
-    def counted(path, config):
+    def counted(path, *args):
         read.append(path.name)
-        return original(path, config)
+        return original(path, *args)
 
     monkeypatch.setattr(postfiles, "_read_facts", counted)
     app = build_dir(src)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -498,11 +497,6 @@ _TIME_TAG = "tag:ablog-ext,2025:yaml-time"
 
 _LOADER: type | None = None
 
-#: Per build (its owner, the Sphinx configuration): YAML text -> what it reads as.
-_SHARED: weakref.WeakKeyDictionary[Any, dict[str, FrontMatterBlock]] = (
-    weakref.WeakKeyDictionary()
-)
-
 
 def load_yaml(text: str) -> Any:
     """A YAML document (a Jekyll data file), read as front matter is: dates as
@@ -576,25 +570,14 @@ def check_aliases(root: Any, limit: int = MAX_ALIAS_NODES) -> None:
                 stack.append((child, False))
 
 
-def shared_blocks(owner: Any) -> dict[str, FrontMatterBlock]:
-    """The front matter read so far in *owner*'s build, by YAML text: each post's is
-    parsed once, whoever reads it first (the scan of the posts at
-    ``config-inited``, or the parser).  The blocks are shared: never change them."""
-    return _SHARED.setdefault(owner, {})
-
-
-def forget_blocks(owner: Any) -> None:
-    """*owner*'s build has read its posts: the blocks are not kept any longer."""
-    _SHARED.pop(owner, None)
-
-
 def read_front_matter(
     text: str, shared: dict[str, FrontMatterBlock] | None = None
 ) -> FrontMatterBlock:
     """Read a post's front matter the way Jekyll finds it (``---`` on line 1, up to
     ``---`` or ``...``, each maybe followed by blanks), keeping the line of each
-    key.  Never raises.  With *shared* (:func:`shared_blocks`), YAML read before
-    is not parsed again."""
+    key.  Never raises.  With *shared* (YAML text -> what it read as, kept by the
+    caller: a build's, :func:`ablog_ext.reading.posts.front_matter_blocks`), YAML
+    read before is not parsed again."""
     if not text.startswith("---"):
         return FrontMatterBlock()
     lines = text.splitlines()

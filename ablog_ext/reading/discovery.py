@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import pickle
 import re
-import weakref
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from glob import glob
@@ -38,9 +37,14 @@ from sphinx.util.matching import Matcher
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
 from ablog_ext.config import pattern_prefix, post_patterns
-from ablog_ext.jekyll.frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
+from ablog_ext.jekyll.frontmatter import (
+    FILENAME_DATE,
+    FrontMatterBlock,
+    normalise,
+    read_front_matter,
+)
 from ablog_ext.reaches.ablog import ABLOG_TOMORROW
-from ablog_ext.reading.posts import is_draft, matched_posts
+from ablog_ext.reading.posts import front_matter_blocks, is_draft, matched_posts
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.postfiles")
@@ -74,8 +78,9 @@ class _Scan:
     future: list[str] = field(default_factory=list)
 
 
-#: Docnames each build leaves out, for :func:`remove_left_out_output`.
-_LEFT_OUT: weakref.WeakKeyDictionary[Sphinx, list[str]] = weakref.WeakKeyDictionary()
+#: Docnames the build leaves out, found at ``config-inited`` (for the first build
+#: of the application), taken by :func:`remove_left_out_output`.
+_LEFT_OUT: Slot[list[str]] = Slot("discovery: posts left out")
 
 
 # -- suffixes ---------------------------------------------------------------------------------
@@ -105,13 +110,13 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
     suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
     user_excluded = Matcher([*config.exclude_patterns, *config.templates_path, *_ALWAYS_EXCLUDED])
     scan = _Scan()
-    known = _KnownFacts(Path(app.doctreedir))
+    known = _KnownFacts(Path(app.doctreedir), front_matter_blocks(app))
     for rel in _source_files(srcdir, user_excluded):
         if rel.endswith(suffixes):
             _classify(rel, known.facts(srcdir / rel, rel, config), config, scan)
     known.save()
     left_out = [*scan.unpublished, *scan.future]
-    _LEFT_OUT[app] = [_docname(path, suffixes) for path in left_out]
+    build_state(app).set(_LEFT_OUT, [_docname(path, suffixes) for path in left_out])
     if left_out:
         config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, left_out)]
     if scan.unpublished:
@@ -173,14 +178,14 @@ class _Facts:
     date_line: str | None
 
 
-def _read_facts(path: Path, config: Config) -> _Facts:
+def _read_facts(path: Path, config: Config, blocks: dict[str, FrontMatterBlock]) -> _Facts:
     head = _head(path)
     front = _front_matter_text(head)
     data: dict[str, Any] | None = None
     if front is not None and _CLOSED.search(head):
         # The whole block: parsed once, here, for the parser too (shared per build).
         text = head.decode("utf-8", errors="replace")
-        data = read_front_matter(text, shared_blocks(config)).data
+        data = read_front_matter(text, blocks).data
     unpublished = False
     if front is not None and _PUBLISHED_FALSE.search(front):
         if data is None:
@@ -204,7 +209,9 @@ class _KnownFacts:
 
     VERSION = 1
 
-    def __init__(self, doctreedir: Path) -> None:
+    def __init__(self, doctreedir: Path, blocks: dict[str, FrontMatterBlock]) -> None:
+        #: The front matter read this build, shared with the parser.
+        self.blocks = blocks
         self.path = doctreedir / "ablog_ext_post_facts.pickle"
         self.previous: dict[str, tuple[tuple[int, int], _Facts]] = {}
         self.current: dict[str, tuple[tuple[int, int], _Facts]] = {}
@@ -221,12 +228,12 @@ class _KnownFacts:
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
         except OSError:
-            return _read_facts(path, config)
+            return _read_facts(path, config, self.blocks)
         kept = self.previous.get(rel)
         if kept is not None and kept[0] == stamp and isinstance(kept[1], _Facts):
             self.current[rel] = kept
             return kept[1]
-        facts = _read_facts(path, config)
+        facts = _read_facts(path, config, self.blocks)
         self.current[rel] = (stamp, facts)
         return facts
 
@@ -404,7 +411,7 @@ def remove_left_out_output(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or builder.format != "html":
         return
     outdir = Path(builder.outdir).resolve()
-    for docname in _LEFT_OUT.pop(app, []):
+    for docname in build_state(app).pop(_LEFT_OUT) or []:
         candidates = [outdir / builder.get_target_uri(docname)]
         candidates += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
         for path in candidates:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,6 +34,7 @@ from ablog_ext.jekyll.frontmatter import (
     parse_bool,
 )
 from ablog_ext.jekyll.liquid import JekyllLiquid, Rendered
+from ablog_ext.state import Slot, build_state, env_app
 
 logger = logging.getLogger("ablog_ext.liquid")
 
@@ -172,7 +172,8 @@ class _Site:
     dated: dict[tuple[int, int, int, str], list[str]] = field(default_factory=dict)
 
 
-_SITES: weakref.WeakKeyDictionary[BuildEnvironment, _Site] = weakref.WeakKeyDictionary()
+#: The site the build's posts render with: made when the build starts reading.
+_SITE: Slot[_Site] = Slot("liquid: the site")
 
 
 def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -186,7 +187,7 @@ def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
         dated = _dated(docname)
         if dated:
             site.dated.setdefault(dated[1], []).append(docname)
-    _SITES[env] = site
+    build_state(app).set(_SITE, site)
 
 
 @dataclass
@@ -303,7 +304,8 @@ def render_liquid(
     head, body = "".join(lines[: block.body_start]), "".join(lines[block.body_start :])
     if "{%" not in body and "{{" not in body:
         return None
-    site = _SITES.get(env)
+    app = env_app(env)
+    site = build_state(app).peek(_SITE) if app is not None else None
     if site is None:  # read outside a build's read phase (a test calling the parser)
         return None
     docname = env.docname

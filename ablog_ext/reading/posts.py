@@ -43,11 +43,9 @@ from ablog_ext.jekyll.frontmatter import (
     FrontMatterBlock,
     PostMeta,
     delimiters_for_myst,
-    forget_blocks,
     naive,
     normalise,
     read_front_matter,
-    shared_blocks,
 )
 from ablog_ext.reading.excerpts import (
     Cut,
@@ -67,7 +65,7 @@ from ablog_ext.reading.parsed import (
 )
 from ablog_ext.reading.post_doctree import ablog_env_posts, lighten
 from ablog_ext.reading.preprocess import preprocess_post
-from ablog_ext.state import Slot, build_state
+from ablog_ext.state import Slot, build_state, env_app
 
 logger = logging.getLogger("ablog_ext.posts")
 
@@ -107,6 +105,21 @@ def matched_posts(config: Config) -> list[str]:
     return kept or []
 
 
+#: The front matter read so far in this build, by YAML text: each post's is parsed
+#: once, whoever reads it first (the scan of the posts at ``config-inited``, or the
+#: parser); dropped at ``env-updated``, once every post is read.  The blocks are
+#: shared: never change them.
+_FRONT_MATTER_BLOCKS: Slot[dict[str, FrontMatterBlock]] = Slot(
+    "posts: front matter read so far", lambda app: {}
+)
+
+
+def front_matter_blocks(app: Sphinx) -> dict[str, FrontMatterBlock]:
+    """For :func:`~.jekyll.frontmatter.read_front_matter`: the front matter this
+    build read so far."""
+    return build_state(app).get(_FRONT_MATTER_BLOCKS)
+
+
 def is_post_docname(config: Config, docname: str) -> bool:
     return docname in matched_posts(config)
 
@@ -120,7 +133,8 @@ class JekyllMystParser(MystParser):
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         config = env.config
-        block = read_front_matter(inputstring, shared_blocks(config))
+        app = env_app(env)
+        block = read_front_matter(inputstring, front_matter_blocks(app) if app else None)
         data = block.data or {}
         is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
         if not is_post:
@@ -204,10 +218,8 @@ def starts_with_heading(text: str, body_start: int) -> bool:
 
 def glob_pattern(pattern: str) -> re.Pattern[str]:
     """*pattern* as :mod:`glob` reads it with ``recursive=True`` (ABlog's reading of
-    ``blog_post_pattern``): ``*`` within a folder, ``**/`` any folders, none too."""
-    cached = _GLOBS.get(pattern)
-    if cached is not None:
-        return cached
+    ``blog_post_pattern``): ``*`` within a folder, ``**/`` any folders, none too.
+    (:func:`re.compile` keeps what it compiled: the few patterns are compiled once.)"""
     result, index = "", 0
     while index < len(pattern):
         if pattern.startswith("**/", index):
@@ -224,11 +236,7 @@ def glob_pattern(pattern: str) -> re.Pattern[str]:
             result, index = result + f"[{body}]", close + 1
         else:
             result, index = result + re.escape(pattern[index]), index + 1
-    compiled = _GLOBS[pattern] = re.compile(result + r"\Z")
-    return compiled
-
-
-_GLOBS: dict[str, re.Pattern[str]] = {}
+    return re.compile(result + r"\Z")
 
 
 def matches(patterns: Any, docname: str, path: str) -> bool:
@@ -489,7 +497,7 @@ def count_words(tree: nodes.Node) -> int:
 
 def forget_front_matter(app: Sphinx, env: Any) -> None:
     """``env-updated``: every post is read; the front matter read for them goes."""
-    forget_blocks(app.config)
+    build_state(app).pop(_FRONT_MATTER_BLOCKS)
 
 
 def setup_posts(app: Sphinx) -> None:

@@ -12,7 +12,7 @@ depends on the page's folder (:func:`~ablog_ext.speed.post_html.excerpt_folder_f
 rendered once per folder.  A page where a link would be changed by escaping, or
 where the placeholders did not all come out as they went in, renders its own.
 
-What a page shows must still be followed (:mod:`.fresh`): the reads of the one
+What a page shows must still be followed (:mod:`.page_reads`): the reads of the one
 render are given again to each page that shows the entry.
 
 A site whose own templates hold ``ablog/collection.html`` or
@@ -25,7 +25,6 @@ from __future__ import annotations
 import posixpath
 import re
 import uuid
-import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from ablog_ext.speed import page_reads as fresh
 from ablog_ext.speed import sidebars
 from ablog_ext.speed.post_html import excerpt_folder_free
 from ablog_ext.speed.templates import compile_template, replace_template_lookup
+from ablog_ext.state import Slot, build_state
 
 #: Off in tests, to compare the pages with those rendered entry by entry.
 REUSE = True
@@ -176,12 +176,14 @@ def _once(reads: Any) -> tuple[fresh.Aspect, ...]:
         return reads
 
 
-_ENTRIES: weakref.WeakKeyDictionary[Sphinx, Entries] = weakref.WeakKeyDictionary()
+#: Made at ``builder-inited``, when the stand-in that uses it is put in the
+#: builder's templates: it lasts as that does (emptied by :func:`forget_entries`).
+_ENTRIES: Slot[Entries] = Slot("archive entries: the kept HTML", lasting=True)
 
 
 def entries(app: Sphinx) -> Entries | None:
     """This build's kept archive entries (``None`` when rendered page by page)."""
-    return _ENTRIES.get(app)
+    return build_state(app).peek(_ENTRIES)
 
 
 def _is_ours(environment: Any, name: str) -> bool:
@@ -196,7 +198,7 @@ def keep_entries(app: Sphinx) -> None:
     """``builder-inited``: ABlog's archive template, looked up in the builder's
     Jinja environment, comes back with its loop's body replaced by a call that
     keeps each entry's HTML."""
-    _ENTRIES.pop(app, None)
+    build_state(app).pop(_ENTRIES)
     # singlehtml's links carry the page's anchor; other builders write no archive.
     if not REUSE or not writes_html_pages(app) or app.builder.name == "singlehtml":
         return
@@ -223,13 +225,13 @@ def keep_entries(app: Sphinx) -> None:
         return compile_template(environment, collection_source, COLLECTION, filename, globals_)
 
     if replace_template_lookup(app, wanted=wanted, stand_in=stand_in):
-        _ENTRIES[app] = kept
+        build_state(app).set(_ENTRIES, kept)
 
 
 def forget_entries(app: Sphinx, env: Any) -> None:
     """``env-updated``: each build of an application renders its entries afresh
     (posts may have changed since its last build)."""
-    kept = _ENTRIES.get(app)
+    kept = entries(app)
     if kept is not None:
         kept.kept.clear()
 

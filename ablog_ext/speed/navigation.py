@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import weakref
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -34,18 +33,23 @@ from sphinx.environment import BuildEnvironment
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.reaches.pydata import PYDATA_NAVIGATION
 from ablog_ext.reaches.sphinx import SPHINX_NAVIGATION
+from ablog_ext.state import Slot, build_state
 
 #: Each build's toctree nodes that list posts, with their entries without them.
 Swaps = list[tuple[addnodes.toctree, list[tuple[str | None, str]]]]
 
-_SWAPS: weakref.WeakKeyDictionary[Sphinx, Swaps] = weakref.WeakKeyDictionary()
+#: Found when a page first needs them, forgotten when the toctrees may change.
+_SWAPS: Slot[Swaps] = Slot(
+    "navigation: toctrees that list posts",
+    lambda app: toctrees_listing(app, set(blog_domain(app.env).posts) - {app.config.root_doc}),
+)
 #: Marks a template function that already leaves the posts out.
 _WITHOUT_POSTS = "_ablog_ext_without_posts"
 
 
 def _forget(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: the toctrees may have changed; found again when needed."""
-    _SWAPS.pop(app, None)
+    build_state(app).pop(_SWAPS)
 
 
 def toctrees_listing(app: Sphinx, hidden: AbstractSet[str]) -> Swaps:
@@ -91,12 +95,6 @@ def entries_replaced(swaps: Swaps) -> Iterator[None]:
             node["entries"] = entries
 
 
-def _swaps(app: Sphinx) -> Swaps:
-    if app not in _SWAPS:
-        posts = set(blog_domain(app.env).posts) - {app.config.root_doc}
-        _SWAPS[app] = toctrees_listing(app, posts)
-    return _SWAPS[app]
-
 
 def _without_posts(original: Any, swaps: Swaps) -> Any:
     @functools.wraps(original)
@@ -118,7 +116,7 @@ def leave_posts_out(
     names = ["toctree"] if SPHINX_NAVIGATION.on(app) else []
     if PYDATA_NAVIGATION.on(app):
         names += PYDATA_NAVIGATION.FUNCTIONS
-    swaps = _swaps(app) if names else []
+    swaps = build_state(app).get(_SWAPS) if names else []
     if not swaps:
         return
     for name in names:

@@ -10,8 +10,9 @@ uses any more) is removed from the output.
 What a page shows of a post is fingerprinted through the post's metadata and,
 for its text, a digest of its excerpt (:func:`excerpt_digest`) or, where the
 whole text may show, the time Sphinx last read it (``env.all_docs``).
-What its sidebars show is checked by :mod:`.fresh`, which keeps its records in
-the same file.
+What its sidebars show is checked by :mod:`.stale_pages`, which keeps its
+records in the same file and tells each page cache, through
+:func:`outdated_when`, which pages show something else now.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,14 @@ from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.incremental")
 
-_CACHES: weakref.WeakKeyDictionary[Sphinx, PageCache] = weakref.WeakKeyDictionary()
+#: Whether a generated page shows something else now than the last build's,
+#: whatever its inputs: ``check(app, output)``.
+StaleCheck = Callable[[Sphinx, str], bool]
+
+#: Registered at setup (:func:`outdated_when`): they last with the application.
+_STALE_CHECKS: Slot[list[StaleCheck]] = Slot(
+    "page cache: what else makes a page outdated", lambda app: [], lasting=True
+)
 
 
 class PageCache:
@@ -65,12 +72,11 @@ class PageCache:
         #: Whether this build generated its pages (Sphinx 8.0 stops a build with
         #: nothing out of date before writing: then the last build's pages stay).
         self.generated = False
+        self.stale_checks = build_state(app).get(_STALE_CHECKS)
 
     def wanted(self, output: str, *inputs: Any) -> bool:
         """Record *output*'s fingerprint; whether it must be generated again (its
         inputs or what its sidebars show changed, or its file is gone)."""
-        from ablog_ext.speed.page_reads import stale_output
-
         digest = hashlib.sha256(
             repr((self.base, inputs)).encode("utf-8", "surrogatepass")
         ).hexdigest()
@@ -78,7 +84,7 @@ class PageCache:
         if (
             self.previous.get(output) == digest
             and (Path(self.app.outdir) / output).is_file()
-            and not stale_output(self.app, output)
+            and not any(stale(self.app, output) for stale in self.stale_checks)
         ):
             self.skipped += 1
             return False
@@ -90,8 +96,6 @@ class PageCache:
 
     def finish(self) -> None:
         """Remove what the last build generated and this one did not; save."""
-        from ablog_ext.speed.page_reads import remove_output
-
         outdir = Path(self.app.outdir).resolve()
         documents = {page_output(self.app, doc) for doc in self.app.env.found_docs}
         for output in sorted(set(self.previous) - set(self.current) - documents):
@@ -108,23 +112,47 @@ class PageCache:
             logger.info("ablog_ext: %d generated page(s) and feed(s) unchanged", self.skipped)
 
 
+#: Made when a build first asks; saved and dropped when the build finishes.
+_PAGE_CACHE: Slot[PageCache] = Slot("page cache: the generated pages' fingerprints", PageCache)
+#: The builder's page files by page name (asked for every page several times a build).
+_PAGE_OUTPUTS: Slot[dict[str, str]] = Slot("page cache: each page's file", lambda app: {})
+
+
 def page_cache(app: Sphinx) -> PageCache:
-    if app not in _CACHES:
-        _CACHES[app] = PageCache(app)
-    return _CACHES[app]
+    return build_state(app).get(_PAGE_CACHE)
+
+
+def outdated_when(app: Sphinx, check: StaleCheck) -> None:
+    """At setup: a generated page whose fingerprint matches the last build's is
+    still generated again when ``check(app, output)`` says it shows something
+    else now (what its sidebars show: :func:`.stale_pages.stale_output`)."""
+    build_state(app).get(_STALE_CHECKS).append(check)
 
 
 def page_output(app: Sphinx, pagename: str) -> str:
     """The file of the page *pagename*, relative to the output folder."""
-    outputs = _OUTPUTS.setdefault(app.builder, {})
+    outputs = build_state(app).get(_PAGE_OUTPUTS)
     if pagename not in outputs:
         path = Path(app.builder.get_outfilename(pagename))  # type: ignore[attr-defined]
         outputs[pagename] = str(path.relative_to(app.outdir).as_posix())
     return outputs[pagename]
 
 
-#: Each builder's page files by page name (asked for every page several times a build).
-_OUTPUTS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+def remove_output(outdir: Path, output: str) -> bool:
+    """Remove the file *output* of the output folder, and the folders it leaves empty
+    (``dirhtml``'s ``old/index.html``); nothing outside the output folder."""
+    target = (outdir / output).resolve()
+    if outdir not in target.parents or not target.is_file():
+        return False
+    target.unlink()
+    folder = target.parent
+    while folder != outdir and outdir in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+    return True
 
 
 def _build_key(app: Sphinx) -> tuple[Any, ...]:
@@ -176,7 +204,7 @@ def excerpt_digest(post: Any) -> str:
 
 def ablog_post_key(app: Sphinx, post: Any) -> tuple[Any, ...]:
     """A post as an archive page lists it.  Not its body: a page that shows the
-    post's excerpt read it, and :mod:`.fresh` has it generated again when it changes."""
+    post's excerpt read it, and :mod:`.stale_pages` has it generated again when it changes."""
     names = tuple(
         tuple(str(item) for item in getattr(post, field, None) or ())
         for field in ("tags", "author", "category", "location", "language")
@@ -259,7 +287,7 @@ def note_generation(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
-    cache = _CACHES.pop(app, None)
+    cache = build_state(app).pop(_PAGE_CACHE)
     if cache is not None and exception is None and cache.generated:
         cache.finish()
 

@@ -26,7 +26,6 @@ import contextlib
 import functools
 import gc
 import os
-import weakref
 from collections.abc import Set
 from typing import Any
 
@@ -42,18 +41,23 @@ from ablog_ext.reaches.sphinx import SPHINX_PARALLEL_READ
 from ablog_ext.reading import post_doctree
 from ablog_ext.reading.post_doctree import ablog_env_posts, has_ablog_env_posts, set_ablog_env_posts
 from ablog_ext.speed.patches import replace_once
+from ablog_ext.state import Slot, build_state
 
-#: The process that reads (and merges) for each application; any other is a worker.
-_READER: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
-#: Workers that already forgot what earlier workers read (a worker reads one chunk).
-_FORGOTTEN: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+#: The process that reads (and merges) this build; any other is a worker.
+_READER: Slot[int] = Slot("parallel: the reading process")
+#: The worker that already forgot what earlier workers read (a worker reads one
+#: chunk): set in the worker's copy of the state.
+_FORGOTTEN: Slot[int] = Slot("parallel: the worker that forgot")
+#: Set while the main process's objects are frozen (:func:`freeze_before_forks`).
+_FROZEN: Slot[bool] = Slot("parallel: objects frozen")
 
 
 def start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``, in the main process: remember it, and point
     ABlog's stand-ins at this (maybe unpickled) environment."""
-    _READER[app] = os.getpid()
-    _FORGOTTEN.pop(app, None)
+    state = build_state(app)
+    state.set(_READER, os.getpid())
+    state.pop(_FORGOTTEN)
     post_doctree.bind(env)
 
 
@@ -61,10 +65,11 @@ def forget_other_documents(app: Sphinx, docname: str, source: list[str]) -> None
     """``source-read``: in a ``-j`` worker, before its first document, drop the
     posts and records it will not send back (the main process has them)."""
     pid = os.getpid()
-    reader = _READER.get(app)
-    if reader is None or pid == reader or _FORGOTTEN.get(app) == pid:
+    state = build_state(app)
+    reader = state.peek(_READER)
+    if reader is None or pid == reader or state.peek(_FORGOTTEN) == pid:
         return
-    _FORGOTTEN[app] = pid
+    state.set(_FORGOTTEN, pid)
     env = app.env
     if has_ablog_env_posts(env):
         set_ablog_env_posts(env, {})
@@ -154,18 +159,14 @@ def freeze_before_forks(app: Sphinx, *args: Any) -> None:
     if app.parallel > 1 and os.environ.get("ABLOG_EXT_NO_FREEZE") is None:
         gc.collect()
         gc.freeze()
-        _FROZEN.add(app)
+        build_state(app).set(_FROZEN, True)
 
 
 def thaw(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: the objects are collectable again (a process may run
     more builds: tests, sphinx-autobuild)."""
-    if app in _FROZEN:
-        _FROZEN.discard(app)
+    if build_state(app).pop(_FROZEN):
         gc.unfreeze()
-
-
-_FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
 
 
 def allow_parallel_read(app: Sphinx, config: Config) -> None:

@@ -10,7 +10,7 @@ page linked to, which is all ``relative_uri`` looks at, for ``html`` and
 every other page with that key.  A page one of whose sidebar links points at the
 page itself (``pathto`` gives ``#`` there) renders its own.
 
-What a page shows must still be followed (:mod:`.fresh`): the reads the one real
+What a page shows must still be followed (:mod:`.page_reads`): the reads the one real
 render made are given again to each page that shows its HTML, with the page's
 own name where a read names it (``ablog.recent(5, pagename)``).
 
@@ -27,7 +27,6 @@ documented, and read from the page's context as every theme option is.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 from ablog_ext.speed import page_reads as fresh
 from ablog_ext.speed.templates import replace_template_lookup
+from ablog_ext.state import Slot, build_state
 
 #: Off in tests, to compare the pages with those rendered one by one.
 REUSE = True
@@ -55,7 +55,7 @@ def _raw(value: Any) -> Any:
 
 
 def _unread(value: Any) -> Hashable:
-    """A context list as a key, without noting a read (:func:`.fresh.watched`)."""
+    """A context list as a key, without noting a read (:func:`.page_reads.watched`)."""
     if value is None:
         return ("missing",)
     if isinstance(value, list | tuple):
@@ -116,7 +116,7 @@ class Kept:
     """One sidebar's HTML, and what its render read."""
 
     html: str
-    #: The reads of the page it was rendered for (:func:`.fresh.capturing`).
+    #: The reads of the page it was rendered for (:func:`.page_reads.capturing`).
     reads: tuple[fresh.Aspect, ...]
     #: That page's name.
     origin: str
@@ -268,12 +268,14 @@ class _KeptTemplate:
         return getattr(self.template, name)
 
 
-_SIDEBARS: weakref.WeakKeyDictionary[Sphinx, Sidebars] = weakref.WeakKeyDictionary()
+#: Made at ``builder-inited``, when the stand-ins that use it are put in the
+#: builder's templates: it lasts as they do (emptied by :func:`forget_kept`).
+_SIDEBARS: Slot[Sidebars] = Slot("sidebars: the kept HTML", lasting=True)
 
 
 def sidebars(app: Sphinx) -> Sidebars | None:
     """This build's kept sidebars (``None`` when sidebars are rendered per page)."""
-    return _SIDEBARS.get(app)
+    return build_state(app).peek(_SIDEBARS)
 
 
 def _applies(app: Sphinx) -> bool:
@@ -284,8 +286,8 @@ def _applies(app: Sphinx) -> bool:
 def keep_sidebars(app: Sphinx) -> None:
     """``builder-inited``: the blog sidebars' templates, looked up in the builder's
     Jinja environment, come back as stand-ins that keep their HTML."""
-    _SIDEBARS.pop(app, None)
-    _OURS.pop(app, None)
+    build_state(app).pop(_SIDEBARS)
+    build_state(app).pop(_OURS)
     if not _applies(app):
         return
     kept = Sidebars(app)
@@ -294,7 +296,7 @@ def keep_sidebars(app: Sphinx) -> None:
         wanted=lambda name, template: name in KEYS and ours(template),
         stand_in=lambda name, template: _KeptTemplate(kept, name, template),
     ):
-        _SIDEBARS[app] = kept
+        build_state(app).set(_SIDEBARS, kept)
 
 
 def _not_empty(app: Sphinx, pagename: str, context: dict[str, Any], name: str) -> bool:
@@ -311,7 +313,7 @@ def _not_empty(app: Sphinx, pagename: str, context: dict[str, Any], name: str) -
         return len(getattr(blog, _CATALOG_SIDEBARS[name])) > 0
     if name in _CONTEXT_SIDEBARS:
         value = context.get(_CONTEXT_SIDEBARS[name])
-        # list.__len__: the length without noting a read (:func:`.fresh.watched`).
+        # list.__len__: the length without noting a read (:func:`.page_reads.watched`).
         if isinstance(value, list):
             return list.__len__(value) > 0
         return isinstance(value, tuple) and len(value) > 0
@@ -375,11 +377,13 @@ def _extend_skip_empty_check(context: dict[str, Any], names: Iterable[str]) -> N
         context[SKIP_EMPTY_CHECK] = [*current, *added]
 
 
-_OURS: weakref.WeakKeyDictionary[Sphinx, dict[str, bool]] = weakref.WeakKeyDictionary()
+#: Whether each template name is ABlog's or ablog_ext's own file, in the
+#: builder's templates: it lasts as they do.
+_OURS: Slot[dict[str, bool]] = Slot("sidebars: our templates", lambda app: {}, lasting=True)
 
 
 def _is_ours(app: Sphinx, environment: Any, name: str) -> bool:
-    known = _OURS.setdefault(app, {})
+    known = build_state(app).get(_OURS)
     if name not in known:
         try:
             template = environment.get_template(name)
@@ -393,7 +397,7 @@ def forget_kept(app: Sphinx, env: Any) -> None:
     """``env-updated``: another build of the same application (tests, a server that
     keeps its application) starts with no kept HTML; what the posts show may have
     changed."""
-    kept = _SIDEBARS.get(app)
+    kept = sidebars(app)
     if kept is not None:
         kept.groups.clear()
         kept.bases.clear()
