@@ -324,7 +324,7 @@ def provided_by_user(config: Config, name: str) -> bool:
     return name in (assigned or frozenset())
 
 
-def _read_conf(app: Sphinx, config: Config) -> None:
+def read_conf_names(app: Sphinx, config: Config) -> None:
     """``config-inited``: without Sphinx's ``_raw_config``
     (:data:`~ablog_ext.reaches.sphinx.SPHINX_RAW_CONFIG`), the names conf.py
     assigns, from its source."""
@@ -348,7 +348,7 @@ def _read_conf(app: Sphinx, config: Config) -> None:
     build_state(app).set(_ASSIGNED, frozenset(names))
 
 
-def _validate(app: Sphinx, config: Config) -> None:
+def validate_options(app: Sphinx, config: Config) -> None:
     """A value of the wrong type gets a warning and the default, once per build;
     then each option's own check runs on a value of the right type."""
     for option in OPTIONS:
@@ -382,6 +382,3 @@ def setup_config(app: Sphinx) -> None:
             types=frozenset(option.types),
             description=option.doc,
         )
-    # Before every other handler that asks provided_by_user (after the reaches' checks).
-    app.connect("config-inited", _read_conf, priority=1)
-    app.connect("config-inited", _validate, priority=100)

@@ -40,8 +40,6 @@ T = TypeVar("T")
 
 #: The attribute of the application that holds its state.
 _ATTRIBUTE = "_ablog_ext_state"
-#: After every other ``build-finished`` handler (they may still read their slots).
-_FORGET_PRIORITY = 1000
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,12 +107,12 @@ def build_state(app: Sphinx) -> BuildState:
     if state is None:
         state = BuildState(app)
         setattr(app, _ATTRIBUTE, state)
-        app.connect("build-finished", _build_finished, priority=_FORGET_PRIORITY)
     return state
 
 
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``, last: the next build of *app* starts afresh."""
+def forget_build_state(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, last (see :mod:`ablog_ext.events`): the next build of
+    *app* starts afresh."""
     build_state(app).new_build()
 
 

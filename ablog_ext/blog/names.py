@@ -179,8 +179,3 @@ def _warn(env: BuildEnvironment, collisions: list[Collision]) -> None:
 
 def _kind_of(collision: Collision) -> str:
     return next(kind for kind, (word, _) in KINDS.items() if word == collision.kind)
-
-
-def setup_names(app: Sphinx) -> None:
-    # Before fresh.pages_to_rewrite (500), which registers ABlog's posts.
-    app.connect("env-updated", apply_names, priority=400)

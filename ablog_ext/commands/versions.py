@@ -626,7 +626,3 @@ def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def setup_versions(app: Sphinx) -> None:
-    app.connect("config-inited", configure_version, priority=50)

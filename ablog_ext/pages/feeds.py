@@ -33,7 +33,6 @@ from ablog_ext.pages.feed_list import (
     MEDIA_TYPES,
     Feed,
     blog_feeds,
-    check_feed_templates,
     feed_variants,
     feeds_enabled,
 )
@@ -149,9 +148,4 @@ def _attr(text: str) -> str:
 
 
 def setup_feeds(app: Sphinx) -> None:
-    app.connect("config-inited", check_feed_templates, priority=110)
-    app.connect("builder-inited", disable_ablog_feeds)
-    app.connect("builder-inited", explain_missing_baseurl)
-    app.connect("html-collect-pages", write_feeds)
-    app.connect("html-page-context", feed_links)
     watch_context(app, "ablog_ext_feeds", page_feeds)

@@ -195,8 +195,4 @@ def escape_archive_titles(
 
 
 def setup_theme(app: Sphinx) -> None:
-    # After ABlog's config-inited, which normalises blog_post_pattern to a list.
-    app.connect("config-inited", configure_theme, priority=600)
-    # After pydata-sphinx-theme's add_toctree_functions (default priority).
-    app.connect("html-page-context", escape_header_nav, priority=900)
     app.add_css_file("ablog_ext.css")

@@ -320,5 +320,3 @@ def setup_themes(app: Sphinx) -> None:
     app.add_node(themes_summary)
     app.add_directive("theme", ThemeDirective)
     app.add_directive("themes", ThemesDirective)
-    app.connect("doctree-resolved", resolve_theme_nodes)
-    app.connect("html-collect-pages", theme_pages)

@@ -435,7 +435,4 @@ def add_reviews_to_context(
 def setup_review(app: Sphinx) -> None:
     app.add_node(year_review)
     app.add_directive("year-in-review", YearInReviewDirective)
-    app.connect("doctree-resolved", resolve_reviews)
-    app.connect("html-collect-pages", review_pages)
-    app.connect("html-page-context", add_reviews_to_context)
     watch_context(app, "ablog_ext_reviews", reviews_for_page)

@@ -33,9 +33,6 @@ def check_builder_reaches(app: Sphinx) -> None:
 def setup_reaches(app: Sphinx) -> None:
     """Mark *app* as ablog_ext's, and check every reach when its build starts."""
     load(app)
-    # Before every other handler: each reach is known to be on or off before use.
-    app.connect("config-inited", check_config_reaches, priority=0)
-    app.connect("builder-inited", check_builder_reaches, priority=0)
 
 
 __all__ = ["REACHES", "Reach", "loaded_by", "setup_reaches"]

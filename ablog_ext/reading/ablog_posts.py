@@ -115,10 +115,3 @@ def record_section_posts(app: Sphinx, doctree: nodes.document) -> None:
             }
         records.append(record)
     domain.add_section_posts(docname, records)
-
-
-def setup_compat(app: Sphinx) -> None:
-    # ABlog's process_posts runs at the default priority (500).
-    app.connect("doctree-read", drop_empty_names, priority=450)
-    # posts.record_post runs at 600.
-    app.connect("doctree-read", record_section_posts, priority=610)

@@ -468,13 +468,3 @@ def _restore_tomorrow(app: Sphinx, exception: Exception | None) -> None:
     saved = build_state(app).pop(_SAVED_TOMORROW)
     if saved:
         setattr(blog, ABLOG_TOMORROW.attribute, saved.pop())
-
-
-def setup_postfiles(app: Sphinx) -> None:
-    # Before ABlog's config-inited (500) matches blog_post_pattern, and before Sphinx
-    # merges the parsers' suffixes into source_suffix (800).
-    app.connect("config-inited", register_post_suffixes, priority=450)
-    # After that merge, and after ABlog's matched_blog_posts.
-    app.connect("config-inited", exclude_left_out_posts, priority=850)
-    app.connect("config-inited", align_ablog_future, priority=850)
-    app.connect("build-finished", remove_left_out_output)

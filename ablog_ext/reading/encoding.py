@@ -151,7 +151,3 @@ def _codec(name: str) -> codecs.CodecInfo:
 def _search(name: str) -> codecs.CodecInfo | None:
     """Answers only ablog_ext's own codec names, so no other encoding changes."""
     return _codec(name) if name.startswith(_CODEC_PREFIX) else None
-
-
-def setup_encoding(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", read_posts_as_utf8)

@@ -431,12 +431,3 @@ def restore_excerpts(app: Sphinx, doctree: nodes.document, docname: str) -> None
     for post in blog.posts if blog else []:
         if "_ablog_ext_excerpt" in post.__dict__:
             post.excerpt = post.__dict__.pop("_ablog_ext_excerpt")
-
-
-def setup_excerpts(app: Sphinx) -> None:
-    # After the reaches' checks (priority 0).
-    app.connect("config-inited", memoize_post_html, priority=5)
-    app.connect("builder-inited", escape_ablog_templates)
-    # Around ABlog's process_postlist (500).
-    app.connect("doctree-resolved", guard_postlist_excerpts, priority=450)
-    app.connect("doctree-resolved", restore_excerpts, priority=550)

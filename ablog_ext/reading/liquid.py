@@ -176,7 +176,7 @@ class _Site:
 _SITE: Slot[_Site] = Slot("liquid: the site")
 
 
-def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def start_liquid_site(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     values = site_values(app.config)
     folder = str(app.config.ablog_ext_liquid_data).strip()
     data = SiteData(Path(app.srcdir, folder) if folder else None)
@@ -347,15 +347,13 @@ def _report(docname: str, offset: int, rendered: Rendered) -> None:
         )
 
 
-def setup_liquid(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", _start_reading)
 
 
 __all__ = [
     "SiteData",
     "page_values",
     "render_liquid",
-    "setup_liquid",
     "site_values",
+    "start_liquid_site",
     "wants_liquid",
 ]

@@ -55,8 +55,8 @@ from ablog_ext.reading.excerpts import (
     mark_cut,
     safe_excerpt,
 )
-from ablog_ext.reading.myst_post import install_default_document, myst_file_config, render_myst_post
 from ablog_ext.reading.myst_post import myst_config as site_myst_config
+from ablog_ext.reading.myst_post import myst_file_config, render_myst_post
 from ablog_ext.reading.parsed import (
     ParsedPost,
     attach_parsed_post,
@@ -502,14 +502,7 @@ def forget_front_matter(app: Sphinx, env: Any) -> None:
 
 def setup_posts(app: Sphinx) -> None:
     app.add_source_parser(JekyllMystParser, override=True)
-    app.connect("env-updated", forget_front_matter)
     app.add_transform(ApplyJekyllFrontMatter)
-    # After ABlog's process_posts (500), before Sphinx's collectors are pickled.
-    app.connect("doctree-read", record_post, priority=600)
-    # After ABlog's config_inited (500), which globs the same pattern.
-    app.connect("config-inited", match_post_pattern, priority=501)
-    # Before the first post is read (only the reaches' checks come first).
-    app.connect("config-inited", install_default_document, priority=3)
 
 
 __all__ = ["ApplyJekyllFrontMatter", "JekyllMystParser", "setup_posts"]

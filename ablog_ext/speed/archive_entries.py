@@ -234,9 +234,3 @@ def forget_entries(app: Sphinx, env: Any) -> None:
     kept = entries(app)
     if kept is not None:
         kept.kept.clear()
-
-
-def setup_archive_entries(app: Sphinx) -> None:
-    # After the reaches' checks (priority 0) and the theme's templates are loaded.
-    app.connect("builder-inited", keep_entries, priority=801)
-    app.connect("env-updated", forget_entries)

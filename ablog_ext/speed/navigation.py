@@ -47,7 +47,7 @@ _SWAPS: Slot[Swaps] = Slot(
 _WITHOUT_POSTS = "_ablog_ext_without_posts"
 
 
-def _forget(app: Sphinx, env: BuildEnvironment) -> None:
+def forget_swaps(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: the toctrees may have changed; found again when needed."""
     build_state(app).pop(_SWAPS)
 
@@ -123,10 +123,3 @@ def leave_posts_out(
         original = context.get(name)
         if callable(original) and not getattr(original, _WITHOUT_POSTS, False):
             context[name] = _without_posts(original, swaps)
-
-
-def setup_navigation(app: Sphinx) -> None:
-    app.connect("env-updated", _forget)
-    # After pydata-sphinx-theme's add_toctree_functions (500) and theme.py's title
-    # escaping (900): the posts are gone before anything walks the entries.
-    app.connect("html-page-context", leave_posts_out, priority=950)

@@ -290,9 +290,3 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     cache = build_state(app).pop(_PAGE_CACHE)
     if cache is not None and exception is None and cache.generated:
         cache.finish()
-
-
-def setup_incremental(app: Sphinx) -> None:
-    app.connect("builder-inited", replace_ablog_archive_pages)
-    app.connect("html-collect-pages", note_generation, priority=0)
-    app.connect("build-finished", finish)

@@ -174,16 +174,3 @@ def allow_parallel_read(app: Sphinx, config: Config) -> None:
     (:data:`~ablog_ext.reaches.sphinx.SPHINX_PARALLEL_READ`)."""
     if SPHINX_PARALLEL_READ.on(app) and ABLOG_ENV_POSTS.on(app):
         setattr(app.extensions["ablog"], SPHINX_PARALLEL_READ.attribute, True)
-
-
-def setup_parallel(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", start_reading, priority=100)
-    app.connect("source-read", forget_other_documents, priority=0)
-    app.connect("env-merge-info", merge_ablog_posts)
-    app.connect("env-before-read-docs", freeze_before_forks, priority=900)
-    app.connect("write-started", freeze_before_forks, priority=900)
-    app.connect("build-finished", thaw)
-    # Before ablog_ext's other handlers (only the reaches' checks come first).
-    app.connect("config-inited", install_blog_state, priority=2)
-    app.connect("config-inited", reset_blog_singleton, priority=10)
-    app.connect("config-inited", allow_parallel_read)

@@ -401,13 +401,3 @@ def forget_kept(app: Sphinx, env: Any) -> None:
     if kept is not None:
         kept.groups.clear()
         kept.bases.clear()
-
-
-def setup_sidebars(app: Sphinx) -> None:
-    # After the reaches' checks (priority 0) and the theme's templates are loaded.
-    app.connect("builder-inited", keep_sidebars, priority=800)
-    app.connect("env-updated", forget_kept)
-    # Same priority as the theme's, connected before it (a theme's extension is
-    # loaded with the builder), after ablog_ext's feeds and reviews (connected
-    # first): their values are in the context.
-    app.connect("html-page-context", skip_empty_check)

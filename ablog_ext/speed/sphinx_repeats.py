@@ -100,10 +100,3 @@ def _memoise_stems(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     # The builder makes a new indexer (and language) each build: the cache goes with it.
     language.stem = functools.lru_cache(maxsize=MAX_WORDS)(language.stem)
-
-
-def setup_sphinx_repeats(app: Sphinx) -> None:
-    # Before the first document is read (only the reaches' checks come first).
-    app.connect("config-inited", install_settings_cache, priority=3)
-    # Once the builder (and its indexer's setup) exists, before pages are resolved.
-    app.connect("builder-inited", install_stems_cache, priority=1)

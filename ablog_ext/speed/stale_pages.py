@@ -59,7 +59,6 @@ from ablog_ext.speed.page_reads import (
     context_sources,
     recorder,
     take_recorder,
-    watch_templates,
 )
 from ablog_ext.speed.parallel import reset_blog
 from ablog_ext.state import Slot, build_state
@@ -390,10 +389,4 @@ def keep_reads(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_fresh(app: Sphinx) -> None:
-    app.connect("builder-inited", watch_templates)
-    app.connect("env-get-outdated", deleted_posts.note_removed_posts)
-    app.connect("env-updated", pages_to_rewrite)
-    app.connect("write-started", forget_reads)
-    # Before page_cache.finish, which saves the page cache.
-    app.connect("build-finished", keep_reads, priority=400)
     outdated_when(app, stale_output)

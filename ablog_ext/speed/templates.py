@@ -19,7 +19,6 @@ from sphinx.application import Sphinx
 
 from ablog_ext.reaches.jinja import JINJA_TEMPLATE_LOOKUP
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
-from ablog_ext.speed.sphinx_repeats import setup_sphinx_repeats
 
 
 def use_bytecode_cache(app: Sphinx) -> None:
@@ -76,10 +75,3 @@ def compile_template(
     return environment.template_class.from_code(
         environment, code, environment.make_globals(globals), None
     )
-
-
-def setup_templatecache(app: Sphinx) -> None:
-    # Sphinx's other repeated work, done once per build, the same way.
-    setup_sphinx_repeats(app)
-    # After the builder made its template loader (Sphinx, at its own builder-inited).
-    app.connect("builder-inited", use_bytecode_cache, priority=900)

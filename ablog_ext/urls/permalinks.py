@@ -352,10 +352,6 @@ class ResolveOldLinks(SphinxPostTransform):
 
 
 def setup_permalinks(app: Sphinx) -> None:
-    # Around posts.record_post (600): read the front matter before it is dropped,
-    # compute the URL once the post's date is recorded.
-    app.connect("doctree-read", remember_front_matter, priority=599)
-    app.connect("doctree-read", record_old_url, priority=610)
     resolver = type("ResolveOldLinks", (ResolveOldLinks,), {"sphinx_app": weakref.ref(app)})
     app.add_post_transform(resolver)
     app.add_transform(ImagePaths)

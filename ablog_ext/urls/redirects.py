@@ -168,7 +168,3 @@ def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
         except OSError as error:
             _refuse(redirect, "cannot write %s (%s)", output, error.strerror or error)
     yield from ()
-
-
-def setup_redirects(app: Sphinx) -> None:
-    app.connect("html-collect-pages", write_redirect_pages)

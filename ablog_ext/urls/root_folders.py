@@ -31,14 +31,14 @@ def root_folders(config: Config, srcdir: Path) -> list[str]:
     return folders
 
 
-def _exclude_from_documents(app: Sphinx, config: Config) -> None:
+def exclude_root_folders(app: Sphinx, config: Config) -> None:
     patterns = [f"{name}/**" for name in root_folders(config, Path(app.srcdir))]
     new = [pattern for pattern in patterns if pattern not in config.exclude_patterns]
     if new:
         config.exclude_patterns = [*config.exclude_patterns, *new]
 
 
-def _copy(app: Sphinx, exception: BaseException | None) -> None:
+def copy_root_folders(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not writes_html_pages(app):
         return
     srcdir, outdir = Path(app.srcdir), Path(app.outdir)
@@ -47,9 +47,6 @@ def _copy(app: Sphinx, exception: BaseException | None) -> None:
         copy_asset(srcdir / name, outdir / name, force=True)
 
 
-def setup_root_folders(app: Sphinx) -> None:
-    app.connect("config-inited", _exclude_from_documents, priority=101)
-    app.connect("build-finished", _copy)
 
 
-__all__ = ["root_folders", "setup_root_folders"]
+__all__ = ["copy_root_folders", "exclude_root_folders", "root_folders"]
