@@ -16,7 +16,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, warnings_of
+from helpers import build_site, warnings_of
 
 PLAIN = ["ablog", "myst_parser"]
 #: Files plain ABlog writes that ablog_ext leaves out on purpose: the archive page

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_dir, copy_root
+from helpers import build_dir, copy_root
 
 SCRIPT = "<script>alert('x')</script>"
 MARKUP_CATEGORY = "<b>Bold</b> & Co"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_dir, output_snapshot, snapshot_differences
+from helpers import build_dir, output_snapshot, snapshot_differences
 
 STEPS = int(os.environ.get("ABLOG_EXT_STRESS_STEPS", "6"))
 SEED = int(os.environ.get("ABLOG_EXT_STRESS_SEED", "2019"))

@@ -1,5 +1,5 @@
 # A site for plain ABlog (no ablog_ext), built in the same process as an ablog_ext
-# site: its output must be what a fresh process gives (tests/test_upstream.py).
+# site: its output must be what a fresh process gives (tests/reaches/test_reaches.py).
 project = "Plain ABlog"
 extensions = ["ablog"]
 exclude_patterns = ["_build"]
