@@ -11,6 +11,7 @@ import copy
 import difflib
 import re
 import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -45,6 +46,11 @@ def html_files(outdir: Path) -> Pages:
         path.relative_to(outdir).as_posix(): path.read_bytes()
         for path in sorted(outdir.rglob("*.html"))
     }
+
+
+def page_names(app, folder: str) -> list[str]:
+    """The HTML pages directly in *folder* of *app*'s output, by name, sorted."""
+    return sorted(path.name for path in Path(app.outdir, folder).glob("*.html"))
 
 
 def page_times(outdir: Path) -> dict[str, int]:
@@ -147,6 +153,19 @@ def equals_clean_build(srcdir: Path, tmp_path: Path, **kwargs) -> str:
 # -- building ----------------------------------------------------------------------------
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Each of *files* (a path below *root*: text, written as UTF-8, or bytes) written,
+    with the folders it needs; *root*."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
 def copy_root(tmp_path: Path, testroot: str) -> Path:
     """A copy of ``roots/test-<testroot>`` to edit and build."""
     srcdir = tmp_path / testroot
@@ -168,6 +187,19 @@ def build_dir(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestAp
 def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:
     """A fresh copy of ``roots/test-<testroot>`` in *tmp_path*, built once."""
     return build_dir(copy_root(tmp_path, testroot), buildername, **kwargs)
+
+
+def build_again_after(src: Path, change: Callable[[], None]) -> SphinxTestApp:
+    """*src* built, *change* made, and *src* built again by the same application:
+    what one build keeps must not reach the next."""
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.build()
+        change()
+        app.build()
+    finally:
+        app.cleanup()
+    return app
 
 
 def rebuild(src: Path, *, warning_free: bool = False, **kwargs) -> tuple[set[str], Path]:

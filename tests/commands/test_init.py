@@ -21,9 +21,11 @@ from ablog_ext.commands.migrate.links import TargetIndex, missing_targets, site_
 from ablog_ext.commands.migrate.plan import html_post_as_markdown
 from ablog_ext.commands.migrate.site_text import markdown_text, post_permalink, py
 
-from helpers import ROOTS, build_dir, read_html, warnings_of
+from helpers import ROOTS, build_dir, read_html, warnings_of, write_files
 
 FIXTURE = ROOTS / "jekyll-site"
+#: The one post of the smallest Jekyll sites.
+ONE_POST = "---\ntitle: One\n---\nHi.\n"
 
 
 def run(*argv: str | Path) -> tuple[int, str, str]:
@@ -54,6 +56,13 @@ def tree(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and "_build" not in path.relative_to(root).parts
     }
+
+
+def copied_fixture(tmp_path: Path) -> Path:
+    """A copy of the Jekyll site to change: ``tmp_path/jekyll``."""
+    jekyll = tmp_path / "jekyll"
+    shutil.copytree(FIXTURE, jekyll)
+    return jekyll
 
 
 def conf_of(sphinx: Path) -> dict:
@@ -194,9 +203,7 @@ def test_index_page_lists_latest_posts(moved):
 
 
 def test_defaults_when_config_is_silent(tmp_path):
-    jekyll = tmp_path / "j"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
+    jekyll = write_files(tmp_path / "j", {"_posts/2020-01-01-one.md": ONE_POST})
     code, _, err = init(jekyll, tmp_path / "s")
     assert code == 0, err
     conf = conf_of(tmp_path / "s")
@@ -215,15 +222,13 @@ def test_defaults_when_config_is_silent(tmp_path):
 
 
 def test_config_values_of_odd_shapes(tmp_path):
-    jekyll = tmp_path / "j"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
-    (jekyll / "_config.yml").write_text(
+    config = (
         "timezone: 5\nexcerpt_separator: ''\nurl: https://x.example.org/\nbaseurl: /\n"
         "author: [a, b]\ndate: 2020-01-02\nratio: .inf\n"
-        "kramdown:\n  input: GFM\n  parse_block_html: true\n",
-        "utf-8",
+        "kramdown:\n  input: GFM\n  parse_block_html: true\n"
     )
+    files = {"_posts/2020-01-01-one.md": ONE_POST, "_config.yml": config}
+    jekyll = write_files(tmp_path / "j", files)
     assert init(jekyll, tmp_path / "s")[0] == 0
     conf = conf_of(tmp_path / "s")
     assert conf["ablog_ext_timezone"] == "UTC"
@@ -240,10 +245,8 @@ def test_config_values_of_odd_shapes(tmp_path):
     ['It\'s "quoted"', 'Three """ quotes', "Back\\slash {{ site.x }}", "A\u2028line", "日本語"],
 )
 def test_conf_is_valid_python_for_any_title(tmp_path, title):
-    jekyll = tmp_path / "j"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
-    (jekyll / "_config.yml").write_text(json.dumps({"title": title}), "utf-8")
+    files = {"_posts/2020-01-01-one.md": ONE_POST, "_config.yml": json.dumps({"title": title})}
+    jekyll = write_files(tmp_path / "j", files)
     assert init(jekyll, tmp_path / "s")[0] == 0
     conf = conf_of(tmp_path / "s")
     assert conf["project"] == conf["blog_title"] == title
@@ -458,8 +461,7 @@ def test_what_the_summary_lists_is_what_the_build_warns_about(built):
 
 
 def test_clean_site_builds_without_warnings(tmp_path):
-    jekyll = tmp_path / "jekyll"
-    shutil.copytree(FIXTURE, jekyll)
+    jekyll = copied_fixture(tmp_path)
     post = jekyll / "_posts/2021-01-05-first-light.md"
     text = post.read_text(encoding="utf-8")
     text = re.sub(r"More about me.*?online\.\n", "", text, flags=re.S)
@@ -487,8 +489,7 @@ def test_second_run_needs_force(moved, capsys):
 
 
 def test_second_run_is_byte_identical_and_leaves_files_alone(tmp_path):
-    jekyll = tmp_path / "jekyll"
-    shutil.copytree(FIXTURE, jekyll)
+    jekyll = copied_fixture(tmp_path)
     first = tmp_path / "first"
     assert init(jekyll, first)[0] == 0
     before_bytes, before_meta = tree(first), snapshot(first)
@@ -504,8 +505,7 @@ def test_second_run_is_byte_identical_and_leaves_files_alone(tmp_path):
 
 
 def test_rerun_removes_only_what_it_wrote_before(tmp_path):
-    jekyll = tmp_path / "jekyll"
-    shutil.copytree(FIXTURE, jekyll)
+    jekyll = copied_fixture(tmp_path)
     sphinx = tmp_path / "site"
     assert init(jekyll, sphinx)[0] == 0
     (sphinx / "notes.txt").write_text("mine", encoding="utf-8")
@@ -523,8 +523,7 @@ def test_rerun_removes_only_what_it_wrote_before(tmp_path):
 
 
 def test_non_utf8_files_are_copied_as_bytes(tmp_path):
-    jekyll = tmp_path / "jekyll"
-    shutil.copytree(FIXTURE, jekyll)
+    jekyll = copied_fixture(tmp_path)
     latin = b"caf\xe9 \xff\xfe\n"
     (jekyll / "files/latin1.txt").write_bytes(latin)
     (jekyll / "_posts/2021-08-01-latin.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nCaf\xe9\n")
@@ -552,10 +551,13 @@ def test_entry_filter_follows_jekyll():
 
 
 def test_posts_in_subfolders_of_posts_have_no_folder_category(tmp_path):
-    jekyll = tmp_path / "j"
-    (jekyll / "_posts/2019").mkdir(parents=True)
-    (jekyll / "_posts/2019/2019-01-01-a.md").write_text("---\ntitle: A\n---\n", "utf-8")
-    (jekyll / "_posts/2019-01-01-a.md").write_text("---\ntitle: A too\n---\n", "utf-8")
+    jekyll = write_files(
+        tmp_path / "j",
+        {
+            "_posts/2019/2019-01-01-a.md": "---\ntitle: A\n---\n",
+            "_posts/2019-01-01-a.md": "---\ntitle: A too\n---\n",
+        },
+    )
     code, out, _ = init(jekyll, tmp_path / "s")
     assert code == 0
     # Jekyll takes categories from the folders above _posts only: the subfolder is
@@ -569,10 +571,7 @@ def test_posts_in_subfolders_of_posts_have_no_folder_category(tmp_path):
 
 
 def _site(tmp_path: Path) -> Path:
-    jekyll = tmp_path / "jekyll"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\n", "utf-8")
-    return jekyll
+    return write_files(tmp_path / "jekyll", {"_posts/2020-01-01-one.md": "---\ntitle: One\n---\n"})
 
 
 def _no_posts(jekyll: Path) -> None:
@@ -675,7 +674,7 @@ def _block_after(text: str, heading: str, language: str) -> str:
 
 
 def test_migration_guide_shows_what_init_prints(tmp_path, monkeypatch):
-    guide = (Path(__file__).parents[1] / "site/docs/jekyll-migration.md").read_text("utf-8")
+    guide = (Path(__file__).parents[2] / "site/docs/jekyll-migration.md").read_text("utf-8")
     assert guide.startswith("# Moving a Jekyll blog\n\n```console\n$ ablog-ext init --from-jekyll")
     shutil.copytree(FIXTURE, tmp_path / "old-blog")
     monkeypatch.chdir(tmp_path)
@@ -689,22 +688,22 @@ def test_migration_guide_shows_what_init_prints(tmp_path, monkeypatch):
 def test_links_are_checked_after_liquid(tmp_path):
     """jekyllrb.com writes link references in a Liquid loop, and links to a
     collection's page with {% link %}: the check renders Liquid as the build does."""
-    jekyll = tmp_path / "j"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_includes").mkdir()
-    (jekyll / "_includes/more.html").write_text('<a href="/from/include/">more</a>', "utf-8")
-    (jekyll / "_config.yml").write_text("baseurl: /blog\n", "utf-8")
-    (jekyll / "_posts/2020-01-01-one.md").write_text("---\ntitle: One\n---\nHi.\n", "utf-8")
-    (jekyll / "_posts/2020-01-02-two.md").write_text(
+    two = (
         "---\ntitle: Two\n---\n"
         "See [where][where-filter], [find][find-filter], [one]({% post_url 2020-01-01-one %}),\n"
         "[history]({% link _docs/history.md %}#v1), [gone]({% post_url 2019-01-01-gone %})\n"
         "and [home]({{ site.baseurl }}/).\n\n{% include more.html %}\n\n"
         "{% assign names = 'where,find' | split: ',' %}{% for name in names %}\n"
         "[{{ name }}-filter]: {{ name | prepend: '/docs/filters/#' | relative_url }}\n"
-        "{% endfor %}\n",
-        "utf-8",
+        "{% endfor %}\n"
     )
+    files = {
+        "_includes/more.html": '<a href="/from/include/">more</a>',
+        "_config.yml": "baseurl: /blog\n",
+        "_posts/2020-01-01-one.md": ONE_POST,
+        "_posts/2020-01-02-two.md": two,
+    }
+    jekyll = write_files(tmp_path / "j", files)
     code, _, err = init(jekyll, tmp_path / "s")
     assert code == 0, err
     manifest = json.loads((tmp_path / "s/.ablog-ext-init.json").read_text("utf-8"))

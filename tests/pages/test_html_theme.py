@@ -40,20 +40,17 @@ def test_bad_config_value_warns_and_uses_default(app, warnings):
 def test_blog_sidebars_with_a_recursive_post_pattern(tmp_path):
     """``posts/**/*.md`` matches posts directly in ``posts/`` as well as in its
     folders (ABlog reads it as a glob): both get the blog sidebars."""
-    from helpers import build_dir, read_html
+    from helpers import build_dir, read_html, write_files
 
-    src = tmp_path / "site"
-    (src / "posts/2024").mkdir(parents=True)
-    (src / "conf.py").write_text(
+    conf = (
         "extensions = ['ablog_ext']\nhtml_theme = 'pydata_sphinx_theme'\n"
-        "blog_post_pattern = ['posts/**/*.md']\nexclude_patterns = ['_build']\n",
-        encoding="utf-8",
+        "blog_post_pattern = ['posts/**/*.md']\nexclude_patterns = ['_build']\n"
     )
-    (src / "index.md").write_text("# Home\n", encoding="utf-8")
     posts = {"posts/2024-01-02-top.md": "Top", "posts/2024/2024-02-03-deep.md": "Deep"}
-    for path, title in posts.items():
-        (src / path).write_text(f"---\ntitle: {title}\n---\n\nText.\n", encoding="utf-8")
-    app = build_dir(src)
+    files = {path: f"---\ntitle: {title}\n---\n\nText.\n" for path, title in posts.items()}
+    app = build_dir(
+        write_files(tmp_path / "site", {"conf.py": conf, "index.md": "# Home\n", **files})
+    )
     for page in ("posts/2024-01-02-top", "posts/2024/2024-02-03-deep"):
         assert read_html(app, page).select_one(".ablog__recentposts"), page
 

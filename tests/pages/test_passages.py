@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_dir, copy_root
+from helpers import build_dir, copy_root, page_names
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +95,7 @@ def test_passage_links_reach_their_anchor(built, html):
 
 def test_theme_pages_newest_first(built, html):
     outdir = Path(built.outdir)
-    assert sorted(p.name for p in (outdir / "blog/theme").glob("*.html")) == [
-        "leadership.html",
-        "startup.html",
-    ]
+    assert page_names(built, "blog/theme") == ["leadership.html", "startup.html"]
     page = html(built, "blog/theme/leadership")
     assert page.title.get_text().startswith("Theme: Leadership")
     dates = [d.get_text() for d in page.select(".theme-passage-date")]

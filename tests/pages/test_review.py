@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from ablog_ext.blog.queries import Window, listed_posts
 from ablog_ext.pages.review import compute_review
 
-from helpers import build_dir, copy_root
+from helpers import build_dir, copy_root, page_names
 
 
 @pytest.fixture(scope="module")
@@ -159,11 +159,7 @@ def test_themes_part_of_the_review(built, html):
 
 
 def test_review_pages(built, html):
-    outdir = Path(built.outdir)
-    assert sorted(p.name for p in (outdir / "blog/review").glob("*.html")) == [
-        "2019.html",
-        "2020.html",
-    ]
+    assert page_names(built, "blog/review") == ["2019.html", "2020.html"]
     page = html(built, "blog/review/2019")
     assert page.title.get_text().startswith("2019 in review")
     (block,) = page.select("div.year-in-review")

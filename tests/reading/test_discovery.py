@@ -157,24 +157,19 @@ def test_future_is_the_build_time_and_abLog_agrees(tmp_path, monkeypatch, now, p
 
     epoch = int(dt.datetime.fromisoformat(now).timestamp())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
-    srcdir = tmp_path / "site"
-    (srcdir / "posts").mkdir(parents=True)
-    (srcdir / "conf.py").write_text(
-        'extensions = ["ablog_ext"]\nblog_post_pattern = "posts/*"\n'
-        'ablog_ext_timezone = "Asia/Tokyo"\n',
-        encoding="utf-8",
-    )
-    (srcdir / "index.md").write_text("# Home\n", encoding="utf-8")
-    # 21:00 in Tokyo is 12:00 UTC (in quotes: unquoted, a YAML timestamp is UTC).
-    (srcdir / "posts/2030-06-01-noon.md").write_text(
-        '---\ntitle: At noon UTC\ndate: "2030-06-01 21:00:00"\n---\n\nText.\n', encoding="utf-8"
-    )
-    (srcdir / "posts/2030-05-01-earlier.md").write_text(
-        "---\ntitle: Earlier\n---\n\nText.\n", encoding="utf-8"
-    )
-    from helpers import build_dir
+    from helpers import build_dir, write_files
 
-    app = build_dir(srcdir)
+    files = {
+        "conf.py": 'extensions = ["ablog_ext"]\nblog_post_pattern = "posts/*"\n'
+        'ablog_ext_timezone = "Asia/Tokyo"\n',
+        "index.md": "# Home\n",
+        # 21:00 in Tokyo is 12:00 UTC (in quotes: unquoted, a YAML timestamp is UTC).
+        "posts/2030-06-01-noon.md": (
+            '---\ntitle: At noon UTC\ndate: "2030-06-01 21:00:00"\n---\n\nText.\n'
+        ),
+        "posts/2030-05-01-earlier.md": "---\ntitle: Earlier\n---\n\nText.\n",
+    }
+    app = build_dir(write_files(tmp_path / "site", files))
     assert ("posts/2030-06-01-noon" in app.env.found_docs) is published
     blog = Blog(app)
     # ABlog's own rule would make a 2030 post a draft today; both are published.

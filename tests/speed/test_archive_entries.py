@@ -16,10 +16,13 @@ from ablog_ext.speed import archive_entries
 from helpers import (
     Pages,
     assert_same_bytes,
+    build_again_after,
     build_dir,
     build_kept_and_each,
     copy_root,
+    edit,
     html_files,
+    read_page,
     warnings_of,
 )
 
@@ -138,19 +141,8 @@ def test_a_second_build_of_the_same_application_shows_the_new_entry(tmp_path):
     """Entries kept in one build are not shown in the next: a post's new title
     reaches its archive pages."""
     src = copy_root(tmp_path, "sidebars")
-    app = SphinxTestApp("html", srcdir=src)
-    try:
-        app.build()
-        post = src / "posts" / "2020-01-05-third.md"
-        post.write_text(
-            post.read_text(encoding="utf-8").replace("The third post", "A renamed post"),
-            encoding="utf-8",
-        )
-        app.build()
-        page = (Path(app.outdir) / "blog/tag/python.html").read_text(encoding="utf-8")
-    finally:
-        app.cleanup()
-    titles = [
-        a.get_text() for a in BeautifulSoup(page, "html.parser").select(".ablog-post-title a")
-    ]
+    post = src / "posts" / "2020-01-05-third.md"
+    app = build_again_after(src, lambda: edit(post, "The third post", "A renamed post"))
+    page = read_page(Path(app.outdir), "blog/tag/python.html")
+    titles = [a.get_text() for a in page.select(".ablog-post-title a")]
     assert "A renamed post" in titles and "The third post" not in titles

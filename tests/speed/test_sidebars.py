@@ -17,10 +17,13 @@ from ablog_ext.upstream import _theme_declares
 from helpers import (
     Pages,
     assert_same_bytes,
+    build_again_after,
     build_dir,
     build_kept_and_each,
     copy_root,
+    edit,
     html_files,
+    read_page,
     recent_titles,
     warnings_of,
 )
@@ -111,6 +114,23 @@ def as_list(value: Any) -> list[str]:
     return [item.strip() for item in value.split(",")] if isinstance(value, str) else list(value)
 
 
+def skip_empty_checks(srcdir: Path, **kwargs: Any) -> dict[str, list[str]]:
+    """Each page's ``templates_skip_empty_check`` in a build of *srcdir*, as the theme
+    reads it after every other handler."""
+    seen: dict[str, list[str]] = {}
+
+    def note(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+        seen[pagename] = as_list(context["theme_templates_skip_empty_check"])
+
+    app = SphinxTestApp("html", srcdir=srcdir, **kwargs)
+    try:
+        app.connect("html-page-context", note, priority=1000)
+        app.build()
+    finally:
+        app.cleanup()
+    return seen
+
+
 @pytest.mark.skipif(
     not _theme_declares("pydata_sphinx_theme", "templates_skip_empty_check"),
     reason="this pydata-sphinx-theme (0.16.0) has no templates_skip_empty_check option",
@@ -118,24 +138,11 @@ def as_list(value: Any) -> list[str]:
 def test_skip_empty_check_keeps_what_the_user_set(tmp_path):
     """The blog sidebars that show something are added to the theme's option,
     after the user's value (and only where they show something)."""
-    seen: dict[str, list[str]] = {}
-
-    def note(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-        seen[pagename] = as_list(context["theme_templates_skip_empty_check"])
-
-    app = SphinxTestApp(
-        "html",
-        srcdir=copy_root(tmp_path, "sidebars"),
-        confoverrides={
-            "html_theme_options": {"templates_skip_empty_check": ["my-navbar.html"]},
-            "html_sidebars": {"**": EVERY_SIDEBAR},
-        },
-    )
-    try:
-        app.connect("html-page-context", note, priority=1000)
-        app.build()
-    finally:
-        app.cleanup()
+    overrides = {
+        "html_theme_options": {"templates_skip_empty_check": ["my-navbar.html"]},
+        "html_sidebars": {"**": EVERY_SIDEBAR},
+    }
+    seen = skip_empty_checks(copy_root(tmp_path, "sidebars"), confoverrides=overrides)
     post = seen["posts/2021/2021-12-24-eighth"]
     assert post[0] == "my-navbar.html"
     assert {
@@ -158,17 +165,7 @@ def test_skip_empty_check_keeps_what_the_user_set(tmp_path):
     reason="this pydata-sphinx-theme (0.16.0) has no templates_skip_empty_check option",
 )
 def test_the_theme_default_stays_when_the_user_set_nothing(tmp_path):
-    seen: dict[str, list[str]] = {}
-
-    def note(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-        seen[pagename] = as_list(context["theme_templates_skip_empty_check"])
-
-    app = SphinxTestApp("html", srcdir=copy_root(tmp_path, "sidebars"))
-    try:
-        app.connect("html-page-context", note, priority=1000)
-        app.build()
-    finally:
-        app.cleanup()
+    seen = skip_empty_checks(copy_root(tmp_path, "sidebars"))
     post = seen["posts/2021/2021-12-24-eighth"]
     assert post[:2] == ["sidebar-nav-bs.html", "navbar-nav.html"]
     assert "ablog/recentposts.html" in post
@@ -218,18 +215,9 @@ def test_a_second_build_of_the_same_application_shows_the_new_title(tmp_path):
     """Sidebars kept in one build are not reused in the next: a post's new title
     reaches the recent-posts sidebar of every page."""
     src = copy_root(tmp_path, "sidebars")
-    app = SphinxTestApp("html", srcdir=src)
-    try:
-        app.build()
-        post = src / "posts/2021/2021-12-24-eighth.md"
-        post.write_text(
-            post.read_text(encoding="utf-8").replace("The eighth post", "A renamed post"),
-            encoding="utf-8",
-        )
-        app.build()
-        page = (Path(app.outdir) / "posts/2019-03-01-first.html").read_text(encoding="utf-8")
-    finally:
-        app.cleanup()
-    recent = BeautifulSoup(page, "html.parser").select_one(".ablog__recentposts")
+    post = src / "posts/2021/2021-12-24-eighth.md"
+    app = build_again_after(src, lambda: edit(post, "The eighth post", "A renamed post"))
+    page = read_page(Path(app.outdir), "posts/2019-03-01-first.html")
+    recent = page.select_one(".ablog__recentposts")
     assert recent is not None
     assert "A renamed post" in recent.get_text() and "The eighth post" not in recent.get_text()
