@@ -11,7 +11,7 @@ import copy
 import difflib
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -81,6 +81,12 @@ def main_text(soup: BeautifulSoup) -> BeautifulSoup:
         or soup.select_one("main")
         or soup
     )
+
+
+def missing(text: str, parts: Iterable[str]) -> list[str]:
+    """Each of *parts* that *text* does not hold: every one, where an assert of each
+    would stop at the first."""
+    return [part for part in parts if part not in text]
 
 
 def heading_text(heading: Any) -> str:

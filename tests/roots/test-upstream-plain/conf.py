@@ -3,7 +3,8 @@
 project = "Plain ABlog"
 extensions = ["ablog"]
 exclude_patterns = ["_build"]
-blog_post_pattern = ["posts/*"]
+# ABlog also takes one pattern as text, as plain ABlog sites often write it.
+blog_post_pattern = "posts/*"
 blog_baseurl = "https://plain.example.org/"
 blog_feed_archives = True
 blog_authors = {"ada": ("Ada Lovelace", None)}
