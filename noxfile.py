@@ -78,7 +78,7 @@ def lint(session: nox.Session) -> None:
 def site(session: nox.Session) -> None:
     """Build the project's own site into site/_build/html, warnings as errors."""
     session.install("-e", ".")
-    # Parallel workers: the output is the same byte for byte (tests/test_parallel.py).
+    # Parallel workers: the output is the same byte for byte (tests/speed/test_parallel.py).
     session.run(
         "sphinx-build", "-W", "--keep-going", "-j", "auto", "-b", "html", "site", str(SITE_OUT),
         *session.posargs,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,16 +178,32 @@ def front_matter(post: Post, extra: list[str] | None = None) -> list[str]:
     ]
 
 
-# -- Sphinx: plain ABlog and ablog_ext ---------------------------------------------------
-
-
-def myst_post(post: Post) -> str:
+def post_text(post: Post, theme_passage: Callable[[str, str], list[str]]) -> str:
+    """A post in Markdown: front matter, an excerpt, ``#`` sections, and each theme
+    passage as *theme_passage* writes it (from the theme's name and the passage)."""
     lines = [*front_matter(post), post.intro, "", "<!--more-->", ""]
     for section in post.sections:
         lines += [f"# {section.heading}", "", section.paragraph, ""]
         if section.theme:
-            lines += [f":::{{theme}} {section.theme[0]}", section.theme[1], ":::", ""]
+            lines += theme_passage(*section.theme)
     return "\n".join(lines)
+
+
+def myst_theme(name: str, passage: str) -> list[str]:
+    return [f":::{{theme}} {name}", passage, ":::", ""]
+
+
+def kramdown_theme(name: str, passage: str) -> list[str]:
+    """kramdown reads Markdown inside an HTML block marked ``markdown="1"``."""
+    return [f'<div class="theme" title="{name}" markdown="1">', passage, "</div>", ""]
+
+
+def hugo_theme(name: str, passage: str) -> list[str]:
+    """Goldmark reads Markdown inside an HTML block after a blank line."""
+    return [f'<div class="theme" title="{name}">', "", passage, "", "</div>", ""]
+
+
+# -- Sphinx: plain ABlog and ablog_ext ---------------------------------------------------
 
 
 def generate(root: Path, posts: int, variant: str, shape: str = "orphan", seed: int = 2019) -> Path:
@@ -201,7 +218,9 @@ def generate(root: Path, posts: int, variant: str, shape: str = "orphan", seed: 
         f"# Benchmark\n\n```{{postlist}} 10\n```\n{review}{toctree}", encoding="utf-8"
     )
     for post in make_posts(posts, seed):
-        (root / "posts" / f"{post.slug}.md").write_text(myst_post(post), encoding="utf-8")
+        (root / "posts" / f"{post.slug}.md").write_text(
+            post_text(post, myst_theme), encoding="utf-8"
+        )
     return root
 
 
@@ -290,16 +309,6 @@ permalink: /blog.html
 """
 
 
-def kramdown_post(post: Post) -> str:
-    lines = [*front_matter(post), post.intro, "", "<!--more-->", ""]
-    for section in post.sections:
-        lines += [f"# {section.heading}", "", section.paragraph, ""]
-        if section.theme:
-            name, passage = section.theme
-            lines += [f'<div class="theme" title="{name}" markdown="1">', passage, "</div>", ""]
-    return "\n".join(lines)
-
-
 def _write_jekyll_frame(root: Path) -> None:
     (root / "_layouts").mkdir(parents=True, exist_ok=True)
     (root / "_posts").mkdir(exist_ok=True)
@@ -314,7 +323,9 @@ def generate_jekyll(root: Path, posts: int, seed: int = 2019) -> Path:
     """The same posts as a Jekyll site: kramdown, jekyll-feed, sidebars in the layout."""
     _write_jekyll_frame(root)
     for post in make_posts(posts, seed):
-        (root / "_posts" / f"{post.slug}.md").write_text(kramdown_post(post), encoding="utf-8")
+        (root / "_posts" / f"{post.slug}.md").write_text(
+            post_text(post, kramdown_theme), encoding="utf-8"
+        )
     return root
 
 
@@ -401,16 +412,6 @@ HUGO_INDEX = """\
 """
 
 
-def hugo_post(post: Post) -> str:
-    lines = [*front_matter(post), post.intro, "", "<!--more-->", ""]
-    for section in post.sections:
-        lines += [f"# {section.heading}", "", section.paragraph, ""]
-        if section.theme:
-            name, passage = section.theme
-            lines += [f'<div class="theme" title="{name}">', "", passage, "", "</div>", ""]
-    return "\n".join(lines)
-
-
 def generate_hugo(root: Path, posts: int, seed: int = 2019) -> Path:
     """The same posts as a minimal Hugo site: taxonomies, RSS, sidebars in the base layout."""
     layouts = root / "layouts" / "_default"
@@ -423,7 +424,7 @@ def generate_hugo(root: Path, posts: int, seed: int = 2019) -> Path:
     (root / "layouts" / "index.html").write_text(HUGO_INDEX, encoding="utf-8")
     for post in make_posts(posts, seed):
         path = root / "content" / "posts" / f"{post.slug}.md"
-        path.write_text(hugo_post(post), encoding="utf-8")
+        path.write_text(post_text(post, hugo_theme), encoding="utf-8")
     return root
 
 
@@ -444,8 +445,7 @@ def liquid_post(post: Post, previous: Post | None, rng: random.Random) -> str:
         lines += [f"## {section.heading}", "{: #section-" + str(number + 1) + "}", ""]
         lines += [section.paragraph + "[^" + str(number + 1) + "]", ""]
         if section.theme:
-            name, passage = section.theme
-            lines += [f'<div class="theme" title="{name}" markdown="1">', passage, "</div>", ""]
+            lines += kramdown_theme(*section.theme)
         choice = rng.randrange(6)
         if choice == 0 and previous is not None:
             lines += [f"Read [the post before]({{% post_url {previous.slug} %}}).", ""]

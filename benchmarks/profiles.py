@@ -19,133 +19,81 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import SHAPES, VARIANTS, generate
 from run import edit_body, edit_sidebar
 
-#: (phase, indent, file, function[, caller]): the cumulative time of that function (when
-#: called from *caller*) is the phase's.
-PHASES: list[tuple[str, int, str, str] | tuple[str, int, str, str, str]] = [
-    ("whole build (Sphinx.build)", 0, "sphinx/application.py", "build"),
-    ("reading (Builder.read)", 1, "sphinx/builders/__init__.py", "read"),
-    (
-        "parse + read transforms, per document (_parse_str_to_doctree)",
-        2,
-        "sphinx/util/docutils.py",
-        "_parse_str_to_doctree",
-    ),
-    (
-        "docutils settings built per document (_get_settings)",
-        3,
-        "sphinx/util/docutils.py",
-        "_get_settings",
-        "_parse_str_to_doctree",
-    ),
-    ("MyST parse (MystParser.parse)", 3, "myst_parser/parsers/sphinx_.py", "parse"),
-    ("ablog_ext's parser: front matter + MyST (posts.py)", 3, "ablog_ext/reading/posts.py", "parse"),
-    ("markdown-it + MyST renderer (MarkdownIt.render)", 4, "markdown_it/main.py", "render"),
-    (
-        "a markdown-it parser per document (create_md_parser)",
-        4,
-        "myst_parser/parsers/mdit.py",
-        "create_md_parser",
-    ),
-    (
-        "read transforms (SphinxTransformer.apply_transforms)",
-        3,
-        "sphinx/transforms/__init__.py",
-        "apply_transforms",
-        "_parse_str_to_doctree",
-    ),
-    ("ABlog post registration (process_posts, doctree-read)", 4, "ablog/post.py", "process_posts"),
-    ("ablog_ext record_post (doctree-read)", 4, "ablog_ext/reading/posts.py", "record_post"),
-    ("pickling doctrees (write_doctree)", 2, "sphinx/builders/__init__.py", "write_doctree"),
-    ("ABlog register_posts (Blog objects)", 1, "ablog/post.py", "register_posts"),
-    ("consistency check", 1, "sphinx/environment/__init__.py", "check_consistency"),
-    ("writing documents (Builder.write)", 1, "sphinx/builders/__init__.py", "write"),
-    (
-        "unpickling + resolving (get_and_resolve_doctree)",
-        2,
-        "sphinx/environment/__init__.py",
-        "get_and_resolve_doctree",
-    ),
-    ("search index: feeding (IndexBuilder.feed)", 2, "sphinx/search/__init__.py", "feed"),
-    (
-        "one document's page (HTMLBuilder.write_doc)",
-        2,
-        "sphinx/builders/html/__init__.py",
-        "write_doc",
-    ),
-    ("finishing (HTMLBuilder.finish)", 1, "sphinx/builders/html/__init__.py", "finish"),
-    (
-        "pages from extensions (gen_pages_from_extensions)",
-        2,
-        "sphinx/builders/html/__init__.py",
-        "gen_pages_from_extensions",
-    ),
-    (
-        "ABlog archive contexts (generate_archive_pages)",
-        3,
-        "ablog/post.py",
-        "generate_archive_pages",
-    ),
-    ("ABlog excerpts (Post.to_html)", 3, "ablog/blog.py", "to_html"),
-    ("ABlog feeds (generate_atom_feeds)", 3, "ablog/post.py", "generate_atom_feeds"),
-    ("ablog_ext feeds (write_feeds)", 3, "ablog_ext/pages/feeds.py", "write_feeds"),
-    ("ablog_ext review pages", 3, "ablog_ext/pages/review.py", "review_pages"),
-    ("ablog_ext theme pages", 3, "ablog_ext/pages/passages.py", "theme_pages"),
-    (
-        "search index: dump (dump_search_index)",
-        2,
-        "sphinx/builders/html/__init__.py",
-        "dump_search_index",
-    ),
-    ("every page template (handle_page)", 1, "sphinx/builders/html/__init__.py", "handle_page"),
-    (
-        "pydata: sidebars rendered to test emptiness (update_and_remove_templates)",
-        2,
-        "pydata_sphinx_theme/__init__.py",
-        "update_and_remove_templates",
-    ),
-    (
-        "navbar: header links (generate_header_nav_html)",
-        2,
-        "pydata_sphinx_theme/toctree.py",
-        "generate_header_nav_html",
-    ),
-    (
-        "navbar: section navigation (generate_toctree_html)",
-        2,
-        "pydata_sphinx_theme/toctree.py",
-        "generate_toctree_html",
-    ),
-    (
-        "navbar: page toc (generate_toc_html)",
-        2,
-        "pydata_sphinx_theme/toctree.py",
-        "generate_toc_html",
-    ),
-    (
-        "toctree resolution (global_toctree_for_doc)",
-        2,
-        "sphinx/environment/adapters/toctree.py",
-        "global_toctree_for_doc",
-    ),
-    ("toctree to HTML (render_partial)", 2, "sphinx/builders/html/__init__.py", "render_partial"),
-    ("BeautifulSoup parsing (pydata)", 2, "bs4/__init__.py", "__init__"),
-    ("ABlog sidebar: recent posts", 2, "ablog/templates/ablog/recentposts.html", "root"),
-    ("ABlog sidebar: archives", 2, "ablog/templates/ablog/archives.html", "root"),
-    ("ABlog sidebar: categories", 2, "ablog/templates/ablog/categories.html", "root"),
-    ("ABlog sidebar: tag cloud", 2, "ablog/templates/ablog/tagcloud.html", "root"),
-    ("ABlog sidebar: post card", 2, "ablog/templates/ablog/postcard.html", "root"),
-    (
-        "ABlog archive page body (collection.html)",
-        2,
-        "ablog/templates/ablog/collection.html",
-        "root",
-    ),
-]
+
+class Phase(NamedTuple):
+    """The cumulative time of *function* in *path* (only when called from *caller*)."""
+
+    label: str
+    indent: int
+    path: str
+    function: str
+    caller: str | None
+
+
+def phases(table: str) -> list[Phase]:
+    """A phase a line: ``path:function`` (``path:function<caller``), two spaces, the
+    label; each two spaces of indent nest the phase one deeper."""
+    result = []
+    for line in table.strip("\n").splitlines():
+        where, label = line.strip().split("  ", 1)
+        path, function = where.split(":")
+        function, _, caller = function.partition("<")
+        indent = (len(line) - len(line.lstrip())) // 2
+        result.append(Phase(label, indent, path, function, caller or None))
+    return result
+
+
+#: The phases of a build, each the cumulative time of one function: a tree, so the shares
+#: do not add up (parsing is part of reading).
+PHASES = phases("""
+sphinx/application.py:build  whole build (Sphinx.build)
+  sphinx/builders/__init__.py:read  reading (Builder.read)
+    sphinx/util/docutils.py:_parse_str_to_doctree  parse + read transforms, per document (_parse_str_to_doctree)
+      sphinx/util/docutils.py:_get_settings<_parse_str_to_doctree  docutils settings built per document (_get_settings)
+      myst_parser/parsers/sphinx_.py:parse  MyST parse (MystParser.parse)
+      ablog_ext/reading/posts.py:parse  ablog_ext's parser: front matter + MyST (posts.py)
+        markdown_it/main.py:render  markdown-it + MyST renderer (MarkdownIt.render)
+        myst_parser/parsers/mdit.py:create_md_parser  a markdown-it parser per document (create_md_parser)
+      sphinx/transforms/__init__.py:apply_transforms<_parse_str_to_doctree  read transforms (SphinxTransformer.apply_transforms)
+        ablog/post.py:process_posts  ABlog post registration (process_posts, doctree-read)
+        ablog_ext/reading/posts.py:record_post  ablog_ext record_post (doctree-read)
+    sphinx/builders/__init__.py:write_doctree  pickling doctrees (write_doctree)
+  ablog/post.py:register_posts  ABlog register_posts (Blog objects)
+  sphinx/environment/__init__.py:check_consistency  consistency check
+  sphinx/builders/__init__.py:write  writing documents (Builder.write)
+    sphinx/environment/__init__.py:get_and_resolve_doctree  unpickling + resolving (get_and_resolve_doctree)
+    sphinx/search/__init__.py:feed  search index: feeding (IndexBuilder.feed)
+    sphinx/builders/html/__init__.py:write_doc  one document's page (HTMLBuilder.write_doc)
+  sphinx/builders/html/__init__.py:finish  finishing (HTMLBuilder.finish)
+    sphinx/builders/html/__init__.py:gen_pages_from_extensions  pages from extensions (gen_pages_from_extensions)
+      ablog/post.py:generate_archive_pages  ABlog archive contexts (generate_archive_pages)
+      ablog/blog.py:to_html  ABlog excerpts (Post.to_html)
+      ablog/post.py:generate_atom_feeds  ABlog feeds (generate_atom_feeds)
+      ablog_ext/pages/feeds.py:write_feeds  ablog_ext feeds (write_feeds)
+      ablog_ext/pages/review.py:review_pages  ablog_ext review pages
+      ablog_ext/pages/passages.py:theme_pages  ablog_ext theme pages
+    sphinx/builders/html/__init__.py:dump_search_index  search index: dump (dump_search_index)
+  sphinx/builders/html/__init__.py:handle_page  every page template (handle_page)
+    pydata_sphinx_theme/__init__.py:update_and_remove_templates  pydata: sidebars rendered to test emptiness (update_and_remove_templates)
+    pydata_sphinx_theme/toctree.py:generate_header_nav_html  navbar: header links (generate_header_nav_html)
+    pydata_sphinx_theme/toctree.py:generate_toctree_html  navbar: section navigation (generate_toctree_html)
+    pydata_sphinx_theme/toctree.py:generate_toc_html  navbar: page toc (generate_toc_html)
+    sphinx/environment/adapters/toctree.py:global_toctree_for_doc  toctree resolution (global_toctree_for_doc)
+    sphinx/builders/html/__init__.py:render_partial  toctree to HTML (render_partial)
+    bs4/__init__.py:__init__  BeautifulSoup parsing (pydata)
+    ablog/templates/ablog/recentposts.html:root  ABlog sidebar: recent posts
+    ablog/templates/ablog/archives.html:root  ABlog sidebar: archives
+    ablog/templates/ablog/categories.html:root  ABlog sidebar: categories
+    ablog/templates/ablog/tagcloud.html:root  ABlog sidebar: tag cloud
+    ablog/templates/ablog/postcard.html:root  ABlog sidebar: post card
+    ablog/templates/ablog/collection.html:root  ABlog archive page body (collection.html)
+""")  # noqa: E501
 
 INDENT = "\u00a0\u00a0"  # non-breaking: Markdown keeps them
 
@@ -185,7 +133,7 @@ def phase_rows(stats: pstats.Stats) -> list[tuple[str, int, float, int]]:
     """(phase, indent, cumulative seconds, calls) for every phase found."""
     raw = stats.stats  # type: ignore[attr-defined]
     rows = []
-    for label, indent, path, function, *caller in PHASES:
+    for label, indent, path, function, caller in PHASES:
         regex = re.compile(re.escape(path) + r":\d+\((" + function + r")\)$")
         seconds = 0.0
         calls = 0
@@ -197,7 +145,7 @@ def phase_rows(stats: pstats.Stats) -> list[tuple[str, int, float, int]]:
                 calls += nc
                 continue
             for who, (_c, n, _t, cumulative) in callers.items():
-                if who[2] == caller[0]:
+                if who[2] == caller:
                     seconds += cumulative
                     calls += n
         if calls:

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import (
@@ -737,55 +738,41 @@ def targets(
     return lines
 
 
+#: The command's options, in the order --help lists them, and what each says there.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "--posts": {"type": int, "nargs": "+", "default": [200]},
+    "--repeat": {"type": int, "default": 3},
+    "--shapes": {"nargs": "+", "choices": SHAPES, "default": list(SHAPES)},
+    "--skip-parallel": {"action": "store_true"},
+    "--growth": {"type": int, "default": 0},
+    "--parallel-systems": {"nargs": "+", "choices": SPHINX, "default": list(SPHINX)},
+    "--full-only-above": {"type": int, "default": 0},
+    "--parallel-repeat": {"type": int},
+    "--skip-others": {"action": "store_true"},
+    "--migration-posts": {"type": int, "default": 500},
+    "--memory-limit": {"type": float, "default": 6000},
+    "--timeout": {"type": float, "default": 1200},
+}
+HELP = {
+    "--repeat": "builds of each kind (median)",
+    "--skip-parallel": "no -j 2 builds",
+    "--growth": "also time ablog_ext at the first --posts size and this one, taking turns",
+    "--parallel-systems": "which sites get -j 2 builds",
+    "--full-only-above": "above this many posts, full builds only (no rebuild rows): the growth",
+    "--parallel-repeat": "-j 2 builds of each system (default: --repeat)",
+    "--skip-others": "no Jekyll and Hugo rows",
+    "--migration-posts": "posts of the Jekyll blog for the init row (0: no row)",
+    "--memory-limit": "stop a build whose process tree goes above this many MB",
+    "--timeout": "stop a build that runs longer than this many seconds",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--posts", type=int, nargs="+", default=[200])
-    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (median)")
-    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
-    parser.add_argument("--skip-parallel", action="store_true", help="no -j 2 builds")
-    parser.add_argument(
-        "--growth",
-        type=int,
-        default=0,
-        help="also time ablog_ext at the first --posts size and this one, taking turns",
-    )
-    parser.add_argument(
-        "--parallel-systems",
-        nargs="+",
-        choices=SPHINX,
-        default=list(SPHINX),
-        help="which sites get -j 2 builds",
-    )
-    parser.add_argument(
-        "--full-only-above",
-        type=int,
-        default=0,
-        help="above this many posts, full builds only (no rebuild rows): the growth",
-    )
-    parser.add_argument(
-        "--parallel-repeat", type=int, help="-j 2 builds of each system (default: --repeat)"
-    )
-    parser.add_argument("--skip-others", action="store_true", help="no Jekyll and Hugo rows")
-    parser.add_argument(
-        "--migration-posts",
-        type=int,
-        default=500,
-        help="posts of the Jekyll blog for the init row (0: no row)",
-    )
-    parser.add_argument(
-        "--memory-limit",
-        type=float,
-        default=6000,
-        help="stop a build whose process tree goes above this many MB",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=1200,
-        help="stop a build that runs longer than this many seconds",
-    )
+    for flag, keywords in OPTIONS.items():
+        parser.add_argument(flag, help=HELP.get(flag), **keywords)
     args = parser.parse_args()
     options = Options(
         args.repeat,

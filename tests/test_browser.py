@@ -18,12 +18,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from chromium import find_chromium, launch_failure, unavailable
-from gitrepo import make_site_repo
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import build_dir
+from chromium import find_chromium, launch_failure, unavailable
+from gitrepo import make_site_repo
+from helpers import build_dir
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM_ARGS = [

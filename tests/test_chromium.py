@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from chromium import find_chromium, launch_failure, on_ci, provide, unavailable
 
 ROOT = Path(__file__).parent.parent

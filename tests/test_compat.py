@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
-from conftest import build_site, warnings_of
+from helpers import build_site, warnings_of
 
 PLAIN = ["ablog", "myst_parser"]
 #: Files plain ABlog writes that ablog_ext leaves out on purpose: the archive page
@@ -39,6 +41,16 @@ def build_pair(tmp_path_factory, root: str, buildername: str = "html", **overrid
         confoverrides={**overrides, "extensions": [*PLAIN, "ablog_ext"]},
     )
     return plain, with_ext
+
+
+def docs_with_ext(
+    tmp_path: Path, overrides: dict[str, Any] | None = None, **kwargs: Any
+) -> SphinxTestApp:
+    """``compat-ablogdocs`` built with ablog_ext, and *overrides* of its conf.py."""
+    extensions = {"extensions": [*PLAIN, "ablog_ext"]}
+    return build_site(
+        tmp_path, "compat-ablogdocs", confoverrides={**extensions, **(overrides or {})}, **kwargs
+    )
 
 
 def files(app) -> set[str]:
@@ -214,12 +226,7 @@ def test_section_posts_are_listed_posts(docs):
 def test_parallel_build_writes_the_same_feeds(docs, tmp_path):
     """Section posts are recorded in the worker that reads them, then merged."""
     _plain, serial = docs
-    parallel = build_site(
-        tmp_path,
-        "compat-ablogdocs",
-        confoverrides={"extensions": [*PLAIN, "ablog_ext"]},
-        parallel=2,
-    )
+    parallel = docs_with_ext(tmp_path, parallel=2)
     feeds = sorted(p for p in files(serial) if re.search(r"\.(xml|json)$", p))
     assert feeds == sorted(p for p in files(parallel) if re.search(r"\.(xml|json)$", p))
     for name in feeds:
@@ -228,11 +235,9 @@ def test_parallel_build_writes_the_same_feeds(docs, tmp_path):
 
 def test_options_only_add(tmp_path):
     """ablog_ext's own options add formats and archive kinds; ABlog's files stay."""
-    app = build_site(
+    app = docs_with_ext(
         tmp_path,
-        "compat-ablogdocs",
-        confoverrides={
-            "extensions": [*PLAIN, "ablog_ext"],
+        {
             "ablog_ext_feed_formats": ["json"],
             "ablog_ext_feed_archives": ["theme"],
         },
@@ -244,11 +249,9 @@ def test_options_only_add(tmp_path):
 
 
 def test_ablog_ext_archive_kinds_without_blog_feed_archives(tmp_path):
-    app = build_site(
+    app = docs_with_ext(
         tmp_path,
-        "compat-ablogdocs",
-        confoverrides={
-            "extensions": [*PLAIN, "ablog_ext"],
+        {
             "blog_feed_archives": False,
             "ablog_ext_feed_archives": ["location", "language"],
             "ablog_ext_feed_formats": ["rss"],
@@ -278,11 +281,9 @@ def test_ablog_ext_archive_kinds_without_blog_feed_archives(tmp_path):
 
 
 def test_titles_only_length_and_subtitle(tmp_path):
-    app = build_site(
+    app = docs_with_ext(
         tmp_path,
-        "compat-ablogdocs",
-        confoverrides={
-            "extensions": [*PLAIN, "ablog_ext"],
+        {
             "blog_feed_titles": True,
             "blog_feed_templates": {"atom": {}},
             "blog_feed_length": 2,
@@ -303,11 +304,9 @@ def test_titles_only_length_and_subtitle(tmp_path):
 
 
 def test_bad_feed_templates_warn(tmp_path):
-    app = build_site(
+    app = docs_with_ext(
         tmp_path,
-        "compat-ablogdocs",
-        confoverrides={
-            "extensions": [*PLAIN, "ablog_ext"],
+        {
             "blog_feed_templates": {
                 "atom": {"content": "{% for %}"},
                 "../up": {},

@@ -9,25 +9,31 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_dir, copy_root
+from helpers import build_dir, copy_root
 
 SCRIPT = "<script>alert('x')</script>"
 MARKUP_CATEGORY = "<b>Bold</b> & Co"
 MARKUP_TAG = "<i>ital</i>"
 LONG_TITLE = "Long " * 4000  # 20,000 characters
 
+
+def post(*front: str, body: str = "Body.") -> str:
+    """A post: each of *front* a line of its front matter (the first is line 2), then *body*."""
+    return "---\n" + "".join(f"{line}\n" for line in front) + "---\n\n" + body + "\n"
+
+
 #: file name -> (content, [(line, warning fragment)]); bytes are written as they are.
 CORPUS: dict[str, tuple[str | bytes, list[tuple[int, str]]]] = {
     "2020-01-01-not-a-date.md": (
-        "---\ntitle: Not a date\ndate: the day after tomorrow\ncategory: Notes\n---\n\nBody.\n",
+        post("title: Not a date", "date: the day after tomorrow", "category: Notes"),
         [(3, "'date' is not a valid date")],
     ),
     "impossible-date.md": (
-        "---\ntitle: Impossible date\ncategory: Notes\ndate: 2019-02-30\n---\n\nBody.\n",
+        post("title: Impossible date", "category: Notes", "date: 2019-02-30"),
         [(4, "'date' is not a valid date: '2019-02-30'")],
     ),
     "2020-02-30-impossible-name.md": (
-        "---\ntitle: Impossible file name\ncategory: Notes\n---\n\nBody.\n",
+        post("title: Impossible file name", "category: Notes"),
         [(1, "the file name starts with '2020-02-30', which is not a valid date")],
     ),
     "2020-01-03-unclosed.md": (
@@ -40,19 +46,16 @@ CORPUS: dict[str, tuple[str | bytes, list[tuple[int, str]]]] = {
         [(6, "bytes that are not UTF-8 (0xe9 first)")],
     ),
     "2020-01-06-mapping.md": (
-        "---\ntitle: Mapping for tags\ntags:\n  a: 1\ncategory: Notes\n---\n\nBody.\n",
+        post("title: Mapping for tags", "tags:", "  a: 1", "category: Notes"),
         [(3, "'tags' should be a list or text, not a mapping")],
     ),
-    "2020-01-07-number-category.md": (
-        "---\ntitle: Number as a category\ncategory: 2020\n---\n\nBody.\n",
-        [],
-    ),
+    "2020-01-07-number-category.md": (post("title: Number as a category", "category: 2020"), []),
     "2020-01-08-list-title.md": (
-        "---\ntitle: [a, list]\ncategory: Notes\n---\n\nBody.\n",
+        post("title: [a, list]", "category: Notes"),
         [(2, "'title' should be text")],
     ),
     "2020-01-09-published-maybe.md": (
-        "---\ntitle: Published maybe\npublished: maybe\ncategory: Notes\n---\n\nBody.\n",
+        post("title: Published maybe", "published: maybe", "category: Notes"),
         [(3, "'published' should be true or false")],
     ),
     "2020-01-10-long-title.md": (
@@ -65,29 +68,37 @@ CORPUS: dict[str, tuple[str | bytes, list[tuple[int, str]]]] = {
         [(2, "'title' has characters HTML and XML cannot carry (U+0007)")],
     ),
     "2020-01-12-redirects.md": (
-        "---\ntitle: Redirects\ncategory: Notes\nredirect_from:\n"
-        "  - /about.html\n  - /taken/\n---\n\nBody.\n",
+        post(
+            "title: Redirects",
+            "category: Notes",
+            "redirect_from:",
+            "  - /about.html",
+            "  - /taken/",
+        ),
         [(4, "redirect '/about.html' refused: it would overwrite the page 'about'")],
     ),
     "2020-01-13-redirect-clash.md": (
-        "---\ntitle: Redirect clash\ncategory: Notes\nredirect_from: /taken/\n---\n\nBody.\n",
+        post("title: Redirect clash", "category: Notes", "redirect_from: /taken/"),
         [(4, "redirect '/taken/' refused: 'posts/2020-01-12-redirects' already redirects there")],
     ),
     "2020-01-14-nameless-theme.md": (
-        "---\ntitle: Nameless theme\ncategory: Notes\n---\n\n"
-        ":::{theme}\nA passage without a theme.\n:::\n",
+        post(
+            "title: Nameless theme",
+            "category: Notes",
+            body=":::{theme}\nA passage without a theme.\n:::",
+        ),
         [(6, "the theme directive needs a theme name")],
     ),
     "1969-07-20-before-1970.md": (
-        "---\ntitle: Before 1970\ncategory: History\n---\n\nAn old post.\n",
+        post("title: Before 1970", "category: History", body="An old post."),
         [],
     ),
     "3000-01-01-after-2999.md": (
-        "---\ntitle: After 2999\ncategory: History\n---\n\nA post from the far future.\n",
+        post("title: After 2999", "category: History", body="A post from the far future."),
         [],
     ),
     "2020-01-15-year-out-of-range.md": (
-        "---\ntitle: Year out of range\ndate: 99999-01-01\ncategory: Notes\n---\n\nBody.\n",
+        post("title: Year out of range", "date: 99999-01-01", "category: Notes"),
         [(3, "'date' is not a valid date")],
     ),
 }

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import build_dir, output_snapshot, snapshot_differences
+from helpers import ROOTS, build_dir, equals_clean_build, write_files
 
 STEPS = int(os.environ.get("ABLOG_EXT_STRESS_STEPS", "6"))
 SEED = int(os.environ.get("ABLOG_EXT_STRESS_SEED", "2019"))
@@ -32,18 +31,12 @@ CATEGORIES = ["Career", "Engineering", "Life", "Release notes"]
 TAGS = ["python", "team work", "docs", "ml", "writing"]
 THEMES = ["Leadership", "Startup", "Growth", "Writing"]
 
-CONF = """\
-project = "Random edits"
-extensions = ["ablog_ext"]
-html_theme = "pydata_sphinx_theme"
-blog_post_pattern = ["posts/*.md", "drafts/*.md"]
-ablog_ext_drafts = ["drafts/*"]
-blog_baseurl = "https://random.example.org/"
-ablog_ext_review_pages = True
-ablog_ext_feed_archives = ["category", "tag", "theme", "year"]
-myst_enable_extensions = ["colon_fence"]
-exclude_patterns = ["_build"]
-"""
+#: The site of the fresh-sidebar tests (drafts, review pages), with a feed for each
+#: kind of archive and MyST's colon fences (the posts' ``{theme}`` passages).
+CONF = (ROOTS / "test-fresh" / "conf.py").read_text(encoding="utf-8") + (
+    'ablog_ext_feed_archives = ["category", "tag", "theme", "year"]\n'
+    'myst_enable_extensions = ["colon_fence"]\n'
+)
 INDEX = """\
 # Random edits
 
@@ -195,11 +188,8 @@ class Site:
 
 
 def replay(tmp_path: Path, seed: int, steps: int, conf: str = CONF, parallel: int = 0) -> list[str]:
-    srcdir = tmp_path / "incremental"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text(conf, encoding="utf-8")
-    (srcdir / "index.md").write_text(INDEX, encoding="utf-8")
-    (srcdir / "summary.md").write_text(SUMMARY, encoding="utf-8")
+    files = {"conf.py": conf, "index.md": INDEX, "summary.md": SUMMARY}
+    srcdir = write_files(tmp_path / "incremental", files)
     site = Site(srcdir, random.Random(seed))
     for _ in range(6):
         post = site.new_post()
@@ -207,18 +197,12 @@ def replay(tmp_path: Path, seed: int, steps: int, conf: str = CONF, parallel: in
     site.write()
     build_dir(srcdir, parallel=parallel)
     done = []
-    for step in range(steps):
+    for _ in range(steps):
         done.append(site.edit())
         site.write()
-        incremental = build_dir(srcdir, parallel=parallel)
-        clean_src = tmp_path / f"clean-{step}"
-        shutil.copytree(srcdir, clean_src, ignore=shutil.ignore_patterns("_build"))
-        clean = build_dir(clean_src)
-        got = output_snapshot(Path(incremental.outdir))
-        want = output_snapshot(Path(clean.outdir))
-        difference = snapshot_differences(got, want)
+        build_dir(srcdir, parallel=parallel)
+        difference = equals_clean_build(srcdir, tmp_path)
         assert not difference, f"after {done}: {difference}"
-        shutil.rmtree(clean_src)
     return done
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_dir, copy_root
+from helpers import build_dir, copy_root, edit
 
 #: Pages whose content is computed from other documents.
 DEPENDENT_PAGES = ["review-2019", "anniversary", "themes", "filters"]
@@ -35,12 +35,6 @@ def computed_content(outdir: Path) -> dict[str, str]:
             for part in parts
         )
     return pages
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def add_post(src: Path) -> None:

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from gitrepo import make_site_repo
-
-from conftest import copy_root
+from helpers import copy_root
 
 
 def build(srcdir: Path, outdir: Path, tz: str, epoch: str) -> None:

@@ -12,7 +12,7 @@ from sphinx.testing.util import SphinxTestApp
 from ablog_ext.speed import archive_entries, sidebars
 from ablog_ext.state import BuildState, Slot, build_state
 
-from conftest import copy_root, output_snapshot, snapshot_differences
+from helpers import copy_root, output_snapshot, snapshot_differences
 
 
 def without_page_scripts(snapshot: dict[str, str]) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx import addnodes
 
-from conftest import build_site, warnings_of
+from helpers import build_site, injected, warnings_of
 
 THEMES = ["pydata_sphinx_theme", "alabaster", "basic", "classic"]
 
@@ -23,12 +23,6 @@ def themed(request, tmp_path_factory):
         # Posts in the navigation too, so their titles go through the theme's links.
         confoverrides={"html_theme": request.param, "ablog_ext_posts_in_navigation": True},
     )
-
-
-def injected(soup: BeautifulSoup) -> list[str]:
-    found = soup.select(".t-div, .t-b")
-    found += [s for s in soup.find_all("script") if "pwned" in s.get_text()]
-    return [f"{tag.name} in {tag.parent.name}.{tag.parent.get('class')}" for tag in found]
 
 
 def test_no_title_markup_on_any_page(themed):

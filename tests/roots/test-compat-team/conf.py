@@ -6,15 +6,8 @@ author = "Harbour computing"
 extensions = ["ablog", "myst_parser"]
 exclude_patterns = ["_build"]
 html_theme = "pydata_sphinx_theme"
-html_sidebars = {
-    "**": [
-        "ablog/postcard.html",
-        "ablog/recentposts.html",
-        "ablog/tagcloud.html",
-        "ablog/categories.html",
-        "ablog/archives.html",
-    ]
-}
+SIDEBARS = ["postcard", "recentposts", "tagcloud", "categories", "archives"]
+html_sidebars = {"**": [f"ablog/{name}.html" for name in SIDEBARS]}
 fontawesome_included = True
 
 blog_title = "Harbour computing blog"

@@ -1,5 +1,5 @@
 # Posts in a hidden glob toctree of the root, beside pages that are not posts
-# (tests/test_navigation.py).
+# (tests/speed/test_navigation.py).
 project = "Navigation"
 extensions = ["ablog_ext"]
 html_theme = "pydata_sphinx_theme"

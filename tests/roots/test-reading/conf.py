@@ -1,5 +1,5 @@
 # Posts read one after the other by the parser ablog_ext keeps per MyST
-# configuration (tests/test_reading.py): nothing of one may reach the next.
+# configuration (tests/reading/test_reading.py): nothing of one may reach the next.
 project = "Reading"
 extensions = ["ablog_ext"]
 html_theme = "alabaster"

@@ -1,5 +1,5 @@
 # Blog sidebars kept per link base must give the same bytes as rendered per page
-# (tests/test_sidebars.py): pages at several folder depths, more posts than
+# (tests/speed/test_sidebars.py): pages at several folder depths, more posts than
 # "recent posts" shows, categories, tags, authors, feeds and year-in-review pages.
 project = "Kept sidebars"
 extensions = ["ablog_ext"]

@@ -1,5 +1,5 @@
 # Markup in titles, category and tag names, for the simulated changes of each
-# upstream name ablog_ext reaches into (tests/test_reaches.py).
+# upstream name ablog_ext reaches into (tests/reaches/test_reaches.py).
 project = "Upstream changes"
 extensions = ["ablog_ext"]
 html_theme = "pydata_sphinx_theme"

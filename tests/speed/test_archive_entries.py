@@ -1,0 +1,148 @@
+"""Each post's entry on ABlog's archive pages rendered once per link base
+(``ablog_ext/speed/archive_entries.py``): the same bytes as ABlog's template rendered
+entry by entry, and a site's own archive templates rendered as they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from ablog_ext.speed import archive_entries
+
+from helpers import (
+    Pages,
+    assert_same_bytes,
+    build_again_after,
+    build_dir,
+    build_kept_and_each,
+    copy_root,
+    edit,
+    html_files,
+    read_page,
+    warnings_of,
+)
+
+#: ABlog and MyST-Parser with ablog_ext (the compat roots load plain ABlog).
+WITH_EXT = ["ablog", "myst_parser", "ablog_ext"]
+
+
+def entries_kept(app: SphinxTestApp) -> list[Any]:
+    """The archive entries kept in *app*'s build."""
+    state = archive_entries.entries(app)
+    return [key for key, entry in state.kept.items() if entry is not None] if state else []
+
+
+def build_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str, **kwargs
+) -> tuple[SphinxTestApp, Pages, Pages]:
+    """*testroot* built with its archive entries kept, and rendered entry by entry;
+    the first build, and each build's pages."""
+    kept, each = build_kept_and_each(tmp_path, monkeypatch, archive_entries, *args, **kwargs)
+    assert entries_kept(each) == []
+    return kept, html_files(Path(kept.outdir)), html_files(Path(each.outdir))
+
+
+@pytest.mark.parametrize(
+    ("testroot", "buildername", "overrides"),
+    [
+        ("sidebars", "html", {}),
+        ("sidebars", "dirhtml", {}),
+        ("sidebars", "html", {"html_theme": "alabaster"}),
+        ("jekyll", "html", {}),
+        ("jekyll", "dirhtml", {}),
+        # rST posts with authors, locations and languages, alabaster.
+        ("compat-ablogdocs", "html", {"extensions": WITH_EXT}),
+        ("compat-ablogdocs", "dirhtml", {"extensions": WITH_EXT}),
+        # Year folders, authors not in blog_authors, Font Awesome, pydata.
+        ("compat-team", "html", {"extensions": WITH_EXT}),
+        ("compat-team", "dirhtml", {"extensions": WITH_EXT}),
+        ("compat-titles", "html", {"html_theme": "alabaster"}),
+        ("compat-titles", "html", {"html_theme": "pydata_sphinx_theme"}),
+    ],
+)
+def test_kept_entries_give_the_same_bytes(tmp_path, monkeypatch, testroot, buildername, overrides):
+    app, kept, each = build_both(
+        tmp_path, monkeypatch, testroot, buildername, confoverrides=overrides
+    )
+    assert_same_bytes(kept, each)
+    assert entries_kept(app) != []
+
+
+def test_kept_entries_are_given_to_other_archive_pages(tmp_path, monkeypatch):
+    """Each entry is rendered once and shown on every archive page listing it,
+    with that page's links: on a post's tag page, the link to the tag is ``#``."""
+    app, kept, each = build_both(tmp_path, monkeypatch, "sidebars", "html")
+    assert_same_bytes(kept, each)
+    state = archive_entries.entries(app)
+    assert state is not None
+    # Eight posts, each rendered once, shown on several archive pages.
+    assert len(entries_kept(app)) == 8
+    assert state.rendered == 8 and state.shown > 3 * state.rendered
+    soup = BeautifulSoup(kept["blog/tag/python.html"], "html.parser")
+    assert "#" in [a["href"] for a in soup.select('li[id*="ablog__tags"] a')]
+    soup = BeautifulSoup(kept["blog/2021.html"], "html.parser")
+    assert "#" not in [a["href"] for a in soup.select('li[id*="ablog__tags"] a')]
+
+
+def test_kept_entries_in_parallel_writes(tmp_path, monkeypatch):
+    """``sphinx-build -j 2``: each worker process keeps its own entries."""
+    _, kept, each = build_both(tmp_path, monkeypatch, "sidebars", "html", parallel=2)
+    assert_same_bytes(kept, each)
+
+
+def with_templates(src: Path, templates: dict[str, str]) -> Path:
+    for name, text in templates.items():
+        path = src / "_templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text() + '\ntemplates_path = ["_templates"]\n', encoding="utf-8")
+    return src
+
+
+def test_a_site_collection_template_is_its_own(tmp_path):
+    """A site's own ``ablog/collection.html`` is rendered as it is."""
+    own = (
+        '{%- extends "page.html" %}{% block body %}'
+        '{% for post in collection %}<p class="own-entry">{{ pagename }}: {{ post.title }}</p>'
+        "{% endfor %}{% endblock %}"
+    )
+    src = with_templates(copy_root(tmp_path, "sidebars"), {"ablog/collection.html": own})
+    app = build_dir(src, "html")
+    assert warnings_of(app) == []
+    counts = archive_entries.entries(app)
+    assert counts is not None and counts.shown == 0
+    soup = BeautifulSoup((Path(app.outdir) / "blog/tag/python.html").read_bytes(), "html.parser")
+    entries = [p.get_text() for p in soup.select("p.own-entry")]
+    assert entries and all(text.startswith("blog/tag/python: ") for text in entries)
+
+
+def test_a_site_postcard2_template_is_its_own(tmp_path):
+    """A site's own ``ablog/postcard2.html`` (each entry includes it) may show the
+    page: every archive page renders its entries."""
+    own = '<li class="own-card">{{ pagename }} / {{ post.title }}</li>'
+    src = with_templates(copy_root(tmp_path, "sidebars"), {"ablog/postcard2.html": own})
+    app = build_dir(src, "html")
+    assert warnings_of(app) == []
+    counts = archive_entries.entries(app)
+    assert counts is not None and counts.shown == 0
+    outdir = Path(app.outdir)
+    for page in ("blog/tag/python.html", "blog/category/career.html"):
+        soup = BeautifulSoup((outdir / page).read_bytes(), "html.parser")
+        cards = [li.get_text() for li in soup.select("li.own-card")]
+        assert cards and all(text.startswith(page[: -len(".html")] + " / ") for text in cards)
+
+
+def test_a_second_build_of_the_same_application_shows_the_new_entry(tmp_path):
+    """Entries kept in one build are not shown in the next: a post's new title
+    reaches its archive pages."""
+    src = copy_root(tmp_path, "sidebars")
+    post = src / "posts" / "2020-01-05-third.md"
+    app = build_again_after(src, lambda: edit(post, "The third post", "A renamed post"))
+    page = read_page(Path(app.outdir), "blog/tag/python.html")
+    titles = [a.get_text() for a in page.select(".ablog-post-title a")]
+    assert "A renamed post" in titles and "The third post" not in titles

@@ -1,0 +1,37 @@
+"""``ablog_ext_root_folders``: a static folder served as it is, at the same path,
+as Jekyll serves ``assets/`` (``init`` sets it for every static folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import build_dir, copy_root, main_text, read_html, warnings_of
+
+
+def test_folder_is_copied_as_it_is_and_not_read(tmp_path):
+    srcdir = copy_root(tmp_path, "real-shapes")
+    app = build_dir(srcdir)
+    outdir = Path(app.outdir)
+    image = "assets/img/dot.svg"
+    assert (outdir / image).read_bytes() == (srcdir / image).read_bytes()
+    assert (outdir / "assets/notes.md").is_file()
+    assert not (outdir / "assets/notes.html").exists()  # a file to serve, not a page
+    assert "assets/notes" not in app.env.found_docs
+    page = main_text(read_html(app, "posts/2020-05-01-static-image"))
+    assert page.img["src"].endswith("dot.svg")
+    assert not [w for w in warnings_of(app) if "static-image" in w or "root_folders" in w]
+    # A changed file is copied again on the next build.
+    (srcdir / "assets/notes.md").write_text("# Notes\n\nChanged.\n", encoding="utf-8")
+    app = build_dir(srcdir)
+    assert "Changed." in (outdir / "assets/notes.md").read_text(encoding="utf-8")
+
+
+def test_an_entry_that_is_not_a_folder_warns(tmp_path):
+    srcdir = copy_root(tmp_path, "real-shapes")
+    app = build_dir(
+        srcdir, confoverrides={"ablog_ext_root_folders": ["assets", "nowhere", "../up", "conf.py"]}
+    )
+    found = [w for w in warnings_of(app) if "ablog_ext_root_folders" in w]
+    assert len(found) == 3, found
+    assert all("[ablog_ext.config]" in w for w in found)
+    assert (Path(app.outdir) / "assets/img/dot.svg").is_file()
