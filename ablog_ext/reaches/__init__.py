@@ -1,10 +1,8 @@
 """Every reach into another package's internals: checks only, one module per package.
 
-Each reach (:class:`~ablog_ext.reaches.base.Reach`) says why it is needed, what it needs and
-the versions it was seen in.  When a build starts, each checks its target; when one is not as
-expected, the build gets one warning (``ablog_ext.upstream``) naming the package, its version
-and what is turned off, and the feature that uses it takes its slower (never wrong) path.
-The code that acts on a target lives with that feature, which asks ``REACH.on(app)`` first.
+Each :class:`~ablog_ext.reaches.base.Reach` says why it is needed and checks its target once a
+build; one not as expected gets one warning (``ablog_ext.upstream``) naming the package and what
+is turned off, and the feature that acts on it (asking ``REACH.on(app)``) takes its slower path.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ def check_builder_reaches(app: Sphinx) -> None:
 
 
 def setup_reaches(app: Sphinx) -> None:
-    """Mark *app* as ablog_ext's, and check every reach when its build starts."""
+    """Mark *app* as ablog_ext's (its reaches are checked by ablog_ext.events' first rows)."""
     load(app)
 
 

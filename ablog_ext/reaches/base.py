@@ -29,8 +29,7 @@ _DISPLAY = {"ablog": "ABlog", "sphinx": "Sphinx", "myst-parser": "MyST-Parser", 
 
 #: Every reach made, in the order made (a constant once ablog_ext.reaches is imported).
 EVERY: list[Reach] = []
-#: The attribute under which a replacement (:mod:`ablog_ext.speed.patches`) keeps
-#: what it replaced.
+#: Where a replacement (:mod:`ablog_ext.speed.patches`) keeps what it replaced.
 ORIGINAL = "_ablog_ext_original"
 
 
@@ -150,11 +149,9 @@ class Reach:
     fallback: ClassVar[str] = ""
     #: When the check runs: ``"config"`` (``config-inited``) or ``"builder"``.
     stage: ClassVar[str] = "config"
-    #: Reaches this one cannot work without; when one is off, so is this one, and
-    #: that one's warning is the only one.
+    #: Reaches this one needs; when one is off, so is this one (that one warns).
     requires: ClassVar[tuple[Reach, ...]] = ()
-    #: What the build needs for the target to matter: ``"html"`` (an HTML builder),
-    #: ``"templates"`` (a template loader), an extension (a theme, or one built on it).
+    #: What makes the target matter: ``"html"``, ``"templates"``, or an extension's name.
     needs: ClassVar[str] = ""
 
     def __init__(self) -> None:

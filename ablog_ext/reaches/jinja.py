@@ -21,8 +21,7 @@ class JinjaTemplateLookup(Reach):
         "(every page renders its own)"
     )
     stage, needs = "builder", "templates"
-    #: The method ablog_ext replaces on the environment.
-    attribute = "get_template"
+    attribute = "get_template"  # the method ablog_ext replaces on the environment
 
     def check(self, app: Sphinx) -> str | None:
         import jinja2

@@ -67,6 +67,5 @@ class PydataNavigation(Reach):
 
 PYDATA_HEADER_NAV = PydataHeaderNav()
 PYDATA_NAVIGATION = PydataNavigation()
-# Its header links are made the way PYDATA_HEADER_NAV expects; its sidebar and
-# the posts left out go through Sphinx's toctrees.
+# Its header links are made as PYDATA_HEADER_NAV expects; the rest via Sphinx's toctrees.
 PydataNavigation.requires = (PYDATA_HEADER_NAV, SPHINX_NAVIGATION)

@@ -248,6 +248,17 @@ class SphinxNavigation(SphinxReach):
         return None
 
 
+class SphinxEnvironmentApp(SphinxReach):
+    """``env._app`` (``env.app`` before Sphinx 9, deprecated since): an environment's
+    application, for a parser given only the environment (:func:`ablog_ext.state.env_app`)."""
+
+    target, stage = "Sphinx's BuildEnvironment._app", "builder"
+    fallback = "the direct read (the deprecated env.app property is read instead)"
+
+    def check(self, app: Sphinx) -> str | None:
+        return None if vars(app.env).get("_app", vars(app.env).get("app")) is app else "is gone"
+
+
 SPHINX_EVENT_LISTENERS = SphinxEventListeners()
 SPHINX_PARALLEL_READ = SphinxParallelRead()
 SPHINX_RAW_CONFIG = SphinxRawConfig()
@@ -258,3 +269,4 @@ SPHINX_INPUT_ENCODING = SphinxInputEncoding()
 SPHINX_DOCUTILS_SETTINGS = SphinxDocutilsSettings()
 SPHINX_NAVIGATION = SphinxNavigation()
 SPHINX_SEARCH_STEMS = SphinxSearchStems()
+SPHINX_ENVIRONMENT_APP = SphinxEnvironmentApp()
