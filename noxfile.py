@@ -116,6 +116,14 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *(session.posargs or ["--posts", "200"]))
 
 
+@nox.session(name="bench-compare")
+def bench_compare(session: nox.Session) -> None:
+    """This checkout against another on the same posts, taking turns:
+    ``-- --baseline ../ablog-ext-before --posts 1000``."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/compare.py", *session.posargs)
+
+
 @nox.session(name="bench-profile")
 def bench_profile(session: nox.Session) -> None:
     """cProfile of full builds, grouped by phase: ``-- --posts 1000 --keep DIR``."""
