@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.reading.excerpts import setup_excerpts
     from ablog_ext.reading.kramdown import setup_kramdown
     from ablog_ext.reading.liquid import setup_liquid
+    from ablog_ext.reading.outside import setup_outside
     from ablog_ext.reading.posts import setup_posts
     from ablog_ext.speed.archive_entries import setup_archive_entries
     from ablog_ext.speed.navigation import setup_navigation
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_fresh(app)
     setup_config(app)
     setup_encoding(app)
+    setup_outside(app)
     app.add_domain(BlogDomain)
     app.connect("env-get-outdated", outdated_dependents)
     setup_liquid(app)

@@ -38,6 +38,7 @@ from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
 from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import FILENAME_DATE, normalise, read_front_matter, shared_blocks
+from ablog_ext.reading.outside import is_left_out
 from ablog_ext.reading.posts import is_draft
 
 logger = logging.getLogger("ablog_ext.postfiles")
@@ -346,7 +347,7 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
     matched = set(upstream.ABLOG_MATCHED_POSTS.posts(config))
     for path, (own, wider) in sorted(_candidates(srcdir, patterns, excluded).items()):
         rel = path.relative_to(srcdir).as_posix()
-        if rel in left_out:
+        if rel in left_out or is_left_out(path, srcdir):  # named by outside.py
             continue
         suffix = next((s for s in source_suffix if path.name.endswith(s)), None)
         docname = rel[: -len(suffix)] if suffix else rel
