@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from ablog_ext.blog.archive_names import setup_archive_names
     from ablog_ext.blog.domain import BlogDomain, outdated_dependents
     from ablog_ext.blog.names import setup_names
     from ablog_ext.commands.versions import setup_versions
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_permalinks(app)
     setup_compat(app)
     setup_names(app)
+    setup_archive_names(app)
     setup_redirects(app)
     setup_root_folders(app)
     setup_themes(app)

@@ -25,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ablog_ext import upstream
+from ablog_ext.blog.archive_names import archive_slug
 from ablog_ext.blog.domain import blog_domain
 
 logger = logging.getLogger("ablog_ext.names")
@@ -106,7 +107,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
         for docname in sorted(posts):
             for index, info in enumerate(posts[docname]):
                 for name in dict.fromkeys(written_names(info, kind)):
-                    page = upstream.slugify(declared.get(name, name))
+                    page = archive_slug(declared.get(name, name))
                     uses.setdefault(page, Counter())[name] += 1
                     first_use.setdefault(name, (docname, str(index)))
         for page, counter in sorted(uses.items()):

@@ -18,6 +18,7 @@ from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 
 from ablog_ext import upstream
+from ablog_ext.blog.archive_names import archive_slug
 
 
 def is_html(app: Sphinx) -> bool:
@@ -68,7 +69,7 @@ class Links:
     def archive(self, kind: str, name: str) -> nodes.Node:
         """A link to ABlog's archive page of a category (``kind="category"``) or tag."""
         return self.link(
-            name, f"{self.blog_path}/{kind}/{upstream.slugify(name)}", classes=[f"ablog-ext-{kind}"]
+            name, f"{self.blog_path}/{kind}/{archive_slug(name)}", classes=[f"ablog-ext-{kind}"]
         )
 
     def theme_page(self, slug: str) -> str:

@@ -72,7 +72,7 @@ def unusable_files(srcdir: Path, excluded: Matcher) -> dict[str, str]:
             if entry.is_symlink() and leaves(Path(entry.path), srcdir):
                 found[rel] = "is a symbolic link that leads outside the source folder"
             elif _CONTROL.search(entry.name):
-                found[rel] = "has a control character in its name, which no page can have: not published"
+                found[rel] = "has a control character in its name (no page can): not published"
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(rel)
     return dict(sorted(found.items()))

@@ -336,12 +336,11 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         for problem in meta.problems:
             message = problem.message
             if problem.key == "date":
-                message += (
-                    "; using the date in the file name"
-                    if meta.date_source == "file name"
-                    else "; the post is a draft until it has a date"
-                )
+                message += _date_outcome(meta)
             warn(message, docname, block.key_lines.get(problem.key, 1), "frontmatter")
+        if block.data and "redirect_to" in block.data:
+            line = block.key_lines.get("redirect_to", 1)
+            warn(REDIRECT_TO_IGNORED, docname, line, "redirect")
 
     def _strip_blogpost(self) -> None:
         for docinfo in self.document.findall(nodes.docinfo):
@@ -349,6 +348,25 @@ class ApplyJekyllFrontMatter(SphinxTransform):
                 if _field_name(child) == "blogpost":
                     docinfo.remove(child)
         self.env.metadata[self.env.docname]["orphan"] = True
+
+
+#: Why ``redirect_to`` is not followed (jekyll-redirect-from turns the post's page
+#: into a redirect): a post that only sends readers elsewhere would still be in the
+#: feeds and archives, and a post nobody vetted could make the site's URLs lead anywhere.
+REDIRECT_TO_IGNORED = (
+    "'redirect_to' is not supported: the post is built as an ordinary page; "
+    "put the link in its text, or redirect with the web server"
+)
+
+
+def _date_outcome(meta: PostMeta) -> str:
+    """What a problem with ``date`` means for the post: one rule, that the feeds
+    and archives follow too (a post with a date is published by it)."""
+    if meta.date_source == "file name":
+        return "; using the date in the file name"
+    if meta.date is not None:
+        return "; using it as written, without its offset (the post is published by that date)"
+    return "; the post is a draft until it has a date"
 
 
 # -- 3. after ABlog read the post ---------------------------------------------------------
