@@ -29,6 +29,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.reading.liquid import setup_liquid
     from ablog_ext.reading.outside import setup_outside
     from ablog_ext.reading.posts import setup_posts
+    from ablog_ext.reading.safe_posts import setup_safe_posts
     from ablog_ext.speed.archive_entries import setup_archive_entries
     from ablog_ext.speed.navigation import setup_navigation
     from ablog_ext.speed.page_cache import setup_incremental
@@ -57,6 +58,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_dependents)
     setup_liquid(app)
     setup_posts(app)
+    setup_safe_posts(app)
     setup_kramdown(app)
     setup_postfiles(app)
     setup_permalinks(app)
