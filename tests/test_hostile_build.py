@@ -409,3 +409,69 @@ def test_safe_posts_are_off_by_default(built):
     app, _ = built
     assert app.config.ablog_ext_safe_posts is False
     assert os.environ.get("SOURCE_DATE_EPOCH") == "1700000000"
+
+
+# -- the Liquid limits, without Sphinx -------------------------------------------------------
+
+
+class _NoFiles:
+    def include(self, name: str, relative: bool) -> None:
+        return None
+
+    def post_url(self, name: str) -> None:
+        return None
+
+    def link(self, path: str) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("template", "option"),
+    [
+        ("{% for i in (1..100000000) %}{% endfor %}", "ablog_ext_liquid_loop_limit"),
+        (
+            "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}",
+            "ablog_ext_liquid_loop_limit",
+        ),
+        # A thousand loops in a row: python-liquid alone counts each on its own.
+        ("{% for i in (1..5000) %}{% endfor %}" * 1000, "ablog_ext_liquid_loop_limit"),
+        (
+            "{% assign s = 'ab' %}" + "{% assign s = s | append: s %}" * 40,
+            "ablog_ext_liquid_namespace_limit",
+        ),
+        (
+            "{% for i in (1..900) %}{% for j in (1..900) %}"
+            + "x" * 100
+            + "{% endfor %}{% endfor %}",
+            "ablog_ext_liquid_output_limit",
+        ),
+        (
+            "{% highlight text %}{% for i in (1..900000) %}xxxxxxxxxxxxxxxx{% endfor %}"
+            "{% endhighlight %}",
+            "ablog_ext_liquid_output_limit",
+        ),
+    ],
+)
+def test_each_liquid_limit_stops_a_render_within_seconds(template, option):
+    from ablog_ext.jekyll.liquid import JekyllLiquid
+    from ablog_ext.jekyll.liquid_limits import Limits
+
+    engine = JekyllLiquid({}, Limits(output=1_000_000))
+    start = time.monotonic()
+    rendered = engine.render(template + "\n", {}, _NoFiles())
+    assert time.monotonic() - start < 10
+    assert not rendered.rendered
+    assert [problem.line for problem in rendered.problems] == [1]
+    assert option in rendered.problems[0].message
+
+
+def test_a_real_blog_stays_far_below_the_limits():
+    from ablog_ext.jekyll.liquid import JekyllLiquid
+
+    posts = [{"title": f"Post {n}", "tags": [f"t{n % 30}", "all"]} for n in range(2000)]
+    template = (
+        "{% for post in site.posts %}{% for tag in post.tags %}{{ tag }}{% endfor %}"
+        "{% endfor %}{% assign titles = site.posts | map: 'title' | join: ', ' %}{{ titles }}\n"
+    )
+    rendered = JekyllLiquid({"posts": posts}).render(template, {}, _NoFiles())
+    assert rendered.rendered and rendered.problems == []
