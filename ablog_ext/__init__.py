@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.reaches import setup_reaches
     from ablog_ext.reading.kramdown import setup_kramdown
     from ablog_ext.reading.posts import setup_posts
+    from ablog_ext.reading.safe_posts import setup_safe_posts
     from ablog_ext.speed.stale_pages import setup_fresh
     from ablog_ext.urls.permalinks import setup_permalinks
 
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     app.add_domain(BlogDomain)
     setup_posts(app)
+    setup_safe_posts(app)
     setup_kramdown(app)
     setup_permalinks(app)
     setup_themes(app)

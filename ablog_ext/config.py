@@ -123,6 +123,18 @@ def _known_placeholders(app: Sphinx, config: Config, option: Option) -> None:
         config[option.name] = "date"
 
 
+def _positive(app: Sphinx, config: Config, option: Option) -> None:
+    value = config[option.name]
+    if isinstance(value, bool) or value < 1:
+        message = "%s should be a whole number above 0, not %r; using %r"
+        _warn(option, message, option.name, value, option.default)
+        config[option.name] = option.default
+
+
+def _liquid_limit(name: str, default: int, doc: str) -> Option:
+    return Option(name, default, "env", (int,), doc, _positive, "ablog_ext.liquid")
+
+
 OPTIONS: tuple[Option, ...] = (
     Option(
         "ablog_ext_sidebars",
@@ -248,6 +260,40 @@ OPTIONS: tuple[Option, ...] = (
         (dict,),
         "Values of Liquid's `site.*` (Jekyll's `_config.yml`); `title`, `url`, `baseurl` "
         "and `description` default to the Sphinx configuration's.",
+    ),
+    _liquid_limit(
+        "ablog_ext_liquid_loop_limit",
+        1_000_000,
+        "Loop iterations one post's Liquid may run, counted over the whole post "
+        "(nested loops multiply); past it the post's Liquid is left unrendered, with a warning.",
+    ),
+    _liquid_limit(
+        "ablog_ext_liquid_output_limit",
+        10_000_000,
+        "Bytes of text one post's Liquid may write; past it the post's Liquid is left "
+        "unrendered, with a warning.",
+    ),
+    _liquid_limit(
+        "ablog_ext_liquid_depth_limit",
+        30,
+        "How deep one post's Liquid may nest (includes in includes, blocks in blocks); "
+        "past it the post's Liquid is left unrendered, with a warning.",
+    ),
+    _liquid_limit(
+        "ablog_ext_liquid_namespace_limit",
+        10_000_000,
+        "Bytes one post's Liquid variables (`assign`, `capture`) may hold; past it the "
+        "post's Liquid is left unrendered, with a warning.",
+    ),
+    Option(
+        "ablog_ext_safe_posts",
+        False,
+        "env",
+        (bool,),
+        "Posts nobody vetted (contributors' pull requests): in posts, MyST directives and "
+        "roles that read files or insert raw markup (`include`, `literalinclude`, `raw`, "
+        "`eval-rst` with those, images from outside the source folder) are shown as code, "
+        "with a warning each.",
     ),
     Option(
         "ablog_ext_kramdown",

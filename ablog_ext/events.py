@@ -33,11 +33,22 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from ablog_ext import config
-from ablog_ext.blog import domain, names
+from ablog_ext.blog import archive_names, domain, names
 from ablog_ext.commands import versions
 from ablog_ext.pages import feed_list, feeds, html_theme, passages, review
 from ablog_ext.reaches import check_builder_reaches, check_config_reaches
-from ablog_ext.reading import ablog_posts, discovery, encoding, excerpts, liquid, myst_post, posts
+from ablog_ext.reading import (
+    ablog_posts,
+    discovery,
+    encoding,
+    excerpts,
+    liquid,
+    matched,
+    myst_post,
+    outside,
+    posts,
+    safe_posts,
+)
 from ablog_ext.speed import (
     archive_entries,
     deleted_posts,
@@ -80,10 +91,12 @@ LISTENERS: tuple[Listener, ...] = (
     L("config-inited", 100, config.validate_options, "each option checked once, before use"),
     L("config-inited", 101, root_folders.exclude_root_folders, "after the check of the folders"),
     L("config-inited", 110, feed_list.check_feed_templates, "after ablog_ext's own options"),
+    L("config-inited", 440, outside.exclude_unusable_files,
+      "links out of the source folder left out before anything reads the files"),
     L("config-inited", 450, discovery.register_post_suffixes,
       "before ABlog globs blog_post_pattern (500) and Sphinx merges suffixes (800)"),
     L("config-inited", ABLOG, parallel.allow_parallel_read, "ABlog's reading state made safe"),
-    L("config-inited", 501, posts.match_post_pattern, "after ABlog's glob of the same pattern"),
+    L("config-inited", 501, matched.match_post_pattern, "after ABlog's glob of the same pattern"),
     L("config-inited", 600, html_theme.configure_theme,
       "after ABlog made blog_post_pattern a list"),
     L("config-inited", 850, discovery.exclude_left_out_posts,
@@ -113,6 +126,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("env-before-read-docs", 900, parallel.freeze_before_forks,
       "last: Sphinx forks its readers right after"),
     L("source-read", 0, parallel.forget_other_documents, "first: a worker keeps only its own"),
+    L("doctree-read", 100, safe_posts.show_outside_files_as_code,
+      "before Sphinx's image and download collectors (500) copy the files"),
     L("doctree-read", 450, ablog_posts.drop_empty_names, "before ABlog's process_posts (500)"),
     L("doctree-read", 599, permalinks.remember_front_matter,
       "before record_post drops the front matter"),
@@ -127,6 +142,7 @@ LISTENERS: tuple[Listener, ...] = (
     L("env-updated", ABLOG, sidebars.forget_kept, "the blog may have changed"),
     L("env-updated", ABLOG, archive_entries.forget_entries, "likewise"),
     L("env-updated", ABLOG, navigation.forget_swaps, "the toctrees may have changed"),
+    L("env-updated", 900, archive_names.shorten_after_reading, "ABlog's catalogs are filled"),
     # -- writing ------------------------------------------------------------------------
     L("write-started", ABLOG, stale_pages.forget_reads, "until the build ends, reads unknown"),
     L("write-started", 900, parallel.freeze_before_forks,
@@ -137,6 +153,7 @@ LISTENERS: tuple[Listener, ...] = (
     L("doctree-resolved", ABLOG, review.resolve_reviews, "the blog's posts known"),
     L("doctree-resolved", 550, excerpts.restore_excerpts, "after ABlog's process_postlist"),
     L("html-collect-pages", 0, page_cache.note_generation, "first: this build generates pages"),
+    L("html-collect-pages", 1, archive_names.shorten_before_pages, "before ABlog's archive pages"),
     L("html-collect-pages", ABLOG, redirects.write_redirect_pages, "generated pages"),
     L("html-collect-pages", ABLOG, passages.theme_pages, "generated pages"),
     L("html-collect-pages", ABLOG, review.review_pages, "generated pages"),

@@ -29,13 +29,11 @@ environment at ``builder-inited``, what the builder's templates are.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 
 T = TypeVar("T")
 
@@ -115,18 +113,3 @@ def forget_build_state(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``, last (see :mod:`ablog_ext.events`): the next build of
     *app* starts afresh."""
     build_state(app).new_build()
-
-
-def env_app(env: BuildEnvironment) -> Sphinx | None:
-    """The application *env* belongs to, for code that is given only the
-    environment (a parser, a directive); ``None`` for an environment no
-    application has set up.  Sphinx 9 keeps it as ``_app`` (its ``app``
-    property warns that it will go), earlier Sphinx as ``app``: read without
-    the warning either way."""
-    # The reach is checked in ablog_ext.reaches.sphinx (SPHINX_ENVIRONMENT_APP).
-    found = vars(env).get("_app") or vars(env).get("app")
-    if found is None:  # the reach is off: Sphinx's public property, deprecated in 9
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = getattr(env, "app", None)
-    return found if isinstance(found, Sphinx) else None

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ablog.blog import slugify
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ablog_ext.blog.archive_names import archive_slug
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.reading.post_doctree import ablog_env_posts
 from ablog_ext.speed.parallel import reset_blog
@@ -108,7 +108,7 @@ def _compute(env: BuildEnvironment) -> NameMap:
         for docname in sorted(posts):
             for index, info in enumerate(posts[docname]):
                 for name in dict.fromkeys(written_names(info, kind)):
-                    page = slugify(declared.get(name, name))
+                    page = archive_slug(declared.get(name, name))
                     uses.setdefault(page, Counter())[name] += 1
                     first_use.setdefault(name, (docname, str(index)))
         for page, counter in sorted(uses.items()):

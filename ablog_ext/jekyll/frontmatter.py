@@ -646,7 +646,9 @@ def _parse(yaml_text: str) -> FrontMatterBlock:
         return FrontMatterBlock(
             error=f"malformed YAML front matter: {error.problem}", error_line=line
         )
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+    # AttributeError: PyYAML's timestamp constructor fails on some text its
+    # resolver took for a timestamp (a Unicode line break inside it).
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError, AttributeError) as error:
         return FrontMatterBlock(error=f"malformed YAML front matter: {error}")
     finally:
         loader.dispose()

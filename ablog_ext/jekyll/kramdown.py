@@ -61,6 +61,24 @@ _ATTRS_LOOKALIKE = re.compile(r"(?<=[\]\)*_`])\{(?=[#.][\w-]|[\w-]+=)")
 _BLOCK_LOOKALIKE = re.compile(r"^( {0,3})\{(?=[#.][\w-][^{}]*\}\s*$)", re.M)
 
 
+def safe_declarations(style: str) -> str:
+    """A ``style`` value with nothing that could reach past its own rule: no
+    character that ends the rule or the <style> element, and no declaration that
+    opens a comment, a string or a parenthesis it does not close (which would
+    swallow the rules after it)."""
+    text = re.sub(r"[<>{}\\]", "", style)
+    kept = [
+        part
+        for part in text.split(";")
+        if "/*" not in part
+        and "*/" not in part
+        and part.count('"') % 2 == 0
+        and part.count("'") % 2 == 0
+        and part.count("(") == part.count(")")
+    ]
+    return ";".join(kept).strip().strip(";")
+
+
 @dataclass
 class Attributes:
     ids: list[str] = field(default_factory=list)
@@ -160,8 +178,7 @@ class _Converter:
 
     def style_class(self, style: str) -> str:
         """The class that carries a ``style`` (its rule written at the end)."""
-        # Nothing that could end the rule or the <style> element.
-        declarations = re.sub(r"[<>{}\\]", "", style).strip().strip(";")
+        declarations = safe_declarations(style)
         name = "ablog-ext-style-" + hashlib.sha1(declarations.encode()).hexdigest()[:8]
         self.styles[name] = declarations
         return name

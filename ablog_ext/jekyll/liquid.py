@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from io import StringIO
 from typing import Any, Protocol, TextIO
 
 from liquid import Environment
@@ -30,7 +29,8 @@ from liquid.tag import Tag
 from liquid.template import BoundTemplate
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
-from ablog_ext.jekyll.liquid_filters import JEKYLL_FILTERS, url_filters
+from ablog_ext.jekyll.liquid_filters import JEKYLL_FILTERS, jsonify, url_filters
+from ablog_ext.jekyll.liquid_limits import Limits, ResourceLimitError, describe, limited_environment
 
 # -- line tracking --------------------------------------------------------------------------
 
@@ -151,10 +151,21 @@ class _State:
 # -- the environment ------------------------------------------------------------------------
 
 
+class Printed(dict[str, object]):
+    """``site`` and ``page``: printed whole (``{{ site }}``) as JSON, the same text on
+    every build, rather than as a Python dict whose values show object addresses."""
+
+    def __str__(self) -> str:
+        return jsonify(self)
+
+
 class _Environment(Environment):
-    """Liquid as Jekyll configures it, reporting errors instead of raising them."""
+    """Liquid as Jekyll configures it, reporting errors instead of raising them;
+    a resource limit (``liquid_limits``) stops the render."""
 
     state: _State | None = None
+    #: Loop iterations of the render under way (one cell, see ``liquid_limits``).
+    loop_count: list[int]
 
     def error(
         self,
@@ -166,6 +177,8 @@ class _Environment(Environment):
             exc = exc(msg, token=token)
         elif not exc.token:
             exc.token = token
+        if isinstance(exc, ResourceLimitError):
+            raise exc  # the whole render stops: JekyllLiquid.render reports it
         self.report(exc)
 
     def report(self, exc: LiquidError, prefix: str = "") -> None:
@@ -206,7 +219,7 @@ def _render_string(context: Any, text: str) -> str:
     """Render a tag's markup that holds ``{{ }}`` (a file name from a variable)."""
     if "{{" not in text and "{%" not in text:
         return text
-    buffer = StringIO()
+    buffer = context.get_buffer()
     template = context.env.from_string(text)
     template.render_with_context(context, buffer, partial=True)
     return buffer.getvalue().strip()
@@ -248,7 +261,7 @@ class _HighlightNode(Node):
         self.blank = False
 
     def render_to_output(self, context: Any, buffer: TextIO) -> int:
-        inner = StringIO()
+        inner = context.get_buffer(buffer)  # within the output limit
         self.block.render(context, inner)
         code = inner.getvalue()
         # Jekyll drops the code's leading and trailing blank lines; the line marks stay.
@@ -357,6 +370,8 @@ class _IncludeNode(Node):
                 return 0
             with context.extend({"include": params}, template=template):
                 template.render_with_context(context, buffer, partial=True)
+        except ResourceLimitError:
+            raise
         except LiquidError as error:
             env.report(error)
         finally:
@@ -456,9 +471,14 @@ def _url_tag(tag_name: str) -> type[Tag]:
 class JekyllLiquid:
     """Liquid with Jekyll's tags and filters, for one site's ``site.*`` values."""
 
-    def __init__(self, site: Mapping[str, object]) -> None:
-        self.site = dict(site)
-        env = _Environment(globals={"site": self.site, "jekyll": {"environment": "production"}})
+    def __init__(self, site: Mapping[str, object], limits: Limits | None = None) -> None:
+        self.site = Printed(site)
+        self.limits = limits or Limits()
+        environment = limited_environment(_Environment, self.limits)
+        globals_ = {"site": self.site, "jekyll": {"environment": "production"}}
+        env = environment(globals=globals_)
+        assert isinstance(env, _Environment)
+        env.loop_count = [0]
         env.tags[TOKEN_ILLEGAL] = _UnknownTag(env)
         for tag in (
             _HighlightTag,
@@ -481,9 +501,14 @@ class JekyllLiquid:
         source = mark_lines(text)
         state = _State(source, resolver)
         self.env.state = state
+        self.env.loop_count = [0]
         try:
             template = self.env.from_string(source, name=name)
-            output = template.render(page=dict(page))
+            output = template.render(page=Printed(page))
+        except ResourceLimitError as error:
+            line = _error_line(error, source)
+            state.problems.append(Problem(line, describe(error, self.limits)))
+            return Rendered(text, list(range(1, line_count + 1)), state.problems, {}, False)
         except LiquidError as error:
             # The lexer stops at unbalanced `{%`/`{{`: nothing can be rendered.
             message = strip_marks(str(error.message))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -233,7 +234,7 @@ class FeedWriter:
     def rss(self, feed: Feed, entries: list[Entry], updated: dt.datetime, path: str) -> bytes:
         generator = self._generator(feed, path, updated)
         self._add_entries(generator, entries, rss=True)
-        return bytes(generator.rss_str(pretty=True))
+        return _four_digit_years(bytes(generator.rss_str(pretty=True)))
 
     def json(self, feed: Feed, entries: list[Entry], updated: dt.datetime, path: str) -> bytes:
         document: dict[str, Any] = {
@@ -274,6 +275,15 @@ class FeedWriter:
 def _json_author(author: tuple[str, str | None]) -> dict[str, str]:
     name, link = author
     return {"name": name, **({"url": link} if link else {})}
+
+
+#: An RSS date whose year has fewer than four digits (feedgen's strftime writes
+#: year 1 as "1"; RFC 822 readers want "0001").
+_SHORT_YEAR = re.compile(rb"(<(?:pubDate|lastBuildDate)>\w{3}, \d{2} \w{3} )(\d{1,3})(?= )")
+
+
+def _four_digit_years(rss: bytes) -> bytes:
+    return _SHORT_YEAR.sub(lambda match: match[1] + match[2].rjust(4, b"0"), rss)
 
 
 def write_if_changed(path: Path, data: bytes) -> None:

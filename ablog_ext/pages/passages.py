@@ -12,13 +12,13 @@ import html
 from collections.abc import Iterator
 from typing import Any
 
-from ablog.blog import slugify
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ablog_ext.blog.archive_names import archive_slug
 from ablog_ext.blog.domain import PassageRecord, blog_domain, detach
 from ablog_ext.blog.queries import Passage, Window, theme_passages
 from ablog_ext.jekyll.frontmatter import Problem, clean_text, parse_date
@@ -54,7 +54,7 @@ def warn(message: str, location: Any, subtype: str) -> None:
 
 
 def theme_slug(name: str) -> str:
-    return str(slugify(name)) or "theme"
+    return archive_slug(name) or "theme"
 
 
 def _report(problems: list[Problem], location: Any) -> None:

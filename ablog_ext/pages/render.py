@@ -11,7 +11,6 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from ablog.blog import slugify
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -19,6 +18,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 
+from ablog_ext.blog.archive_names import archive_slug
 from ablog_ext.reaches.sphinx import SPHINX_FRAGMENT_STATE
 
 
@@ -70,7 +70,7 @@ class Links:
     def archive(self, kind: str, name: str) -> nodes.Node:
         """A link to ABlog's archive page of a category (``kind="category"``) or tag."""
         return self.link(
-            name, f"{self.blog_path}/{kind}/{slugify(name)}", classes=[f"ablog-ext-{kind}"]
+            name, f"{self.blog_path}/{kind}/{archive_slug(name)}", classes=[f"ablog-ext-{kind}"]
         )
 
     def theme_page(self, slug: str) -> str:

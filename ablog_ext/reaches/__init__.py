@@ -7,8 +7,6 @@ is turned off, and the feature that acts on it (asking ``REACH.on(app)``) takes 
 
 from __future__ import annotations
 
-from typing import Any
-
 from sphinx.application import Sphinx
 
 from ablog_ext.reaches import ablog, jinja, myst, pydata, sphinx  # noqa: F401 (they make the reaches)
@@ -18,7 +16,7 @@ from ablog_ext.reaches.base import EVERY, Reach, load, loaded_by
 REACHES: tuple[Reach, ...] = tuple(EVERY)
 
 
-def check_config_reaches(app: Sphinx, config: Any) -> None:
+def check_config_reaches(app: Sphinx, config: object) -> None:
     for reach in (reach for reach in REACHES if reach.stage == "config"):
         reach.on(app)
 

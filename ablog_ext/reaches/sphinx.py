@@ -249,14 +249,15 @@ class SphinxNavigation(SphinxReach):
 
 
 class SphinxEnvironmentApp(SphinxReach):
-    """``env._app`` (``env.app`` before Sphinx 9, deprecated since): an environment's
-    application, for a parser given only the environment (:func:`ablog_ext.state.env_app`)."""
+    """``env._app`` (``env.app`` before Sphinx 9, deprecated since): the application of an
+    environment, for a parser given only that (:mod:`ablog_ext.reading.environment`)."""
 
-    target, stage = "Sphinx's BuildEnvironment._app", "builder"
+    target, stage, attribute = "Sphinx's BuildEnvironment._app", "builder", "_app"
     fallback = "the direct read (the deprecated env.app property is read instead)"
 
     def check(self, app: Sphinx) -> str | None:
-        return None if vars(app.env).get("_app", vars(app.env).get("app")) is app else "is gone"
+        found = vars(app.env).get(self.attribute, vars(app.env).get("app"))
+        return None if found is app else "is gone"
 
 
 SPHINX_EVENT_LISTENERS = SphinxEventListeners()

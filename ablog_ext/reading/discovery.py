@@ -44,7 +44,9 @@ from ablog_ext.jekyll.frontmatter import (
     read_front_matter,
 )
 from ablog_ext.reaches.ablog import ABLOG_TOMORROW
-from ablog_ext.reading.posts import front_matter_blocks, is_draft, matched_posts
+from ablog_ext.reading.matched import matched_posts
+from ablog_ext.reading.outside import is_left_out
+from ablog_ext.reading.posts import front_matter_blocks, is_draft
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.postfiles")
@@ -358,7 +360,7 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
     matched = set(matched_posts(config))
     for path, (own, wider) in sorted(_candidates(srcdir, patterns, excluded).items()):
         rel = path.relative_to(srcdir).as_posix()
-        if rel in left_out:
+        if rel in left_out or is_left_out(path, srcdir):  # named by outside.py
             continue
         suffix = next((s for s in source_suffix if path.name.endswith(s)), None)
         docname = rel[: -len(suffix)] if suffix else rel

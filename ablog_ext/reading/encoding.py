@@ -24,7 +24,7 @@ from sphinx.util import logging
 
 from ablog_ext.reaches.base import loaded_apps
 from ablog_ext.reaches.sphinx import SPHINX_INPUT_ENCODING
-from ablog_ext.reading.posts import is_post_docname
+from ablog_ext.reading.matched import is_post_docname
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.encoding")

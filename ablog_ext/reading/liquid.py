@@ -34,7 +34,11 @@ from ablog_ext.jekyll.frontmatter import (
     parse_bool,
 )
 from ablog_ext.jekyll.liquid import JekyllLiquid, Rendered
-from ablog_ext.state import Slot, build_state, env_app
+from ablog_ext.jekyll.liquid_filters import jsonify
+from ablog_ext.jekyll.liquid_limits import limits_from
+from ablog_ext.reading.environment import env_app
+from ablog_ext.reading.outside import leaves, warn_left_out
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.liquid")
 
@@ -99,8 +103,10 @@ class SiteData(Mapping[str, object]):
     reads them (``_data/a/b.yml`` is ``site.data.a.b``), read when a post first
     asks. A file that cannot be read gets a warning and is left out."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, root: Path | None = None) -> None:
         self.folder = folder
+        #: The source folder: a file or folder that leads outside it is left out.
+        self.root = root
         self._data: dict[str, object] | None = None
 
     def paths(self) -> list[Path]:
@@ -123,10 +129,10 @@ class SiteData(Mapping[str, object]):
 
     def _read(self, folder: Path) -> dict[str, object]:
         data: dict[str, object] = {}
-        if not folder.is_dir():
+        if not folder.is_dir() or self._outside(folder):
             return data
         for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
+            if path.name.startswith(".") or self._outside(path):
                 continue
             if path.is_dir():
                 data[_data_key(path.name)] = self._read(path)
@@ -136,6 +142,12 @@ class SiteData(Mapping[str, object]):
                 except Exception as error:  # OSError, UnicodeDecodeError, YAML's, csv's
                     self._warn(path, error)
         return data
+
+    def _outside(self, path: Path) -> bool:
+        if self.root is None or not leaves(path, self.root):
+            return False
+        warn_left_out(path, "(site.data) leads outside the source folder", "liquid")
+        return True
 
     @staticmethod
     def _warn(path: Path, error: Exception) -> None:
@@ -155,6 +167,12 @@ class SiteData(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(self._loaded())
+
+    def __str__(self) -> str:
+        """``{{ site.data }}``: JSON, the same on every build."""
+        return jsonify(self)
+
+    __repr__ = __str__
 
 
 #: A post's body names site.data (``site.data.x``, ``site["data"]``).
@@ -179,10 +197,10 @@ _SITE: Slot[_Site] = Slot("liquid: the site")
 def start_liquid_site(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     values = site_values(app.config)
     folder = str(app.config.ablog_ext_liquid_data).strip()
-    data = SiteData(Path(app.srcdir, folder) if folder else None)
+    data = SiteData(Path(app.srcdir, folder) if folder else None, Path(app.srcdir))
     if "data" not in values:  # ablog_ext_site's own "data" wins
         values["data"] = data
-    site = _Site(app.builder, JekyllLiquid(values), data)
+    site = _Site(app.builder, JekyllLiquid(values, limits_from(app.config)), data)
     for docname in sorted(env.found_docs):
         dated = _dated(docname)
         if dated:

@@ -20,10 +20,8 @@ decided before Sphinx looks for documents, in :mod:`.postfiles`.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-from glob import glob
-from pathlib import Path, PurePath, PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ablog.post import PostList
@@ -37,7 +35,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.domain import PostRecord, blog_domain, detach
 from ablog_ext.blog.queries import post_zone
-from ablog_ext.config import app_of_config, pattern_prefix, post_patterns
+from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -47,6 +45,7 @@ from ablog_ext.jekyll.frontmatter import (
     normalise,
     read_front_matter,
 )
+from ablog_ext.reading.environment import env_app
 from ablog_ext.reading.excerpts import (
     Cut,
     excerpt_before,
@@ -55,6 +54,7 @@ from ablog_ext.reading.excerpts import (
     mark_cut,
     safe_excerpt,
 )
+from ablog_ext.reading.matched import is_post_docname
 from ablog_ext.reading.myst_post import myst_config as site_myst_config
 from ablog_ext.reading.myst_post import myst_file_config, render_myst_post
 from ablog_ext.reading.parsed import (
@@ -65,7 +65,7 @@ from ablog_ext.reading.parsed import (
 )
 from ablog_ext.reading.post_doctree import ablog_env_posts, lighten
 from ablog_ext.reading.preprocess import preprocess_post
-from ablog_ext.state import Slot, build_state, env_app
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.posts")
 
@@ -77,32 +77,6 @@ _ABLOG_INCOMPATIBLE_FIELDS = {"excerpt", "excerpt_separator", "nocomments", "com
 
 def warn(message: str, docname: str, line: int | None, subtype: str = "post") -> None:
     logger.warning(message, type="ablog_ext", subtype=subtype, location=(docname, line))
-
-
-#: The documents ``blog_post_pattern`` matches, globbed in the source folder as
-#: ABlog 0.11 globs them (``config-inited``); made once per application.
-_MATCHED: Slot[list[str]] = Slot(
-    "posts: blog_post_pattern's documents", lambda app: [], lasting=True
-)
-
-
-def match_post_pattern(app: Sphinx, config: Config) -> None:
-    """``config-inited``, after ABlog's: the documents that are posts, from the
-    documented ``blog_post_pattern`` (ABlog keeps the same list in the undocumented
-    ``config.matched_blog_posts``)."""
-    patterns = config.blog_post_pattern or []
-    matched = []
-    for pattern in [patterns] if isinstance(patterns, str) else patterns:
-        for found in glob(os.path.join(app.srcdir, str(pattern)), recursive=True):
-            matched.append(PurePath(found).relative_to(app.srcdir).with_suffix("").as_posix())
-    build_state(app).set(_MATCHED, matched)
-
-
-def matched_posts(config: Config) -> list[str]:
-    """The documents ``blog_post_pattern`` matched (:func:`match_post_pattern`)."""
-    app = app_of_config(config)
-    kept = build_state(app).peek(_MATCHED) if app is not None else None
-    return kept or []
 
 
 #: The front matter read so far in this build, by YAML text: each post's is parsed
@@ -118,10 +92,6 @@ def front_matter_blocks(app: Sphinx) -> dict[str, FrontMatterBlock]:
     """For :func:`~.jekyll.frontmatter.read_front_matter`: the front matter this
     build read so far."""
     return build_state(app).get(_FRONT_MATTER_BLOCKS)
-
-
-def is_post_docname(config: Config, docname: str) -> bool:
-    return docname in matched_posts(config)
 
 
 # -- 1. parsing --------------------------------------------------------------------------
@@ -374,12 +344,11 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         for problem in meta.problems:
             message = problem.message
             if problem.key == "date":
-                message += (
-                    "; using the date in the file name"
-                    if meta.date_source == "file name"
-                    else "; the post is a draft until it has a date"
-                )
+                message += _date_outcome(meta)
             warn(message, docname, block.key_lines.get(problem.key, 1), "frontmatter")
+        if block.data and "redirect_to" in block.data:
+            line = block.key_lines.get("redirect_to", 1)
+            warn(REDIRECT_TO_IGNORED, docname, line, "redirect")
 
     def _strip_blogpost(self) -> None:
         for docinfo in self.document.findall(nodes.docinfo):
@@ -387,6 +356,25 @@ class ApplyJekyllFrontMatter(SphinxTransform):
                 if _field_name(child) == "blogpost":
                     docinfo.remove(child)
         self.env.metadata[self.env.docname]["orphan"] = True
+
+
+#: Why ``redirect_to`` is not followed (jekyll-redirect-from turns the post's page
+#: into a redirect): a post that only sends readers elsewhere would still be in the
+#: feeds and archives, and a post nobody vetted could make the site's URLs lead anywhere.
+REDIRECT_TO_IGNORED = (
+    "'redirect_to' is not supported: the post is built as an ordinary page; "
+    "put the link in its text, or redirect with the web server"
+)
+
+
+def _date_outcome(meta: PostMeta) -> str:
+    """What a problem with ``date`` means for the post: one rule, that the feeds
+    and archives follow too (a post with a date is published by it)."""
+    if meta.date_source == "file name":
+        return "; using the date in the file name"
+    if meta.date is not None:
+        return "; using it as written, without its offset (the post is published by that date)"
+    return "; the post is a draft until it has a date"
 
 
 # -- 3. after ABlog read the post ---------------------------------------------------------

@@ -17,6 +17,7 @@ from myst_parser.config.main import MdParserConfig
 from ablog_ext.jekyll.frontmatter import FrontMatterBlock, PostMeta
 from ablog_ext.reading.kramdown import convert_post, kramdown_options
 from ablog_ext.reading.liquid import render_liquid
+from ablog_ext.reading.safe_posts import shown_as_code
 
 #: The scheme of a link's target, inline (``](rsync://x)``) or in a reference
 #: definition (``[x]: ruby-talk:124434``).
@@ -48,6 +49,8 @@ def preprocess_post(
         if kramdown is not None:
             text, inner, config = kramdown
             lines = _compose(lines, inner)
+    if env.config.ablog_ext_safe_posts:
+        text = shown_as_code(text)
     if lines is not None and lines == list(range(1, len(lines) + 1)):
         lines = None
     return text, _with_link_schemes(text, config), lines

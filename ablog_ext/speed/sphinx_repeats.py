@@ -68,7 +68,8 @@ def _cache_for(env: Any) -> dict[Any, tuple[dict[str, Any], Any]] | None:
     if env is None:
         return None
     for app in loaded_apps():
-        if app.env is env:
+        # A half-made application (one whose config-inited failed) has no env.
+        if getattr(app, "env", None) is env:
             cache = build_state(app).peek(_SETTINGS)
             if cache is not None:
                 return cache

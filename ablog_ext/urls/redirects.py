@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from ablog_ext.urls.permalinks import old_urls
 logger = logging.getLogger("ablog_ext.redirects")
 
 TEMPLATE = "ablog_ext/redirect.html"
+#: No file name holds these (NUL stops the file system calls).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Pages Sphinx itself writes besides the documents.
 _SPHINX_PAGES = {"genindex", "search", "py-modindex", "np-modindex"}
 
@@ -34,7 +37,7 @@ def redirect_output(path: str) -> str | None:
     """
     parts = urlsplit(path)
     url_path = parts.path.strip()
-    if not url_path or parts.scheme or parts.netloc:
+    if not url_path or parts.scheme or parts.netloc or _CONTROL.search(url_path):
         return None
     segments = [segment for segment in url_path.split("/") if segment]
     if any(segment in {".", ".."} or "\\" in segment for segment in segments):
@@ -159,12 +162,13 @@ def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
             "redirect_canonical": urljoin(baseurl.rstrip("/") + "/", target) if baseurl else "",
             "language": app.config.language,
         }
-        file = (outdir / output).resolve()
-        if outdir not in file.parents:
-            continue
         try:
+            file = (outdir / output).resolve()
+            if outdir not in file.parents:
+                continue
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_text(builder.templates.render(TEMPLATE, context), encoding="utf-8")
-        except OSError as error:
-            _refuse(redirect, "cannot write %s (%s)", output, error.strerror or error)
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+            reason = getattr(error, "strerror", None) or error
+            _refuse(redirect, "cannot write %s (%s)", output, reason)
     yield from ()

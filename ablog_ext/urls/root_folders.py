@@ -9,6 +9,7 @@ served as it is, as Jekyll serves a file without front matter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -17,6 +18,7 @@ from sphinx.util.fileutil import copy_asset
 
 from ablog_ext.config import root_folder_problem
 from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reading.outside import leaves, warn_left_out
 
 
 def root_folders(config: Config, srcdir: Path) -> list[str]:
@@ -43,8 +45,26 @@ def copy_root_folders(app: Sphinx, exception: BaseException | None) -> None:
         return
     srcdir, outdir = Path(app.srcdir), Path(app.outdir)
     for name in root_folders(app.config, srcdir):
+        if leaves(srcdir / name, srcdir):
+            warn_left_out(srcdir / name, "(a root folder) leads outside the source folder")
+            continue
         # Only changed files are written again (copy_asset compares them).
-        copy_asset(srcdir / name, outdir / name, force=True)
+        excluded = _outside(srcdir / name, srcdir)
+        copy_asset(srcdir / name, outdir / name, excluded=excluded, force=True)
+
+
+def _outside(folder: Path, srcdir: Path) -> Callable[[str], bool]:
+    """copy_asset's ``excluded``: a file or folder that leads outside the source
+    folder is not copied, and named in a warning."""
+
+    def excluded(rel: str) -> bool:
+        path = folder / rel
+        if not leaves(path, srcdir):
+            return False
+        warn_left_out(path, "(in a root folder) leads outside the source folder")
+        return True
+
+    return excluded
 
 
 

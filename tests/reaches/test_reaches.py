@@ -503,6 +503,12 @@ CHANGES: dict[
         "sphinx.search.IndexBuilder.feed",
         None,
     ),
+    "env._app": (
+        rename_our_attribute(reaches.sphinx.SPHINX_ENVIRONMENT_APP, "_application"),
+        "Sphinx",
+        "Sphinx's BuildEnvironment._app",
+        None,
+    ),
     "make_document": (rename_make_document, "MyST-Parser", "MyST's make_document", None),
     "MyST renderer": (change_myst_heading, "MyST-Parser", "SphinxRenderer private", None),
     "MystParser.parse": (
@@ -568,6 +574,8 @@ def test_a_changed_upstream_name_gives_one_warning_and_the_same_site(
     simulate, package, target, may_be_missing = CHANGES[change]
     if change == "_get_settings" and sphinx.version_info[0] < 9:
         pytest.skip("Sphinx 8 builds docutils' settings once per file type: nothing to reach")
+    if change == "env._app" and sphinx.version_info[0] < 9:
+        pytest.skip("Sphinx 8 keeps the application as env.app, which is public there")
     try:
         simulate(monkeypatch)
         app = build_site(tmp_path, "upstream")

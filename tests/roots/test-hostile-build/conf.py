@@ -1,0 +1,9 @@
+project = "Hostile build"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = ["posts/*.md", "posts/*/*.md"]
+blog_baseurl = "https://hostile-build.example.org/"
+ablog_ext_root_folders = ["assets"]
+ablog_ext_feed_archives = ["category", "tag"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build", "_shared", "_includes", "_data"]
