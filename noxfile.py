@@ -124,6 +124,14 @@ def bench_compare(session: nox.Session) -> None:
     session.run("python", "benchmarks/compare.py", *session.posargs)
 
 
+@nox.session(name="same-output")
+def same_output(session: nox.Session) -> None:
+    """Whether this checkout builds the same bytes as another:
+    ``-- ../ablog-ext-before [POSTS]``."""
+    session.install("-e", ".")
+    session.run("bash", "benchmarks/same_output.sh", *session.posargs, external=True)
+
+
 @nox.session(name="bench-profile")
 def bench_profile(session: nox.Session) -> None:
     """cProfile of full builds, grouped by phase: ``-- --posts 1000 --keep DIR``."""

@@ -4,14 +4,16 @@
 # this checkout's, and lists every file that differs (nothing listed: identical).
 #
 #   git worktree add ../ablog-ext-before <commit>
-#   bash benchmarks/same_output.sh ../ablog-ext-before [POSTS]
+#   python3 -m nox -s same-output -- ../ablog-ext-before [POSTS]
+# (or PYTHON=path/to/venv/python bash benchmarks/same_output.sh ../ablog-ext-before)
 set -euo pipefail
+python=${PYTHON:-python}
 here=$(cd "$(dirname "$0")/.." && pwd)
 baseline=$(cd "${1:?usage: same_output.sh BASELINE_CHECKOUT [POSTS]}" && pwd)
 posts=${2:-300}
 out=$(mktemp -d "${TMPDIR:-/tmp}/ablog-ext-same-output-XXXXXX")
-python3 "$baseline/benchmarks/generate.py" "$out/src-blog" --posts "$posts" --variant ext --shape toctree
-python3 "$baseline/benchmarks/generate.py" "$out/src-orphan" --posts "$posts" --variant ext --shape orphan
+"$python" "$baseline/benchmarks/generate.py" "$out/src-blog" --posts "$posts" --variant ext --shape toctree
+"$python" "$baseline/benchmarks/generate.py" "$out/src-orphan" --posts "$posts" --variant ext --shape orphan
 cp -r "$baseline/site" "$out/src-site" && rm -rf "$out/src-site/_build"
 status=0
 for site in site blog orphan; do
@@ -19,7 +21,7 @@ for site in site blog orphan; do
     root=$([ "$who" = baseline ] && echo "$baseline" || echo "$here")
     # Each build in its own copy: the page cache and doctrees stay apart.
     cp -r "$out/src-$site" "$out/$site-src-$who"
-    PYTHONPATH="$root" SOURCE_DATE_EPOCH=1700000000 python3 -m sphinx -q -b html \
+    PYTHONPATH="$root" SOURCE_DATE_EPOCH=1700000000 "$python" -m sphinx -q -b html \
       "$out/$site-src-$who" "$out/$site-$who" > "$out/$site-$who.log" 2>&1 || status=1
     sed -i "s#$out/$site-src-$who##g" "$out/$site-$who.log"
   done
