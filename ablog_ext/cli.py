@@ -25,9 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ablog_ext.commands.migrate import InitError
+    from ablog_ext.commands.common import CommandError
     from ablog_ext.commands.terminal import shown
-    from ablog_ext.commands.versions import VersionsError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -36,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args))
-    except (InitError, VersionsError) as error:
+    except CommandError as error:
         # One line, whatever names the message quotes.
         print(f"ablog-ext {args.command}: error: {shown(error)}", file=sys.stderr)
         return 2

@@ -59,6 +59,13 @@ class Repo:
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message)
 
+    def release(self, slug: str, title: str, message: str, *tag: str) -> None:
+        """A post, committed; tagged with ``git tag *tag`` when *tag* is given."""
+        self.post(slug, title)
+        self.commit(message)
+        if tag:
+            self.git("tag", *tag)
+
     def versions(
         self, output: Path, *extra: str, base_url: str, cache: Path | None = None
     ) -> subprocess.CompletedProcess:
@@ -84,19 +91,20 @@ def versions_command(output: Path | str, base_url: str, *extra: str) -> list[str
     ]
 
 
-def make_site_repo(root: Path) -> Repo:
+def site_repo(root: Path, index: str) -> Repo:
+    """A repository in *root*/repo with a site (``site/``) and no commit yet."""
     repo = Repo(root / "repo")
     repo.write("site/conf.py", CONF)
-    repo.write("site/index.md", "# Versioned\n\n```{postlist}\n```\n")
-    repo.post("2024-01-01-one", "Release one")
-    repo.commit("one")
-    repo.git("tag", "v1.0")
-    repo.post("2024-02-01-one-one", "Release one point one")
-    repo.commit("one point one")
-    repo.git("tag", "-a", "v1.1", "-m", "1.1")
-    repo.post("2024-03-01-two", "Two release candidate")
-    repo.commit("rc")
-    repo.git("tag", "v2.0rc1")
-    repo.post("2024-04-01-main", "Only on main")
-    repo.commit("main")
+    repo.write("site/index.md", index)
+    return repo
+
+
+def make_site_repo(root: Path) -> Repo:
+    repo = site_repo(root, "# Versioned\n\n```{postlist}\n```\n")
+    repo.release("2024-01-01-one", "Release one", "one", "v1.0")
+    repo.release(
+        "2024-02-01-one-one", "Release one point one", "one point one", "-a", "v1.1", "-m", "1.1"
+    )
+    repo.release("2024-03-01-two", "Two release candidate", "rc", "v2.0rc1")
+    repo.release("2024-04-01-main", "Only on main", "main")
     return repo

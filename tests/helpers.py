@@ -11,7 +11,7 @@ import copy
 import difflib
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -195,17 +195,18 @@ def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwarg
     return build_dir(copy_root(tmp_path, testroot), buildername, **kwargs)
 
 
-def build_again_after(src: Path, change: Callable[[], None]) -> SphinxTestApp:
-    """*src* built, *change* made, and *src* built again by the same application:
-    what one build keeps must not reach the next."""
+def page_after_edit(src: Path, path: Path, old: str, new: str, page: str) -> BeautifulSoup:
+    """*src* built, *old* replaced by *new* in *path*, and *src* built again by the
+    same application (what one build keeps must not reach the next): *page* of the
+    second build."""
     app = SphinxTestApp("html", srcdir=src)
     try:
         app.build()
-        change()
+        edit(path, old, new)
         app.build()
     finally:
         app.cleanup()
-    return app
+    return read_page(Path(app.outdir), page)
 
 
 def rebuild(src: Path, *, warning_free: bool = False, **kwargs) -> tuple[set[str], Path]:
@@ -234,15 +235,18 @@ def build_kept_and_each(
     testroot: str,
     buildername: str,
     **kwargs,
-) -> tuple[SphinxTestApp, SphinxTestApp]:
+) -> tuple[SphinxTestApp, SphinxTestApp, Pages]:
     """*testroot* built twice, with what *speedup* renders once and keeps (``kept/``),
-    and with ``speedup.REUSE`` off, rendered every time (``each/``); the same warnings."""
+    and with ``speedup.REUSE`` off, rendered every time (``each/``): the same warnings
+    and the same bytes.  The two applications, and the pages of the first."""
     kept = build_dir(copy_root(tmp_path / "kept", testroot), buildername, **kwargs)
     monkeypatch.setattr(speedup, "REUSE", False)
     each = build_dir(copy_root(tmp_path / "each", testroot), buildername, **kwargs)
     monkeypatch.undo()
     assert warnings_of(kept) == warnings_of(each)
-    return kept, each
+    pages = html_files(Path(kept.outdir))
+    assert_same_bytes(pages, html_files(Path(each.outdir)))
+    return kept, each, pages
 
 
 def assert_same_bytes(kept: Pages, each: Pages) -> None:

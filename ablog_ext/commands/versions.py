@@ -35,6 +35,7 @@ from sphinx.config import Config
 
 from ablog_ext._version import __version__
 from ablog_ext.commands.archive import UnsafeArchive, extract_archive, sync_tree
+from ablog_ext.commands.common import CommandError, add_command, add_force_option, listed_names
 from ablog_ext.commands.terminal import shown, shown_lines
 
 ENV_VARIABLE = "ABLOG_EXT_VERSION"
@@ -50,7 +51,7 @@ MARKER = ".ablog-ext-versions"
 _RESERVED = {"stable", "switcher.json", "index.html", ".nojekyll", MARKER}
 
 
-class VersionsError(Exception):
+class VersionsError(CommandError):
     """A problem the user can fix; printed without a traceback."""
 
 
@@ -489,14 +490,7 @@ def build_all(
 
 def read_marker(output: Path) -> list[str]:
     """The entries of OUTPUT an earlier run wrote, from its marker; [] without one."""
-    try:
-        data = json.loads((output / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return []
-    plain = [e for e in entries if isinstance(e, str) and e not in ("", ".", "..")]
+    plain = [e for e in listed_names(output / MARKER, "entries") if e not in ("", ".", "..")]
     return [e for e in plain if "/" not in e and "\\" not in e and not e.startswith(".ablog-ext-")]
 
 
@@ -558,9 +552,11 @@ def publish(output: Path, built: list[BuildResult], base_url: str, out: Any) -> 
 
 
 def add_versions_command(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "versions",
-        help="build every release tag and branch into one versioned site",
+        run_versions,
+        summary="build every release tag and branch into one versioned site",
         description="Build each matching git tag and branch of SOURCE into OUTPUT/<version>/, "
         "with OUTPUT/stable/, OUTPUT/switcher.json for pydata-sphinx-theme's version switcher, "
         "and OUTPUT/index.html. Run it inside the git repository.",
@@ -582,16 +578,14 @@ def add_versions_command(subparsers: Any) -> None:
         help="builds at once: a number, or auto (default: one per CPU)",
     )
     parser.add_argument("--keep-going", action="store_true", help="record a failing ref and go on")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="write into an OUTPUT that holds other files (what the command writes is "
+    add_force_option(
+        parser,
+        "write into an OUTPUT that holds other files (what the command writes is "
         "replaced, the rest kept)",
     )
     parser.add_argument(
         "--cache-dir", help="where exported refs and doctrees are kept between runs"
     )
-    parser.set_defaults(handler=run_versions)
 
 
 # -- inside each build ------------------------------------------------------------------

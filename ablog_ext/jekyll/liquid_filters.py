@@ -323,12 +323,11 @@ def url_filters(site: Mapping[str, object]) -> dict[str, Callable[..., object]]:
         return "".join(parts)
 
     def absolute_url(value: object) -> object:
-        if value is None or is_undefined(value):
-            return value
-        text = str(value)
-        if urllib.parse.urlsplit(text).scheme:
-            return text
-        relative = relative_url(text)
+        relative = relative_url(value)
+        # Nothing, or a URL with a scheme, comes back as it was given (a relative URL
+        # starts with "/" or is empty: it never has a scheme).
+        if not isinstance(relative, str) or urllib.parse.urlsplit(relative).scheme:
+            return relative
         url = _liquid_text(site.get("url")).rstrip("/")
         return f"{url}{relative}" if url else relative
 

@@ -70,14 +70,12 @@ class AblogTomorrow(Reach):
     clock (:mod:`ablog_ext.reading.discovery`). Needs a ``datetime`` global read by
     ``Blog.register`` and ``Post.__init__``. Seen in ABlog 0.11.13."""
 
-    target = "ablog.blog.TOMORROW"
+    target, attribute = "ablog.blog.TOMORROW", "TOMORROW"
     fallback = (
         "aligning ABlog's future posts with ablog_ext's (ABlog's own rule, before tomorrow on "
         "this machine's clock, decides which dated posts it lists; with ablog_ext_future, later "
         "posts are ABlog drafts)"
     )
-    #: The module global's name (tests rename it to simulate ABlog renaming it).
-    attribute = "TOMORROW"
 
     def check(self, app: Sphinx) -> str | None:
         module = lookup("ablog.blog")
@@ -96,12 +94,11 @@ class AblogBlogState(Reach):
     build's blog (:mod:`ablog_ext.speed.parallel`).  Needs that dict and ``Blog.__init__(self,
     app)``.  Seen in ABlog 0.11.13."""
 
-    target = "ablog.blog.Blog._dict"
+    target, attribute = "ablog.blog.Blog._dict", "_dict"
     fallback = (
         "its reset of ABlog's shared blog (the blog is emptied through a new Blog instead, and "
         "when the build ends)"
     )
-    attribute = "_dict"
 
     def check(self, app: Sphinx) -> str | None:
         blog_class = lookup("ablog.blog:Blog")
@@ -178,13 +175,12 @@ class AblogEnvPosts(Reach):
     merges after parallel reads and renames names in.  Needs ``process_posts`` to store it under
     that name.  Seen in ABlog 0.11.13."""
 
-    target = "env.ablog_posts"
+    target, attribute = "env.ablog_posts", "ablog_posts"
     fallback = (
         "its records of ABlog's posts: ablog_ext's feeds, year-in-review and theme pages list no "
         "posts, old URLs get no redirects, excerpts end where ABlog ends them, and ABlog's own "
         "Atom feeds are kept"
     )
-    attribute = "ablog_posts"
 
     def check(self, app: Sphinx) -> str | None:
         if self.attribute in names_used(lookup("ablog.post:process_posts")):

@@ -153,6 +153,8 @@ class Reach:
     requires: ClassVar[tuple[Reach, ...]] = ()
     #: What makes the target matter: ``"html"``, ``"templates"``, or an extension's name.
     needs: ClassVar[str] = ""
+    #: The name the check reads the target by (tests rename it to simulate a rename upstream).
+    attribute: ClassVar[str] = ""
 
     def __init__(self) -> None:
         EVERY.append(self)
@@ -168,6 +170,10 @@ class Reach:
     def check(self, app: Sphinx) -> str | None:
         """What is wrong with the target (``None``: it has the shape expected)."""
         raise NotImplementedError
+
+    def missing_unless(self, holder: Any, kind: type) -> str | None:
+        """The usual check: ``None`` when *holder*'s :attr:`attribute` is a *kind*."""
+        return None if isinstance(getattr(holder, self.attribute, None), kind) else "is missing"
 
     def on(self, app: Sphinx) -> bool:
         """Whether the reach is used in *app*'s build; checked (and warned about) once."""

@@ -22,12 +22,11 @@ class SphinxEventListeners(SphinxReach):
     to list them).  Needs event names mapped to listeners with ``id``, ``handler`` and
     ``priority``.  Seen in Sphinx 8.0 to 9.0."""
 
-    target = "Sphinx's app.events.listeners"
+    target, attribute = "Sphinx's app.events.listeners", "listeners"
     fallback = (
         "replacing ABlog's archive pages and Atom feeds (ABlog writes both; ablog_ext escapes the "
         "pages' titles and writes its feeds after ABlog's)"
     )
-    attribute = "listeners"
 
     def check(self, app: Sphinx) -> str | None:
         listeners = getattr(app.events, self.attribute, None)
@@ -53,9 +52,8 @@ class SphinxParallelRead(SphinxReach):
     ``env.ablog_posts`` from the workers, which ABlog does not (:mod:`ablog_ext.speed.parallel`).
     Seen in Sphinx 8.0 to 9.0, ABlog 0.11.13."""
 
-    target = "Sphinx's app.extensions['ablog'].parallel_read_safe"
+    target, attribute = "Sphinx's app.extensions['ablog'].parallel_read_safe", "parallel_read_safe"
     fallback = "parallel reading of ABlog sites (documents are read one at a time)"
-    attribute = "parallel_read_safe"
 
     def check(self, app: Sphinx) -> str | None:
         extension = app.extensions.get("ablog")
@@ -66,28 +64,26 @@ class SphinxRawConfig(SphinxReach):
     """``config._raw_config``: what conf.py set, to tell a value the user set from a default, as
     pydata-sphinx-theme does (:mod:`ablog_ext.config`).  Seen in Sphinx 8.0 to 9.0."""
 
-    target = "Sphinx's Config._raw_config"
+    target, attribute = "Sphinx's Config._raw_config", "_raw_config"
     fallback = (
         "reading conf.py's values from Sphinx (ablog_ext reads which names conf.py assigns from "
         "its source instead)"
     )
-    attribute = "_raw_config"
 
     def check(self, app: Sphinx) -> str | None:
-        return None if isinstance(getattr(app.config, self.attribute, None), dict) else "is missing"
+        return self.missing_unless(app.config, dict)
 
 
 class SphinxBuildInfo(SphinxReach):
     """``builder.build_info.config_hash``, part of the fingerprint of every page ablog_ext
     generates (:mod:`ablog_ext.speed.page_cache`).  Seen in Sphinx 8.0 to 9.0."""
 
-    target = "Sphinx's builder.build_info.config_hash"
+    target, attribute = "Sphinx's builder.build_info.config_hash", "build_info"
     fallback = (
         "keeping generated pages that did not change (every archive, review and theme page and "
         "feed is generated again)"
     )
     stage, needs = "builder", "html"
-    attribute = "build_info"
 
     def check(self, app: Sphinx) -> str | None:
         info = getattr(app.builder, self.attribute, None)
@@ -98,19 +94,17 @@ class SphinxTemplates(SphinxReach):
     """``builder.templates.environment``, the HTML builder's Jinja environment: autoescaping for
     ABlog's templates, compiled templates kept, lookups replaced. Seen in Sphinx 8.0 to 9.0."""
 
-    target = "Sphinx's builder.templates.environment"
+    target, attribute = "Sphinx's builder.templates.environment", "environment"
     fallback = (
         "finding Jinja's environment by name (it is looked for among the template loader's "
         "attributes)"
     )
     stage, needs = "builder", "templates"
-    attribute = "environment"
 
     def check(self, app: Sphinx) -> str | None:
         import jinja2
 
-        found = getattr(app.builder.templates, self.attribute, None)
-        return None if isinstance(found, jinja2.Environment) else "is missing"
+        return self.missing_unless(app.builder.templates, jinja2.Environment)
 
     def environment(self, app: Sphinx) -> Any:
         """The Jinja environment, or ``None`` (Jinja's reach checks it too)."""
@@ -203,13 +197,12 @@ class SphinxInputEncoding(SphinxReach):
     and every other document as Sphinx would (:mod:`ablog_ext.reading.encoding`).  Seen in Sphinx
     8.0 to 9.0."""
 
-    target = "Sphinx's env.settings['input_encoding']"
+    target, attribute = "Sphinx's env.settings['input_encoding']", "settings"
     fallback = (
         "reading posts as UTF-8 whatever source_encoding says, and leniently (a post that is not "
         "UTF-8 can stop the build)"
     )
     stage = "builder"
-    attribute = "settings"
 
     def check(self, app: Sphinx) -> str | None:
         settings = getattr(app.env, self.attribute, None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ablog.blog import Blog, Catalog, Collection, Post
 
@@ -125,6 +125,8 @@ class _View:
     """Forwards to an ABlog object and notes what a template reads of it."""
 
     __slots__ = ("_raw", "_reads")
+    #: Attributes that come from the configuration: passed through, not noted.
+    _STATIC: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, raw: Any, reads: Reads) -> None:
         self._raw = raw
@@ -139,6 +141,17 @@ class _View:
     def __hash__(self) -> int:
         return hash(self._raw)
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._STATIC:
+            return getattr(self._raw, name)
+        return self._read(name)
+
+    def _read(self, name: str) -> Any:
+        """An attribute that shows something of the blog: noted as what it shows."""
+        return self._deep(name)
+
     def _deep(self, name: str) -> Any:
         """An attribute nothing here knows: the page depends on the whole blog."""
         value = getattr(self._raw, name)
@@ -146,14 +159,30 @@ class _View:
         return value
 
 
-class BlogView(_View):
-    """ABlog's ``Blog`` (the ``ablog`` of every template)."""
+class _SizedView(_View):
+    """A view of a blog, catalog or collection: its length is a read too."""
 
     __slots__ = ()
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
+    def _length_read(self) -> Aspect:
+        """What reading the length shows of the blog."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        self._reads.add(*self._length_read())
+        return len(self._raw)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+class BlogView(_SizedView):
+    """ABlog's ``Blog`` (the ``ablog`` of every template)."""
+
+    __slots__ = ()
+    _STATIC = BLOG_STATIC
+
+    def _read(self, name: str) -> Any:
         raw = self._raw
         if name in CATALOGS:
             return CatalogView(getattr(raw, name), self._reads)
@@ -163,7 +192,7 @@ class BlogView(_View):
             return CollectionView(getattr(raw, name), self._reads)
         if name == "recent":
             return self.recent
-        if name in BLOG_STATIC or name in raw.config:
+        if name in raw.config:
             return getattr(raw, name)
         return self._deep(name)
 
@@ -179,24 +208,17 @@ class BlogView(_View):
         self._reads.add(AspectKind.POST, key)
         return key in self._raw
 
-    def __len__(self) -> int:
-        self._reads.add(AspectKind.COUNT, "blog", "post")
-        return len(self._raw)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def _length_read(self) -> Aspect:
+        return (AspectKind.COUNT, "blog", "post")
 
 
-class CatalogView(_View):
+class CatalogView(_SizedView):
     """One of ABlog's catalogs (archive, tags, categories...)."""
 
     __slots__ = ()
+    _STATIC = CATALOG_STATIC
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if name in CATALOG_STATIC:
-            return getattr(self._raw, name)
+    def _read(self, name: str) -> Any:
         if name == "collections":
             self._reads.add(AspectKind.CATALOG, self._raw.name)
             return {
@@ -217,28 +239,21 @@ class CatalogView(_View):
     def __contains__(self, item: Any) -> bool:
         return any(collection == item for collection in self)
 
-    def __len__(self) -> int:
-        self._reads.add(AspectKind.CATALOG_LEN, self._raw.name)
-        return len(self._raw)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def _length_read(self) -> Aspect:
+        return (AspectKind.CATALOG_LEN, self._raw.name)
 
 
-class CollectionView(_View):
+class CollectionView(_SizedView):
     """One collection of posts: a year, a tag, a category, all posts..."""
 
     __slots__ = ()
+    _STATIC = COLLECTION_STATIC
 
     @property
     def _key(self) -> tuple[str, Any]:
         return self._raw.catalog.name, self._raw.label
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if name in COLLECTION_STATIC:
-            return getattr(self._raw, name)
+    def _read(self, name: str) -> Any:
         if name == "catalog":
             return CatalogView(self._raw.catalog, self._reads)
         if name == "relsize":
@@ -249,12 +264,8 @@ class CollectionView(_View):
         self._reads.add(AspectKind.SIZES, self._raw.catalog.name)
         return int(self._raw.relsize(maxsize, minsize))
 
-    def __len__(self) -> int:
-        self._reads.add(AspectKind.COUNT, *self._key)
-        return len(self._raw)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def _length_read(self) -> Aspect:
+        return (AspectKind.COUNT, *self._key)
 
     def __iter__(self) -> Iterator[PostView]:
         self._reads.add(AspectKind.MEMBERS, *self._key)
@@ -281,9 +292,7 @@ class PostView(_View):
 
     __slots__ = ()
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
+    def _read(self, name: str) -> Any:
         raw = self._raw
         if name in ("prev", "next"):
             self._reads.add(AspectKind.LINK, post_key(raw), name)

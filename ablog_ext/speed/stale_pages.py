@@ -54,12 +54,7 @@ from ablog_ext.speed.page_cache import (
     page_output,
     revision,
 )
-from ablog_ext.speed.page_reads import (
-    applies,
-    context_sources,
-    recorder,
-    take_recorder,
-)
+from ablog_ext.speed.page_reads import applies, context_sources, recorder, take_recorder
 from ablog_ext.speed.parallel import reset_blog
 from ablog_ext.state import Slot, build_state
 

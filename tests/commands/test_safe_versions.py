@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import CONF, Repo, versions_command
+from gitrepo import Repo, site_repo, versions_command
 
 BASE = "https://docs.example.org/proj/"
 MARKER = ".ablog-ext-versions"
@@ -21,15 +21,9 @@ ONE_TAG = ("--tags", "v1.*", "--branches", "none")
 
 def small_repo(root: Path) -> Repo:
     """Tags v1.0 and v1.1, each a one-post site; an uncommitted file in SOURCE."""
-    repo = Repo(root / "repo")
-    repo.write("site/conf.py", CONF)
-    repo.write("site/index.md", "# Versioned\n")
-    repo.post("2024-01-01-one", "One")
-    repo.commit("one")
-    repo.git("tag", "v1.0")
-    repo.post("2024-02-01-two", "Two")
-    repo.commit("two")
-    repo.git("tag", "v1.1")
+    repo = site_repo(root, "# Versioned\n")
+    repo.release("2024-01-01-one", "One", "one", "v1.0")
+    repo.release("2024-02-01-two", "Two", "two", "v1.1")
     repo.write("site/uncommitted.md", "mine, not committed\n")
     return repo
 

@@ -81,38 +81,39 @@ def test_slugify(text, mode, cased, expected):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
+    ("function", "value", "expected"),
     [
-        ("", ""),
-        ("plain/path-1.0", "plain/path-1.0"),
-        ("a b", "a%20b"),
-        ("c#", "c%23"),
-        ("c++", "c++"),
-        ("a?b", "a?b"),
-        ("[x]", "%5Bx%5D"),
-        ("100%", "100%25"),
-        ("café", "caf%C3%A9"),
-        ("ü/ä", "%C3%BC/%C3%A4"),
-        ("a:b@c;d=e,f!g$h&i'j(k)l*m~n_o", "a:b@c;d=e,f!g$h&i'j(k)l*m~n_o"),
-        ('a|b"c<d>e{f}g^h`i\\j', "a%7Cb%22c%3Cd%3Ee%7Bf%7Dg%5Eh%60i%5Cj"),
-        ("é#1#2", "%C3%A9%231%232"),
+        # What Jekyll's escaping of a path keeps, and what it escapes.
+        (escape_path, "", ""),
+        (escape_path, "plain/path-1.0", "plain/path-1.0"),
+        (escape_path, "a b", "a%20b"),
+        (escape_path, "c#", "c%23"),
+        (escape_path, "c++", "c++"),
+        (escape_path, "a?b", "a?b"),
+        (escape_path, "[x]", "%5Bx%5D"),
+        (escape_path, "100%", "100%25"),
+        (escape_path, "café", "caf%C3%A9"),
+        (escape_path, "ü/ä", "%C3%BC/%C3%A4"),
+        (escape_path, "a:b@c;d=e,f!g$h&i'j(k)l*m~n_o", "a:b@c;d=e,f!g$h&i'j(k)l*m~n_o"),
+        (escape_path, 'a|b"c<d>e{f}g^h`i\\j', "a%7Cb%22c%3Cd%3Ee%7Bf%7Dg%5Eh%60i%5Cj"),
+        (escape_path, "é#1#2", "%C3%A9%231%232"),
+        # A URL without empty, "." or ".." segments.
+        (sanitize_url, "//2019//03/x.html", "/2019/03/x.html"),
+        (sanitize_url, "2019/x", "/2019/x"),
+        (sanitize_url, "/a/../../b", "/a/b"),
+        (sanitize_url, "/./x/./y", "/x/y"),
+        # The file Jekyll writes for a URL.
+        (destination, "/2019/03/05/x.html", "2019/03/05/x.html"),
+        (destination, "/2019/03/05/x/", "2019/03/05/x/index.html"),
+        (destination, "/about-me", "about-me.html"),
+        (destination, "/", "index.html"),
+        (destination, "/z/machine%20learning/x.html", "z/machine learning/x.html"),
+        (destination, "/c%23/x.html", "c#/x.html"),
+        (destination, "/about me/", "about me/index.html"),
     ],
 )
-def test_escape_path(value, expected):
-    assert escape_path(value) == expected
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("//2019//03/x.html", "/2019/03/x.html"),
-        ("2019/x", "/2019/x"),
-        ("/a/../../b", "/a/b"),
-        ("/./x/./y", "/x/y"),
-    ],
-)
-def test_sanitize_url(url, expected):
-    assert sanitize_url(url) == expected
+def test_url_functions(function, value, expected):
+    assert function(value) == expected
 
 
 def test_styles_are_jekylls():
@@ -184,22 +185,6 @@ def test_front_matter_slug():
     # Ruby's `||=`: only a missing or false slug gives way to the file name's.
     assert post_url("/:title", jekyll_post({"slug": False}, "2019-01-01-x", None)) == "/x"
     assert post_url("/:title", jekyll_post({"slug": 0}, "2019-01-01-x", None)) == "/0"
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("/2019/03/05/x.html", "2019/03/05/x.html"),
-        ("/2019/03/05/x/", "2019/03/05/x/index.html"),
-        ("/about-me", "about-me.html"),
-        ("/", "index.html"),
-        ("/z/machine%20learning/x.html", "z/machine learning/x.html"),
-        ("/c%23/x.html", "c#/x.html"),
-        ("/about me/", "about me/index.html"),
-    ],
-)
-def test_destination_is_the_file_jekyll_writes(url, expected):
-    assert destination(url) == expected
 
 
 @pytest.mark.parametrize(

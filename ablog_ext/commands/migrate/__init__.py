@@ -10,8 +10,10 @@ ever written into JEKYLL_DIR.
 
 from __future__ import annotations
 
+from ablog_ext.commands.common import CommandError
 
-class InitError(Exception):
+
+class InitError(CommandError):
     """A problem the user can fix; printed without a traceback."""
 
 

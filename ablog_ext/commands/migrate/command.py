@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ablog_ext.commands.common import add_command, add_force_option
 from ablog_ext.commands.migrate import InitError
 from ablog_ext.commands.migrate.jekyll import is_inside, read_site
 from ablog_ext.commands.migrate.links import LiquidForLinks, TargetIndex, missing_targets
@@ -73,9 +74,11 @@ def run_init(args: argparse.Namespace, out: Any = None) -> int:
 
 
 def add_init_command(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "init",
-        help="make a Sphinx site from a Jekyll blog",
+        run_init,
+        summary="make a Sphinx site from a Jekyll blog",
         description="Make a Sphinx site with ablog_ext in SPHINX_DIR from the Jekyll site in "
         "JEKYLL_DIR: its posts, drafts, includes, data and static files, a conf.py from "
         "_config.yml and a home page. JEKYLL_DIR is only read.",
@@ -87,13 +90,11 @@ def add_init_command(subparsers: Any) -> None:
         help="the Jekyll site: the folder with _config.yml and _posts",
     )
     parser.add_argument("sphinx_dir", metavar="SPHINX_DIR", help="where the Sphinx site goes")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="write into a SPHINX_DIR that is not empty (a second run: replaces what the "
+    add_force_option(
+        parser,
+        "write into a SPHINX_DIR that is not empty (a second run: replaces what the "
         "first wrote, keeps your own files)",
     )
-    parser.set_defaults(handler=run_init)
 
 
 __all__ = ["add_init_command", "run_init"]

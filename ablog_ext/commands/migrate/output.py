@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ablog_ext.commands.common import listed_names
 from ablog_ext.commands.migrate import InitError
 from ablog_ext.commands.migrate.layout import MANIFEST
 
@@ -64,14 +65,7 @@ def read_manifest(sphinx_dir: Path) -> list[str]:
     """The files an earlier run wrote; [] when there is no readable manifest."""
     if (sphinx_dir / MANIFEST).is_symlink():
         raise InitError(f"{sphinx_dir / MANIFEST} is a symbolic link; init does not follow it")
-    try:
-        data = json.loads((sphinx_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list):
-        return []
-    return [item for item in files if isinstance(item, str) and _is_inside(item)]
+    return [item for item in listed_names(sphinx_dir / MANIFEST, "files") if _is_inside(item)]
 
 
 def _is_inside(rel: str) -> bool:
