@@ -1,9 +1,11 @@
+# Posts nobody vetted: links out of the source folder, Liquid past its limits, odd
+# values (tests/test_hostile_build.py).
 project = "Hostile build"
 extensions = ["ablog_ext"]
+myst_enable_extensions = ["colon_fence"]
 html_theme = "pydata_sphinx_theme"
+exclude_patterns = ["_build", "_shared", "_includes", "_data"]
 blog_post_pattern = ["posts/*.md", "posts/*/*.md"]
 blog_baseurl = "https://hostile-build.example.org/"
 ablog_ext_root_folders = ["assets"]
 ablog_ext_feed_archives = ["category", "tag"]
-myst_enable_extensions = ["colon_fence"]
-exclude_patterns = ["_build", "_shared", "_includes", "_data"]
