@@ -20,3 +20,20 @@ blog_title = "Pebble notes"
 blog_baseurl = "https://pebble.example.org/"
 blog_post_pattern = "posts/*"
 blog_authors = {"Ida": ("Ida Brook", None)}
+
+
+def _ablog_templates_after_furo(app):
+    """Furo, as a Furo site sets ABlog up: ABlog's templates after the theme's, so
+    ABlog's page.html does not replace Furo's (ABlog reads
+    ``skip_injecting_base_ablog_templates`` at its own builder-inited, later)."""
+    if app.config.html_theme != "furo":
+        return
+    import ablog
+    from sphinx.jinja2glue import SphinxFileSystemLoader
+
+    app.config.skip_injecting_base_ablog_templates = True
+    app.builder.templates.loaders.append(SphinxFileSystemLoader(ablog.get_html_templates_path()))
+
+
+def setup(app):
+    app.connect("builder-inited", _ablog_templates_after_furo, priority=400)
