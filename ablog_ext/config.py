@@ -110,13 +110,14 @@ def _source_folders(app: Sphinx, config: Config, option: Option) -> None:
 
 
 def _known_placeholders(app: Sphinx, config: Config, option: Option) -> None:
-    """An unknown placeholder (Jekyll stops with an error) gets the default."""
+    """An unknown placeholder (Jekyll stops with an error) gets Jekyll's default style:
+    the site asked for old URLs, so it keeps them."""
     value = config[option.name]
     unknown = unknown_placeholders(style_template(value.strip()))
     if unknown:
         _warn(
             option,
-            "ablog_ext_permalink %r has unknown placeholder(s) %s; using the default 'date'",
+            "ablog_ext_permalink %r has unknown placeholder(s) %s; using Jekyll's default 'date'",
             value,
             ", ".join(f":{name}" for name in unknown),
         )
@@ -317,12 +318,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "ablog_ext_permalink",
-        "date",
+        "",
         "env",
         (str,),
         "Jekyll permalink style (`date`, `pretty`, `ordinal`, `none`, or a pattern such as "
         "`/:year/:title/`) of posts' old URLs: each gets a redirect, and links to it resolve. "
-        "An empty string turns this off.",
+        "The default, an empty string, writes none: only sites that come from Jekyll have "
+        "old URLs (`ablog-ext init --from-jekyll` sets the style).",
         _known_placeholders,
         "ablog_ext.permalinks",
     ),

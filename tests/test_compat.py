@@ -92,6 +92,7 @@ def text_of(html: str) -> str:
         ("compat-team", "html"),
         ("compat-team", "dirhtml"),
         ("compat-ablogdocs", "dirhtml"),
+        ("compat-dated-md", "html"),
     ],
 )
 def pair(request, tmp_path_factory):
@@ -111,6 +112,29 @@ def test_every_file_of_the_plain_build_is_kept(pair):
 def test_no_new_warnings(pair):
     _root, _buildername, plain, with_ext = pair
     assert normalised_warnings(with_ext) - normalised_warnings(plain) == set()
+
+
+def top_level(app) -> set[str]:
+    """The names at the top of the output folder (Sphinx's build info left out)."""
+    return {p.name for p in Path(app.outdir).iterdir()} - {".buildinfo", ".doctrees"}
+
+
+def test_no_new_top_level_folder(pair):
+    """``compat-dated-md`` has Markdown posts with dated names and categories, and no
+    ``ablog_ext_permalink``: it gets no Jekyll redirect folders (``update/2024/...``)."""
+    _root, _buildername, plain, with_ext = pair
+    assert top_level(with_ext) - top_level(plain) == set()
+
+
+def test_dated_markdown_posts_get_no_redirect_pages_by_default(tmp_path):
+    """The same root with the style set gets its old URLs: the test above can fail."""
+    app = build_site(
+        tmp_path,
+        "compat-dated-md",
+        confoverrides={"extensions": [*PLAIN, "ablog_ext"], "ablog_ext_permalink": "date"},
+    )
+    assert (Path(app.outdir) / "update/2024/09/15/release-two.html").is_file()
+    assert {"update", "information"} <= top_level(app)
 
 
 def test_every_ablog_feed_keeps_its_entries(pair):

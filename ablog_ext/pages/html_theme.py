@@ -37,6 +37,9 @@ def configure_theme(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, STATIC]
     if config.html_theme != PYDATA:
         return
+    # ABlog's elements adapted to this theme only: every other theme shows them as
+    # it does without ablog_ext (ablog_ext.css styles ablog_ext's own elements).
+    app.add_css_file("ablog_ext_pydata.css")
     # pydata-sphinx-theme sets this at builder-inited when it sees ABlog; set later
     # than config-inited, Sphinx takes it for a changed config and re-reads every
     # document on every build.  Setting it here first keeps no-op rebuilds no-ops.

@@ -466,6 +466,20 @@ def test_what_the_summary_lists_is_what_the_build_warns_about(built):
         assert target in warnings
 
 
+def test_site_without_a_permalink_keeps_jekylls_default_old_urls(tmp_path):
+    """ablog_ext's own default writes no redirects: init writes Jekyll's ``date``."""
+    second = "---\ntitle: Two\ncategories: notes\n---\nSee [one]({% post_url 2020-01-01-one %}).\n"
+    jekyll = write_files(
+        tmp_path / "j",
+        {"_posts/2020-01-01-one.md": ONE_POST, "_posts/2020-02-01-two.md": second},
+    )
+    assert init(jekyll, tmp_path / "s")[0] == 0
+    assert conf_of(tmp_path / "s")["ablog_ext_permalink"] == "date"
+    outdir = Path(build_dir(tmp_path / "s").outdir)
+    assert (outdir / "2020/01/01/one.html").is_file()
+    assert (outdir / "notes/2020/02/01/two.html").is_file()
+
+
 def test_clean_site_builds_without_warnings(tmp_path):
     jekyll = copied_fixture(tmp_path)
     post = jekyll / "_posts/2021-01-05-first-light.md"

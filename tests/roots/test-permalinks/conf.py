@@ -4,4 +4,5 @@ blog_post_pattern = "posts/*"
 blog_baseurl = "https://example.org/site/"
 ablog_ext_site = {"baseurl": "/old-blog"}
 exclude_patterns = ["_build"]
-# ablog_ext_permalink is left at its default, Jekyll's "date".
+# Jekyll's default style, set as `ablog-ext init --from-jekyll` writes it.
+ablog_ext_permalink = "date"
