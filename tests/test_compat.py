@@ -27,6 +27,7 @@ from helpers import (
     html_files,
     main_text,
     read_page,
+    rebuild,
     warnings_of,
 )
 
@@ -372,21 +373,25 @@ SHAPES = {
 
 @pytest.fixture(scope="module")
 def shape_builds(tmp_path_factory):
-    """Each root of :data:`SHAPES` built plain and with ablog_ext, when first asked."""
-    built: dict[str, Any] = {}
+    """Each root of :data:`SHAPES` built plain and with ablog_ext by a builder, when
+    first asked."""
+    built: dict[tuple[str, str], Any] = {}
 
-    def get(root: str) -> Any:
-        if root not in built:
-            built[root] = build_pair(tmp_path_factory, root)
-        return built[root]
+    def get(root: str, buildername: str = "html") -> Any:
+        if (root, buildername) not in built:
+            built[root, buildername] = build_pair(tmp_path_factory, root, buildername)
+        return built[root, buildername]
 
     return get
 
 
-@pytest.fixture(params=sorted(SHAPES))
+@pytest.fixture(
+    params=[(root, "html") for root in sorted(SHAPES)] + [("nested-excerpts", "dirhtml")],
+    ids=lambda param: "-".join(param),
+)
 def shape(request, shape_builds):
-    root = request.param
-    plain, with_ext = shape_builds(root)
+    root, buildername = request.param
+    plain, with_ext = shape_builds(root, buildername)
     return root, plain, with_ext
 
 
@@ -411,11 +416,13 @@ def test_shape_incremental_build_equals_clean_build(shape):
     srcdir = Path(with_ext.srcdir)
     clean = html_files(Path(with_ext.outdir))
     extensions = {"extensions": [*PLAIN, "ablog_ext"]}
-    build_dir(srcdir, confoverrides=extensions)  # nothing changed
+    buildername = with_ext.builder.name
+    build_dir(srcdir, buildername, confoverrides=extensions)  # nothing changed
     assert html_files(Path(with_ext.outdir)) == clean
     post = srcdir / SHAPES[root]
     post.write_text(post.read_text(encoding="utf-8"), encoding="utf-8")
-    build_dir(srcdir, confoverrides=extensions)
+    written, _outdir = rebuild(srcdir, buildername=buildername, confoverrides=extensions)
+    assert any(page.startswith(SHAPES[root].rsplit(".", 1)[0]) for page in written), written
     again = html_files(Path(with_ext.outdir))
     assert sorted(again) == sorted(clean)
     assert [page for page in clean if again[page] != clean[page]] == []
