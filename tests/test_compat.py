@@ -24,6 +24,7 @@ from helpers import (
     build_dir,
     build_site,
     copy_root,
+    equals_clean_build,
     html_files,
     main_text,
     read_page,
@@ -411,7 +412,7 @@ def test_shape_has_no_new_broken_link(shape):
     assert broken_links(Path(with_ext.outdir)) - plain_broken == set()
 
 
-def test_shape_incremental_build_equals_clean_build(shape):
+def test_shape_incremental_build_equals_clean_build(shape, tmp_path):
     root, _plain, with_ext = shape
     srcdir = Path(with_ext.srcdir)
     clean = html_files(Path(with_ext.outdir))
@@ -426,6 +427,11 @@ def test_shape_incremental_build_equals_clean_build(shape):
     again = html_files(Path(with_ext.outdir))
     assert sorted(again) == sorted(clean)
     assert [page for page in clean if again[page] != clean[page]] == []
+    # Its feeds too, against a clean build of a copy of the same sources.
+    differences = equals_clean_build(
+        srcdir, tmp_path, buildername=buildername, confoverrides=extensions
+    )
+    assert differences == ""
 
 
 def _excerpt_links(outdir: Path, page: str) -> set[str]:
