@@ -37,7 +37,7 @@ from ablog.post import PostList, register_posts
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
+from sphinx.util import docname_join, logging
 from sphinx.util.docutils import new_document
 
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
@@ -308,6 +308,20 @@ def safe_excerpt(body: Iterable[nodes.Node], top: bool = False) -> list[nodes.No
                 _flatten_inside(node)
             result.append(node)
     return result
+
+
+def absolute_doc_targets(excerpt: Iterable[nodes.Node], docname: str) -> None:
+    """Each ``:doc:`` target of *excerpt* (of the post *docname*) made absolute: the
+    excerpt is shown on other pages, whose links ABlog resolves for those pages
+    (``refdoc`` the page), where ``:doc:`chambers``` would be looked for next to the
+    page, not next to the post."""
+    for top in excerpt:
+        if not isinstance(top, nodes.Element):
+            continue
+        for xref in top.findall(addnodes.pending_xref):
+            if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
+                base = xref.get("refdoc") or docname
+                xref["reftarget"] = "/" + docname_join(base, str(xref["reftarget"]))
 
 
 def _unsafe(node: nodes.Node) -> bool:
