@@ -46,8 +46,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     connect_listeners(app)
     return {
         "version": __version__,
-        # Bumped whenever what ablog_ext stores in the environment changes shape.
-        "env_version": 5,
+        # Bumped whenever what ablog_ext stores in the environment changes shape
+        # (6: excerpts' :doc: targets stored absolute, so every post is read again).
+        "env_version": 6,
         # Our state lives in BlogDomain, which merges; speed/parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -116,6 +117,56 @@ def injected(soup: BeautifulSoup, script_text: str = "pwned") -> list[str]:
     found = soup.select(".t-div, .t-b")
     found += [s for s in soup.find_all("script") if script_text in s.get_text()]
     return [f"{tag.name} in {tag.parent.name}.{tag.parent.get('class')}" for tag in found]
+
+
+# -- links -------------------------------------------------------------------------------
+
+
+#: Attributes that hold a link to another file of the site.
+_LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))
+
+
+def _ids(page: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if page not in cache:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        cache[page] = {
+            str(tag.get(attribute))
+            for attribute in ("id", "name")
+            for tag in soup.find_all(attrs={attribute: True})
+        }
+    return cache[page]
+
+
+def broken_links(outdir: Path) -> set[tuple[str, str]]:
+    """Each internal link of *outdir*'s HTML pages that resolves nowhere, as (page,
+    link): a relative ``href`` or ``src`` whose file is missing, or whose
+    ``#fragment`` is no ``id`` (or ``name``) in the page it points to.  Links with a
+    scheme (``https:``, ``mailto:``), a host (``//``) or from the site's root
+    (``/``) are not the site's own relative links, and are left alone."""
+    outdir = Path(outdir).resolve()
+    ids: dict[Path, set[str]] = {}
+    broken: set[tuple[str, str]] = set()
+    for path in sorted(outdir.rglob("*.html")):
+        page = path.relative_to(outdir).as_posix()
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for name, attribute in _LINK_ATTRIBUTES:
+            for tag in soup.find_all(name, attrs={attribute: True}):
+                link = str(tag[attribute])
+                split = urlsplit(link)
+                if split.scheme or split.netloc or link.startswith("/"):
+                    continue
+                target = (path.parent / unquote(split.path)).resolve() if split.path else path
+                if not _resolves(outdir, target, unquote(split.fragment), ids):
+                    broken.add((page, link))
+    return broken
+
+
+def _resolves(outdir: Path, target: Path, fragment: str, ids: dict[Path, set[str]]) -> bool:
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_relative_to(outdir) or not target.is_file():
+        return False
+    return not fragment or target.suffix != ".html" or fragment in _ids(target, ids)
 
 
 # -- comparing two builds ----------------------------------------------------------------

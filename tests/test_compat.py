@@ -9,6 +9,7 @@ wrote must hold the same entries.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,18 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import build_site, warnings_of
+from helpers import (
+    broken_links,
+    build_dir,
+    build_site,
+    copy_root,
+    equals_clean_build,
+    html_files,
+    main_text,
+    read_page,
+    rebuild,
+    warnings_of,
+)
 
 PLAIN = ["ablog", "myst_parser"]
 #: Files plain ABlog writes that ablog_ext leaves out on purpose: the archive page
@@ -373,3 +385,151 @@ def test_empty_names_make_no_page_and_no_feed(tmp_path):
     assert len(found) == 1
     assert "posts/punctuation.rst:4" in found[0]
     assert "tag '???' left out" in found[0]
+
+
+# -- Shapes of real sites: links at every depth, a document at blog_path ----------------
+
+#: Each root, and a post to touch for an incremental build.
+SHAPES = {
+    "nested-excerpts": "posts/2024/entrance.rst",
+    "blog-path-document": "posts/slate.rst",
+}
+
+
+@pytest.fixture(scope="module")
+def shape_builds(tmp_path_factory):
+    """Each root of :data:`SHAPES` built plain and with ablog_ext by a builder, when
+    first asked."""
+    built: dict[tuple[str, str], Any] = {}
+
+    def get(root: str, buildername: str = "html") -> Any:
+        if (root, buildername) not in built:
+            built[root, buildername] = build_pair(tmp_path_factory, root, buildername)
+        return built[root, buildername]
+
+    return get
+
+
+@pytest.fixture(
+    params=[(root, "html") for root in sorted(SHAPES)] + [("nested-excerpts", "dirhtml")],
+    ids=lambda param: "-".join(param),
+)
+def shape(request, shape_builds):
+    root, buildername = request.param
+    plain, with_ext = shape_builds(root, buildername)
+    return root, plain, with_ext
+
+
+@pytest.fixture
+def nested(shape_builds):
+    return shape_builds("nested-excerpts")
+
+
+def test_shape_keeps_every_plain_file(shape):
+    _root, plain, with_ext = shape
+    assert files(plain) - files(with_ext) == set()
+
+
+def test_shape_has_no_new_broken_link(shape):
+    _root, plain, with_ext = shape
+    plain_broken = broken_links(Path(plain.outdir))
+    assert broken_links(Path(with_ext.outdir)) - plain_broken == set()
+
+
+def test_shape_incremental_build_equals_clean_build(shape, tmp_path):
+    root, _plain, with_ext = shape
+    srcdir = Path(with_ext.srcdir)
+    clean = html_files(Path(with_ext.outdir))
+    extensions = {"extensions": [*PLAIN, "ablog_ext"]}
+    buildername = with_ext.builder.name
+    build_dir(srcdir, buildername, confoverrides=extensions)  # nothing changed
+    assert html_files(Path(with_ext.outdir)) == clean
+    post = srcdir / SHAPES[root]
+    post.write_text(post.read_text(encoding="utf-8"), encoding="utf-8")
+    written, _outdir = rebuild(srcdir, buildername=buildername, confoverrides=extensions)
+    assert any(page.startswith(SHAPES[root].rsplit(".", 1)[0]) for page in written), written
+    again = html_files(Path(with_ext.outdir))
+    assert sorted(again) == sorted(clean)
+    assert [page for page in clean if again[page] != clean[page]] == []
+    # Its feeds too, against a clean build of a copy of the same sources.
+    differences = equals_clean_build(
+        srcdir, tmp_path, buildername=buildername, confoverrides=extensions
+    )
+    assert differences == ""
+
+
+def _excerpt_links(outdir: Path, page: str) -> set[str]:
+    """The links and image sources in the excerpts *page* shows."""
+    found = set()
+    for excerpt in read_page(outdir, page).select(".ablog-post-excerpt"):
+        for tag in [excerpt, *excerpt.find_all(["a", "img"])]:
+            found |= {str(tag[name]) for name in ("href", "src") if tag.has_attr(name)}
+    return found
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "blog.html",
+        "section/guide.html",
+        "blog/2024.html",
+        "section/deeper/shelf.html",
+        "blog/tag/tunnels.html",
+    ],
+)
+def test_excerpt_links_are_relative_to_the_page_that_shows_them(nested, page):
+    """A post two folders down links ``/about`` as ``about.html`` from the top page,
+    as plain ABlog does (it once showed ``../../about.html`` there, resolved for the
+    post's own page), its image from ``_images/`` (not from its source), and each
+    link plain ABlog makes, and more: ``:doc:`` targets relative to the post."""
+    plain, with_ext = nested
+    links = _excerpt_links(Path(with_ext.outdir), page)
+    here = posixpath.dirname(page) or "."
+    wanted = [
+        posixpath.relpath(target, here) + anchor
+        for target, anchor in [
+            ("about.html", ""),
+            ("about.html", "#burrow-keepers"),
+            ("_images/lamp.png", ""),
+            ("section/guide.html", "#tunnel-guide"),
+        ]
+    ]
+    # On the guide itself, the link to its label is the label's anchor.
+    wanted = [
+        link.replace("guide.html#", "#") if page.endswith("/guide.html") else link
+        for link in wanted
+    ]
+    for link in wanted:
+        assert link in links, (page, link, sorted(links))
+    assert not [link for link in links if "../../../" in link]
+    assert not [link for link in links if link.endswith(".png") and "_images/" not in link]
+    # A :doc: target relative to the post (`chambers`, next to it) links there;
+    # plain ABlog looks for it next to the page, warns, and shows text.
+    assert posixpath.relpath("posts/2024/chambers.html", here) in links
+    assert _excerpt_links(Path(plain.outdir), page) <= links
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_document_at_blog_path_keeps_all_posts(tmp_path, fresh):
+    """``blog.rst`` (a heading only) where ABlog writes its page of all posts: ABlog's
+    page is written after it, in a clean build and after ``blog.rst`` is read again
+    (touched, or ``-E``), as in plain ABlog; ablog_ext used to keep its last
+    generated page and leave the document's empty one."""
+    from ablog.blog import Blog
+
+    Blog._dict.clear()
+    plain = build_site(tmp_path / "plain", "blog-path-document")
+    srcdir = copy_root(tmp_path / "ext", "blog-path-document")
+    extensions = {"extensions": [*PLAIN, "ablog_ext"]}
+    builds = [build_dir(srcdir, confoverrides=extensions)]
+    (srcdir / "blog.rst").write_text("Quarry blog\n===========\n", encoding="utf-8")
+    builds.append(build_dir(srcdir, confoverrides=extensions, freshenv=fresh))
+    wanted = _page_text(Path(plain.outdir), "blog.html")
+    assert "All Posts" in wanted and "Granite" in wanted
+    for app in builds:
+        assert _page_text(Path(app.outdir), "blog.html") == wanted
+
+
+def _page_text(outdir: Path, page: str) -> str:
+    return " ".join(main_text(read_page(outdir, page)).get_text(" ").split())

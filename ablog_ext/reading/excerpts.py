@@ -37,12 +37,13 @@ from ablog.post import PostList, register_posts
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
+from sphinx.util import docname_join, logging
 from sphinx.util.docutils import new_document
 
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 from ablog_ext.reading.post_doctree import post_copy
 from ablog_ext.speed.post_html import install_post_html, render_post_html
+from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.excerpts")
 
@@ -309,6 +310,20 @@ def safe_excerpt(body: Iterable[nodes.Node], top: bool = False) -> list[nodes.No
     return result
 
 
+def absolute_doc_targets(excerpt: Iterable[nodes.Node], docname: str) -> None:
+    """Each ``:doc:`` target of *excerpt* (of the post *docname*) made absolute: the
+    excerpt is shown on other pages, whose links ABlog resolves for those pages
+    (``refdoc`` the page), where ``:doc:`chambers``` would be looked for next to the
+    page, not next to the post."""
+    for top in excerpt:
+        if not isinstance(top, nodes.Element):
+            continue
+        for xref in top.findall(addnodes.pending_xref):
+            if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
+                base = xref.get("refdoc") or docname
+                xref["reftarget"] = "/" + docname_join(base, str(xref["reftarget"]))
+
+
 def _unsafe(node: nodes.Node) -> bool:
     return is_mark(node) or isinstance(
         node, nodes.section | nodes.system_message | nodes.docinfo | nodes.document
@@ -394,6 +409,7 @@ def guard_postlist_excerpts(app: Sphinx, doctree: nodes.document, docname: str) 
     blog = Blog(app)
     if not blog:
         register_posts(app)
+    swapped = []
     for post in blog.posts:
         if not post.__dict__.get("_ablog_ext_checked"):
             post.__dict__["_ablog_ext_checked"] = True
@@ -401,33 +417,50 @@ def guard_postlist_excerpts(app: Sphinx, doctree: nodes.document, docname: str) 
             if post.__dict__.get("_ablog_ext_failed"):
                 text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
                 post.excerpt = [nodes.paragraph(text, text)]
-        _resolve_for_page(app, post, docname)
+        if _resolve_for_page(app, post, docname):
+            swapped.append(post)
+    if swapped:
+        build_state(app).get(_SWAPPED).append((doctree, swapped))
 
 
-def _resolve_for_page(app: Sphinx, post: Any, docname: str) -> None:
+def _resolve_for_page(app: Sphinx, post: Any, docname: str) -> bool:
     """Give ABlog, for this page's postlist, the post's excerpt with its links
-    resolved, quietly: ABlog would resolve its copy again, and repeat for every
-    page the warnings the post's own page gives once. Undone by
-    :func:`restore_excerpts`."""
+    resolved for the page, as ABlog resolves them (``refdoc`` the page), quietly:
+    ABlog would resolve its copy again, and repeat for every page the warnings the
+    post's own page gives once.  Whether it did (undone by :func:`restore_excerpts`)."""
     excerpt = post.excerpt
     if next((n for node in excerpt for n in node.findall(addnodes.pending_xref)), None) is None:
-        return
+        return False
     document = new_document("")
     document.extend(node.deepcopy() for node in excerpt)
+    for xref in document.findall(addnodes.pending_xref):
+        # Links relative to the page that shows the excerpt, not to the post.
+        xref["refdoc"] = docname
     with logging.suppress_logging():
         app.env.resolve_references(document, docname, app.builder)
     post.__dict__.setdefault("_ablog_ext_excerpt", excerpt)
     post.excerpt = list(document.children)
+    return True
+
+
+#: The pages (their doctrees) whose postlists were given resolved copies of
+#: excerpts, and the posts given them, until :func:`restore_excerpts`.
+_SWAPPED: Slot[list[tuple[nodes.document, list[Any]]]] = Slot(
+    "excerpts: resolved for a page's postlists", lambda app: []
+)
 
 
 def restore_excerpts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """After ABlog's postlists: each post's own excerpt back (not after the event
-    that resolving an excerpt emits for its own small document)."""
-    from ablog.blog import Blog
-
-    if not list(doctree.findall(PostList)):
-        return
-    blog = Blog(app)
-    for post in blog.posts if blog else []:
-        if "_ablog_ext_excerpt" in post.__dict__:
-            post.excerpt = post.__dict__.pop("_ablog_ext_excerpt")
+    """After ABlog's postlists (which have replaced the page's ``postlist`` nodes):
+    each post's own excerpt back, for the page's own doctree only (not after the
+    event that resolving an excerpt emits for its own small document).  Otherwise
+    every later page, archive page and feed would get the copy resolved for this
+    page."""
+    kept = build_state(app).peek(_SWAPPED)
+    for index, (page, posts) in enumerate(kept or ()):
+        if page is doctree:
+            del kept[index]  # type: ignore[union-attr]
+            for post in posts:
+                if "_ablog_ext_excerpt" in post.__dict__:
+                    post.excerpt = post.__dict__.pop("_ablog_ext_excerpt")
+            return

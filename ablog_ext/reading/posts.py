@@ -48,6 +48,7 @@ from ablog_ext.jekyll.frontmatter import (
 from ablog_ext.reading.environment import env_app
 from ablog_ext.reading.excerpts import (
     Cut,
+    absolute_doc_targets,
     excerpt_before,
     find_separator,
     is_mark,
@@ -437,6 +438,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
         # must render inside the paragraph ABlog puts it in.
         post["excerpt"] = safe_excerpt(post.get("excerpt") or [])
+        absolute_doc_targets(post["excerpt"], docname)
         # ABlog's copies would otherwise drag the whole source doctree into the pickle.
         for node in post["excerpt"]:
             detach(node)

@@ -73,6 +73,7 @@ class PageCache:
         #: nothing out of date before writing: then the last build's pages stay).
         self.generated = False
         self.stale_checks = build_state(app).get(_STALE_CHECKS)
+        self._document_outputs: frozenset[str] | None = None
 
     def wanted(self, output: str, *inputs: Any) -> bool:
         """Record *output*'s fingerprint; whether it must be generated again (its
@@ -83,12 +84,24 @@ class PageCache:
         self.current[output] = digest
         if (
             self.previous.get(output) == digest
+            and output not in self.document_outputs()
             and (Path(self.app.outdir) / output).is_file()
             and not any(stale(self.app, output) for stale in self.stale_checks)
         ):
             self.skipped += 1
             return False
         return True
+
+    def document_outputs(self) -> frozenset[str]:
+        """The files of the site's documents.  A generated page with a document's
+        file (ABlog's page of all posts, with a ``blog.rst`` at ``blog_path``) is
+        generated on every build, after the documents, as in plain ABlog: when the
+        document's page was written again, the kept one is gone."""
+        if self._document_outputs is None:
+            self._document_outputs = frozenset(
+                page_output(self.app, doc) for doc in self.app.env.found_docs
+            )
+        return self._document_outputs
 
     def keep(self, output: str) -> None:
         """*output* is still produced, by a writer that decides itself what to rewrite."""
@@ -97,7 +110,7 @@ class PageCache:
     def finish(self) -> None:
         """Remove what the last build generated and this one did not; save."""
         outdir = Path(self.app.outdir).resolve()
-        documents = {page_output(self.app, doc) for doc in self.app.env.found_docs}
+        documents = self.document_outputs()
         for output in sorted(set(self.previous) - set(self.current) - documents):
             remove_output(outdir, output)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,7 @@ def _memoized_to_html(original: Any, on_error: OnError) -> Any:
             folder = None
         key = (folder, fulltext, drop_h1, img_url)
         if key not in cache:
+            _know_images(app, self.excerpt if not fulltext else ())
             permalinks = builder.add_permalinks
             token = _FAST_DOCUMENTS.set(ABLOG_NEW_DOCUMENT.on(app))
             try:
@@ -80,6 +81,31 @@ def _memoized_to_html(original: Any, on_error: OnError) -> Any:
         return cache[key]
 
     return to_html
+
+
+def _know_images(app: Sphinx, excerpt: Iterable[nodes.Node]) -> None:
+    """The builder's names of the images in *excerpt*, from the environment, as
+    Sphinx gives them to a page it writes (``post_process_images``): an excerpt
+    rendered before its post's page was written (a postlist's page, or a build
+    that does not write the post again) links the image copied to ``_images/``,
+    not the path of its source."""
+    builder: Any = app.builder
+    known = getattr(builder, "images", None)
+    images = getattr(app.env, "images", None)
+    if not isinstance(known, dict) or images is None:
+        return
+    for top in excerpt:
+        for image in top.findall(nodes.image):
+            candidates = image.get("candidates") or {}
+            if "?" in candidates:
+                continue
+            if "*" in candidates:
+                uri = image.get("uri")
+            else:
+                supported = getattr(builder, "supported_image_types", ())
+                uri = next((candidates[t] for t in supported if t in candidates), None)
+            if uri and uri in images and uri not in known:
+                known[uri] = images[uri][1]
 
 
 #: Nodes whose HTML is the same whatever page shows them: nothing in them is
