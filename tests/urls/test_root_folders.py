@@ -35,3 +35,14 @@ def test_an_entry_that_is_not_a_folder_warns(tmp_path):
     assert len(found) == 3, found
     assert all("[ablog_ext.config]" in w for w in found)
     assert (Path(app.outdir) / "assets/img/dot.svg").is_file()
+
+
+def test_a_dot_folder_is_a_root_folder_dot_and_dot_dot_are_not(tmp_path):
+    from ablog_ext.config import root_folder_problem
+
+    (tmp_path / ".well-known").mkdir()
+    (tmp_path / "a").mkdir()
+    assert root_folder_problem(".well-known", tmp_path) is None
+    assert root_folder_problem("/.well-known/", tmp_path) is None
+    for entry in [".", "./a", "a/..", "a/./b", ".."]:
+        assert root_folder_problem(entry, tmp_path) is not None, entry
