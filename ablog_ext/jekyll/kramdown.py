@@ -17,7 +17,11 @@ touched. What maps:
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
   become ``{raw} html``; the end-of-block marker ``^`` ends the list before it;
 - an element with ``markdown="1"`` and a link with spaces in its destination
-  (``![](/a b.jpg)``) are read as kramdown reads them;
+  (``![](/a b.jpg)``) are read as kramdown reads them; the element is closed
+  before a heading inside it and opened again after, so that it never spans
+  two sections;
+- an HTML block ends where kramdown ends it (:mod:`.kramdown_html`), and a
+  footnote reference with no definition stays text;
 - each heading gets the id kramdown (and its GFM input) gives it, so that
   ``[x](#use-of-stringindexencodedoffset)`` finds it (:func:`kramdown_id`,
   :func:`gfm_id`; the Sphinx side, ``reading.kramdown.HeadingIds``, adds them).
@@ -36,6 +40,14 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+
+from ablog_ext.jekyll.kramdown_html import end_html_blocks, may_end_html_blocks
+from ablog_ext.jekyll.kramdown_refs import (
+    FOOTNOTE_REFERENCE,
+    gfm_id,
+    kramdown_id,
+    undefined_footnotes,
+)
 
 #: One attribute of an attribute list: ``#id``, ``.class``, ``key="value"`` or an ALD name.
 _ATTRIBUTE = re.compile(
@@ -160,16 +172,11 @@ def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
         return True
     if "[^" in text and undefined_footnotes(text):
         return True
+    if may_end_html_blocks(text):
+        return True
     if "{:" in text or "{#" in text or "$$" in text or _MARKDOWN_ATTRIBUTE.search(text):
         return True
     return bool(_EOB.search(text) or _LENIENT_DESTINATION.search(text))
-
-
-def undefined_footnotes(text: str) -> set[str]:
-    """Labels of footnote references (``[^1]``) in *text* that no ``[^1]:``
-    defines: kramdown shows them as text, MyST as an error."""
-    defined = set(_FOOTNOTE_DEFINITION.findall(text))
-    return {label for label in _FOOTNOTE_REFERENCE.findall(text) if label not in defined}
 
 
 def _code_lines(text: str) -> set[int]:
@@ -575,7 +582,7 @@ class _Converter:
         text = _BLOCK_LOOKALIKE.sub(r"\1\\{", text)
         text = _INLINE_MATH.sub(lambda m: _math_role(m[1]), text)
         if self.undefined:
-            text = _FOOTNOTE_REFERENCE.sub(
+            text = FOOTNOTE_REFERENCE.sub(
                 lambda m: "\\" + m.group() if m[1] in self.undefined else m.group(), text
             )
         text = re.sub(r"\{::comment\}.*?\{:/(?:comment)?\}", "", text, flags=re.S)
@@ -634,24 +641,20 @@ def _math_role(content: str) -> str:
 def convert(text: str, parse_block_html: bool = False) -> Converted:
     """*text* (a post's body, 1-based lines) in MyST's syntax; never raises. With
     *parse_block_html* (kramdown's option), Markdown inside HTML blocks is read."""
+    ended = end_html_blocks(text)
+    if ended is not None:
+        text = ended[0]
     if not needs_conversion(text, parse_block_html):
         count = text.count("\n") + 1
-        return Converted(text, list(range(1, count + 1)), [], set())
-    return _Converter(text, parse_block_html).run()
-
-
-# -- heading ids ------------------------------------------------------------------------
-
-
-def kramdown_id(text: str) -> str:
-    """kramdown's automatic id of a heading (``Converter::Base#basic_generate_id``)."""
-    text = re.sub(r"^[^a-zA-Z]+", "", text)
-    return re.sub(r"[^a-zA-Z0-9 -]", "", text).replace(" ", "-").lower()
-
-
-def gfm_id(text: str) -> str:
-    """The id kramdown's GFM input (``input: GFM``) gives a heading, GitHub's."""
-    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
+        result = Converted(text, list(range(1, count + 1)), [], set())
+    else:
+        result = _Converter(text, parse_block_html).run()
+    if ended is not None:
+        # Back to the lines of the text as given.
+        numbers = ended[1]
+        result.lines = [numbers[line - 1] for line in result.lines]
+        result.dropped = [(numbers[line - 1], what) for line, what in result.dropped]
+    return result
 
 
 #: An HTML element whose content kramdown reads as Markdown: ``<figure markdown="1">``.
@@ -661,9 +664,6 @@ _MARKDOWN_ELEMENT = re.compile(
 )
 #: ``markdown="1"`` as kramdown takes it: any spacing around ``=``, any quotes.
 _MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown\s*=")
-#: A footnote reference and a footnote definition's label.
-_FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
-_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 #: A link destination kramdown takes and CommonMark does not: with spaces
 #: (``](/a b.jpg)``) or an escaped parenthesis closing an open one (``](x_(y\))``).
 _LENIENT_DESTINATION = re.compile(

@@ -128,9 +128,59 @@ def test_an_undefined_footnote_reference_is_text():
 
 def test_a_defined_footnote_reference_is_kept_and_code_untouched():
     text = "Steep[^t] then pour[^p].\n\n`x[^1]`\n\n[^t]: Four minutes.\n"
-    assert convert(text).text == (
-        "Steep[^t] then pour\\[^p].\n\n`x[^1]`\n\n[^t]: Four minutes.\n"
-    )
+    assert convert(text).text == ("Steep[^t] then pour\\[^p].\n\n`x[^1]`\n\n[^t]: Four minutes.\n")
     assert convert("Steep[^t].\n\n[^t]: Four minutes.\n").text == (
         "Steep[^t].\n\n[^t]: Four minutes.\n"
     )
+
+
+# -- 6: an HTML block ends where kramdown ends it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '<figure>\n<img src="/pot.png">\n</figure>\nSee [the pot](/pot/).\n',
+            '<figure>\n<img src="/pot.png">\n</figure>\n\nSee [the pot](/pot/).\n',
+        ),
+        ("Brewed.\n</p>\nSee [the pot](/pot/).\n", "Brewed.\n</p>\n\nSee [the pot](/pot/).\n"),
+        (
+            "<div>\n<div>\ncups\n</div>\n</div>\n*Stirred*\n",
+            "<div>\n<div>\ncups\n</div>\n</div>\n\n*Stirred*\n",
+        ),
+        # An inline element first: a paragraph for kramdown, not an HTML block.
+        (
+            "Brewed.\n\n<br/>\nSee [the pot](/pot/).\n",
+            "Brewed.\n\n<br/><!-- -->\nSee [the pot](/pot/).\n",
+        ),
+    ],
+)
+def test_markdown_after_html_is_markdown(text, expected):
+    result = convert(text)
+    assert result.text == expected
+    assert len(result.lines) == len(expected.split("\n"))
+    assert result.lines == sorted(result.lines) and result.lines[-1] == len(text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Still inside the element: raw, as in kramdown.
+        "<div>\n<p>cups</p>\nleft *as* written\n</div>\n",
+        # HTML after HTML, code, a comment, and blocks in a list.
+        "<div>\n</div>\n<p>more</p>\n",
+        "```\n</figure>\n[a](b)\n```\n",
+        "<!-- note -->\n[a](b)\n",
+        "* <div>\n  </div>\n  [a](b)\n",
+    ],
+)
+def test_html_kramdown_reads_as_commonmark_is_kept(text):
+    assert convert(text).text == text
+
+
+def test_line_numbers_after_an_ended_block_are_the_authors():
+    result = convert('</figure>\n[a](b){: target="_x"}\n')
+    assert result.text == "</figure>\n\n[a](b)\n"
+    assert result.lines == [1, 1, 2, 3]
+    assert result.dropped == [(2, "{: target='_x'}")]
