@@ -168,11 +168,14 @@ class Converted:
 
 
 def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
+    return may_end_html_blocks(text) or _needs_converter(text, parse_block_html)
+
+
+def _needs_converter(text: str, parse_block_html: bool) -> bool:
+    """Whether *text* has kramdown syntax beyond HTML blocks to end."""
     if parse_block_html and _TAG_LINE.search(text):
         return True
     if "[^" in text and undefined_footnotes(text):
-        return True
-    if may_end_html_blocks(text):
         return True
     if "{:" in text or "{#" in text or "$$" in text or _MARKDOWN_ATTRIBUTE.search(text):
         return True
@@ -644,7 +647,7 @@ def convert(text: str, parse_block_html: bool = False) -> Converted:
     ended = end_html_blocks(text)
     if ended is not None:
         text = ended[0]
-    if not needs_conversion(text, parse_block_html):
+    if not _needs_converter(text, parse_block_html):
         count = text.count("\n") + 1
         result = Converted(text, list(range(1, count + 1)), [], set())
     else:

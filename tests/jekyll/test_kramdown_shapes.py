@@ -184,3 +184,9 @@ def test_line_numbers_after_an_ended_block_are_the_authors():
     assert result.text == "</figure>\n\n[a](b)\n"
     assert result.lines == [1, 1, 2, 3]
     assert result.dropped == [(2, "{: target='_x'}")]
+
+
+def test_ending_an_html_block_converts_nothing_else():
+    """Only the block's end changes: MyST's own attribute syntax in the same post
+    is left alone, as in a post with no kramdown at all."""
+    assert convert("</figure>\n[a](b){.wide}\n").text == "</figure>\n\n[a](b){.wide}\n"
