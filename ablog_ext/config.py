@@ -91,10 +91,12 @@ def _file_suffixes(app: Sphinx, config: Config, option: Option) -> None:
 
 
 def root_folder_problem(entry: object, srcdir: Path) -> str | None:
-    """Why an entry of ``ablog_ext_root_folders`` cannot be used; ``None`` when it can."""
+    """Why an entry of ``ablog_ext_root_folders`` cannot be used; ``None`` when it can.
+    A folder whose name starts with a dot is one (``.well-known``, which Jekyll
+    publishes when ``include`` names it); ``.`` and ``..`` are not."""
     name = str(entry).strip().strip("/")
     parts = name.split("/")
-    if not isinstance(entry, str) or not name or ".." in parts or name.startswith("."):
+    if not isinstance(entry, str) or not name or {".", "..", ""} & set(parts):
         return "must be a folder inside the source folder"
     if not (srcdir / name).is_dir():
         return "is not a folder in the source folder"

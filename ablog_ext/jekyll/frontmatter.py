@@ -17,6 +17,8 @@ from typing import Any
 
 from dateutil import parser as date_parser
 
+from ablog_ext.jekyll.ruby_dates import ruby_numeric_date
+
 #: Jekyll's dated file name (its ``DATE_FILENAME_MATCHER``): ``2019-03-05-some-slug.md``,
 #: and unpadded, ``2017-2-5-slug.md``, which Jekyll reads as 5 February 2017.
 FILENAME_DATE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)$")
@@ -127,7 +129,8 @@ def parse_bool(value: object, key: str, default: bool, problems: list[Problem]) 
 
 
 def parse_date(value: object, key: str, problems: list[Problem]) -> dt.datetime | None:
-    """A YAML date or timestamp, or a string in any form ``dateutil`` reads.
+    """A YAML date or timestamp, or a string in any form ``dateutil`` reads
+    (numbers such as ``11-9-2017`` read as Ruby's ``Time.parse`` reads them).
 
     Jekyll's ``2019-03-05 10:30:00 -0500`` and ISO 8601 with or without an offset
     are all accepted.  Returns ``None`` (and records a problem) when the value is
@@ -144,6 +147,7 @@ def parse_date(value: object, key: str, problems: list[Problem]) -> dt.datetime 
         if text is None:
             problems.append(Problem(key, f"{key!r} should be a date, not {_describe(value)}"))
             return None
+        text = ruby_numeric_date(text)
         try:
             result = date_parser.isoparse(text.strip())
         except (ValueError, OverflowError):

@@ -17,7 +17,11 @@ touched. What maps:
 - ``{::comment}`` and ``{::options}`` are dropped; ``{::nomarkdown}`` blocks
   become ``{raw} html``; the end-of-block marker ``^`` ends the list before it;
 - an element with ``markdown="1"`` and a link with spaces in its destination
-  (``![](/a b.jpg)``) are read as kramdown reads them;
+  (``![](/a b.jpg)``) are read as kramdown reads them; the element is closed
+  before a heading inside it and opened again after, so that it never spans
+  two sections;
+- an HTML block ends where kramdown ends it (:mod:`.kramdown_html`), and a
+  footnote reference with no definition stays text;
 - each heading gets the id kramdown (and its GFM input) gives it, so that
   ``[x](#use-of-stringindexencodedoffset)`` finds it (:func:`kramdown_id`,
   :func:`gfm_id`; the Sphinx side, ``reading.kramdown.HeadingIds``, adds them).
@@ -37,11 +41,21 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from ablog_ext.jekyll.kramdown_html import end_html_blocks, may_end_html_blocks
+from ablog_ext.jekyll.kramdown_refs import (
+    FOOTNOTE_REFERENCE,
+    gfm_id,
+    kramdown_id,
+    undefined_footnotes,
+)
+
 #: One attribute of an attribute list: ``#id``, ``.class``, ``key="value"`` or an ALD name.
 _ATTRIBUTE = re.compile(
     r"""\s*(?:\#([\w:-]+)|\.([\w-]+)|([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+?))"""
     r"""|([A-Za-z][\w-]*))(?=\s|$)"""
 )
+#: Anything else up to the next space (quoted parts may hold spaces).
+_JUNK_TOKEN = re.compile(r"""\s*(?:[^\s"']|"[^"]*"|'[^']*')+""")
 _BLOCK_IAL = re.compile(r"^( {0,3})\{:(?![:/])\s*([^{}]*?)\s*\}\s*$")
 _ALD = re.compile(r"^ {0,3}\{:([A-Za-z][\w-]*):\s*([^{}]*?)\s*\}\s*$")
 _SPAN_IAL = re.compile(r"\{:(?![:/])\s*([^{}]*?)\s*\}")
@@ -86,17 +100,27 @@ class Attributes:
     keys: dict[str, str] = field(default_factory=dict)
     #: ALD names it refers to that were never defined.
     unknown: list[str] = field(default_factory=list)
+    #: Tokens kramdown's attribute list syntax has no meaning for (``:rel="x"``):
+    #: kramdown drops them.
+    ignored: list[str] = field(default_factory=list)
 
 
 def parse_attributes(text: str, alds: dict[str, str] | None = None) -> Attributes | None:
-    """kramdown's attribute list, or ``None`` when *text* is not one."""
+    """kramdown's attribute list, or ``None`` when *text* is not one. As in kramdown,
+    a token that is no attribute (``:rel="noopener"``) is dropped (listed in
+    ``ignored``) when the list has an id, a class or a ``key="value"``."""
     result = Attributes()
     pos = 0
     text = text.strip()
     while pos < len(text):
         match = _ATTRIBUTE.match(text, pos)
         if not match or match.end() == pos:
-            return None
+            junk = _JUNK_TOKEN.match(text, pos)
+            if junk is None or junk.end() == pos:
+                return None
+            result.ignored.append(junk.group().strip())
+            pos = junk.end()
+            continue
         pos = match.end()
         ident, cls, key, double, single, bare, name = match.groups()
         if ident:
@@ -115,7 +139,21 @@ def parse_attributes(text: str, alds: dict[str, str] | None = None) -> Attribute
                 result.ids += inner.ids
                 result.classes += inner.classes
                 result.keys.update(inner.keys)
+    if result.ignored and not (result.ids or result.classes or result.keys):
+        return None
     return result
+
+
+@dataclass
+class _MarkdownElement:
+    """An element open with ``markdown="1"``: its name, its opening tag as written
+    (without the attribute), its source line, and whether it is open in the output."""
+
+    name: str
+    opening: str
+    line: int
+    shown: bool = False
+    first: bool = True
 
 
 @dataclass
@@ -130,9 +168,16 @@ class Converted:
 
 
 def needs_conversion(text: str, parse_block_html: bool = False) -> bool:
+    return may_end_html_blocks(text) or _needs_converter(text, parse_block_html)
+
+
+def _needs_converter(text: str, parse_block_html: bool) -> bool:
+    """Whether *text* has kramdown syntax beyond HTML blocks to end."""
     if parse_block_html and _TAG_LINE.search(text):
         return True
-    if "{:" in text or "{#" in text or "$$" in text or "markdown=" in text:
+    if "[^" in text and undefined_footnotes(text):
+        return True
+    if "{:" in text or "{#" in text or "$$" in text or _MARKDOWN_ATTRIBUTE.search(text):
         return True
     return bool(_EOB.search(text) or _LENIENT_DESTINATION.search(text))
 
@@ -151,9 +196,11 @@ class _Converter:
     def __init__(self, text: str, parse_block_html: bool = False) -> None:
         self.parse_block_html = parse_block_html
         #: Elements open with ``markdown="1"``, innermost last.
-        self.markdown_elements: list[str] = []
+        self.markdown_elements: list[_MarkdownElement] = []
         self.source = text.split("\n")
-        self.code = _code_lines(text)
+        # The content of a markdown="1" element is Markdown: its code is code.
+        blanked = [("" if _MARKDOWN_ELEMENT.match(line) else line) for line in self.source]
+        self.code = _code_lines("\n".join(blanked))
         self.out: list[tuple[str, int]] = []
         #: Output index of each source line's first output line.
         self.starts: dict[int, int] = {}
@@ -162,6 +209,8 @@ class _Converter:
         #: Class -> the CSS declarations of a kramdown ``style``.
         self.styles: dict[str, str] = {}
         self.alds: dict[str, str] = {}
+        #: Footnote labels referred to and never defined: left as text.
+        self.undefined = undefined_footnotes(text) if "[^" in text else set()
         for line in self.source:
             match = _ALD.match(line)
             if match:
@@ -219,6 +268,7 @@ class _Converter:
         dropped = [f"{key}={value!r}" for key, value in attrs.keys.items() if key != "style"]
         dropped += [f"#{ident}" for ident in attrs.ids[:-1]]
         dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
+        dropped += attrs.ignored
         if dropped:
             self.drop(line, "{: " + " ".join(dropped) + "}")
         return lines
@@ -230,6 +280,8 @@ class _Converter:
         source = self.source
         while index < len(source):
             line = source[index]
+            if self.markdown_elements and line.strip():
+                self.balance(index)
             if index in self.code or not line.strip():
                 self.emit(line, index)
                 index += 1
@@ -240,16 +292,17 @@ class _Converter:
                 continue
             element = _MARKDOWN_ELEMENT.match(line)
             if element:
-                # kramdown reads its content as Markdown: an HTML block of its own.
-                self.markdown_elements.append(element[2].lower())
-                self.tag_line(index, element[1] + element[3])
+                # kramdown reads its content as Markdown: an HTML block of its own,
+                # written when the content starts (see balance).
+                opening = element[1] + element[3]
+                self.markdown_elements.append(_MarkdownElement(element[2].lower(), opening, index))
                 index += 1
                 continue
-            if self.markdown_elements and re.match(
-                rf"^ {{0,3}}</{re.escape(self.markdown_elements[-1])}\s*>[ \t]*$", line, re.I
-            ):
-                self.markdown_elements.pop()
-                self.tag_line(index)
+            if self.closes_element(index):
+                if self.markdown_elements.pop().shown:
+                    self.tag_line(index)
+                else:
+                    self.emit("", index)
                 index += 1
                 continue
             if _EOB.match(line):
@@ -264,13 +317,17 @@ class _Converter:
                 continue
             # A paragraph: consecutive lines that are not blank, code or block syntax.
             end = index + 1
-            while (
-                end < len(source)
-                and source[end].strip()
-                and end not in self.code
-                and not self.is_block_syntax(end)
-            ):
-                end += 1
+            heading_end = self.heading_end(index) if self.markdown_elements else None
+            if heading_end is not None:
+                end = heading_end  # the content after it opens the elements again
+            else:
+                while (
+                    end < len(source)
+                    and source[end].strip()
+                    and end not in self.code
+                    and not self.is_block_syntax(end)
+                ):
+                    end += 1
             self.paragraph(index, end)
             index = end
         if self.styles:
@@ -293,6 +350,74 @@ class _Converter:
         if following.strip() and not following.lstrip().startswith("<"):
             self.emit("", index)
 
+    def closes_element(self, index: int) -> bool:
+        """Whether source line *index* closes the innermost ``markdown="1"`` element."""
+        if not self.markdown_elements:
+            return False
+        name = re.escape(self.markdown_elements[-1].name)
+        return bool(re.match(rf"^ {{0,3}}</{name}\s*>[ \t]*$", self.source[index], re.I))
+
+    def balance(self, index: int) -> None:
+        """Keep ``markdown="1"`` elements inside one section: MyST ends a section at a
+        heading, so an element open there is closed before the heading and opened
+        again after it (a browser would otherwise end the article at the section's
+        end). An element is written when its content starts, so a heading first in
+        it leaves no empty element before the heading."""
+        line = self.source[index]
+        if index in self.code:
+            self.show_elements(index)
+            return
+        if self.closes_element(index) or _ALD.match(line):
+            return
+        if _BLOCK_IAL.match(line) and index > 0 and self.source[index - 1].strip():
+            return  # attributes of the block before it
+        if self.heading_end(index) is not None:
+            shown = [element for element in self.markdown_elements if element.shown]
+            if shown:
+                self.raw("", index) if self.out and self.out[-1][0].strip() else None
+                for element in reversed(shown):
+                    self.raw(f"</{element.name}>", index)
+                    element.shown = False
+                self.raw("", index)
+            return
+        self.show_elements(index)
+
+    def heading_end(self, index: int) -> int | None:
+        """The line after the heading that starts on source line *index* (a block's
+        first line), ``None`` when none starts there."""
+        if _HEADING.match(self.source[index]):
+            return index + 1
+        end = index + 1
+        while (
+            end < len(self.source)
+            and self.source[end].strip()
+            and end not in self.code
+            and not self.is_block_syntax(end)
+        ):
+            if _SETEXT_UNDERLINE.match(self.source[end]):
+                return end + 1
+            end += 1
+        return None
+
+    def show_elements(self, index: int) -> None:
+        """Write the opening tags of the elements whose content starts here."""
+        hidden = [element for element in self.markdown_elements if not element.shown]
+        if not hidden:
+            return
+        for element in hidden:
+            # The first time on the element's own line; opened again, on this one.
+            at = element.line if element.first else index
+            if self.out and self.out[-1][0].strip():
+                self.raw("", at)
+            self.raw(element.opening, at)
+            self.raw("", at)
+            element.shown, element.first = True, False
+
+    def raw(self, text: str, line: int) -> None:
+        """An output line that is no source line's first (attributes found later
+        go before the source line's own first line, not before this)."""
+        self.out.append((text, line))
+
     def is_block_syntax(self, index: int) -> bool:
         line = self.source[index]
         return bool(
@@ -303,6 +428,7 @@ class _Converter:
             or (self.parse_block_html and _TAG_LINE.match(line))
             or _EOB.match(line)
             or (self.markdown_elements and line.lstrip().startswith("</"))
+            or (self.markdown_elements and _HEADING.match(line))
         )
 
     def block_construct(self, index: int) -> int | None:
@@ -458,6 +584,10 @@ class _Converter:
         text = _ATTRS_LOOKALIKE.sub(r"\\{", text)
         text = _BLOCK_LOOKALIKE.sub(r"\1\\{", text)
         text = _INLINE_MATH.sub(lambda m: _math_role(m[1]), text)
+        if self.undefined:
+            text = FOOTNOTE_REFERENCE.sub(
+                lambda m: "\\" + m.group() if m[1] in self.undefined else m.group(), text
+            )
         text = re.sub(r"\{::comment\}.*?\{:/(?:comment)?\}", "", text, flags=re.S)
         text = re.sub(r"\{::nomarkdown\}(.*?)\{:/(?:nomarkdown)?\}", r"\1", text, flags=re.S)
 
@@ -484,6 +614,7 @@ class _Converter:
                 else:
                     dropped.append(f"{key}={value!r}")
             dropped += [f"ALD {name!r} (not defined)" for name in attrs.unknown]
+            dropped += attrs.ignored
             if dropped:
                 self.drop(number, "{: " + " ".join(dropped) + "}")
             if not parts:
@@ -513,24 +644,20 @@ def _math_role(content: str) -> str:
 def convert(text: str, parse_block_html: bool = False) -> Converted:
     """*text* (a post's body, 1-based lines) in MyST's syntax; never raises. With
     *parse_block_html* (kramdown's option), Markdown inside HTML blocks is read."""
-    if not needs_conversion(text, parse_block_html):
+    ended = end_html_blocks(text)
+    if ended is not None:
+        text = ended[0]
+    if not _needs_converter(text, parse_block_html):
         count = text.count("\n") + 1
-        return Converted(text, list(range(1, count + 1)), [], set())
-    return _Converter(text, parse_block_html).run()
-
-
-# -- heading ids ------------------------------------------------------------------------
-
-
-def kramdown_id(text: str) -> str:
-    """kramdown's automatic id of a heading (``Converter::Base#basic_generate_id``)."""
-    text = re.sub(r"^[^a-zA-Z]+", "", text)
-    return re.sub(r"[^a-zA-Z0-9 -]", "", text).replace(" ", "-").lower()
-
-
-def gfm_id(text: str) -> str:
-    """The id kramdown's GFM input (``input: GFM``) gives a heading, GitHub's."""
-    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-").replace("\t", "-")
+        result = Converted(text, list(range(1, count + 1)), [], set())
+    else:
+        result = _Converter(text, parse_block_html).run()
+    if ended is not None:
+        # Back to the lines of the text as given.
+        numbers = ended[1]
+        result.lines = [numbers[line - 1] for line in result.lines]
+        result.dropped = [(numbers[line - 1], what) for line, what in result.dropped]
+    return result
 
 
 #: An HTML element whose content kramdown reads as Markdown: ``<figure markdown="1">``.
@@ -538,6 +665,8 @@ _MARKDOWN_ELEMENT = re.compile(
     r"""^( {0,3}<([A-Za-z][\w-]*)\b[^<>]*?)"""
     r"""\s+markdown\s*=\s*["']?(?:1|block)["']?([^<>]*>)[ \t]*$"""
 )
+#: ``markdown="1"`` as kramdown takes it: any spacing around ``=``, any quotes.
+_MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown\s*=")
 #: A link destination kramdown takes and CommonMark does not: with spaces
 #: (``](/a b.jpg)``) or an escaped parenthesis closing an open one (``](x_(y\))``).
 _LENIENT_DESTINATION = re.compile(

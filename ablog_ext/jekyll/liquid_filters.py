@@ -21,6 +21,8 @@ from dateutil import parser as date_parser
 from liquid.filter import with_context
 from liquid.undefined import is_undefined
 
+from ablog_ext.jekyll.ruby_dates import ruby_numeric_date
+
 # -- filters --------------------------------------------------------------------------------
 
 
@@ -34,7 +36,7 @@ def _to_time(value: object) -> dt.datetime:
     text = str(value).strip()
     if text in ("now", "today"):
         return dt.datetime.now(dt.UTC)
-    return date_parser.parse(text)
+    return date_parser.parse(ruby_numeric_date(text))
 
 
 def _ordinal(day: int) -> str:

@@ -738,3 +738,26 @@ def test_links_are_checked_after_liquid(tmp_path):
             "{% post_url 2019-01-01-gone %}",
         ]
     }
+
+
+def test_an_included_dot_folder_is_published(tmp_path):
+    """`include: [.well-known]` is how a Jekyll site publishes /.well-known/: init
+    copies the folder and lists it, and the build serves it at the same path."""
+    jekyll = write_files(
+        tmp_path / "j",
+        {
+            "_config.yml": "include: [.well-known]\n",
+            "_posts/2020-01-01-one.md": ONE_POST,
+            ".well-known/security.txt": "Contact: mailto:keeper@example.org\n",
+            ".hidden/never.txt": "not included\n",
+        },
+    )
+    sphinx = tmp_path / "s"
+    code, _, err = init(jekyll, sphinx)
+    assert code == 0, err
+    assert conf_of(sphinx)["ablog_ext_root_folders"] == [".well-known"]
+    app = build_dir(sphinx)
+    served = Path(app.outdir) / ".well-known/security.txt"
+    assert served.read_text(encoding="utf-8") == "Contact: mailto:keeper@example.org\n"
+    assert not (Path(app.outdir) / ".hidden").exists()
+    assert not [w for w in warnings_of(app) if "root_folders" in w]

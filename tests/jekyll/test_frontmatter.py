@@ -206,3 +206,44 @@ def test_an_unquoted_date_and_time_is_utc_as_in_jekyll():
     assert days["a"] == dt.datetime(2016, 6, 12, 22, tzinfo=zone)
     assert days["b"] == dt.datetime(2016, 6, 13, 2, tzinfo=zone)
     assert days["c"] == dt.datetime(2016, 6, 13, tzinfo=zone)
+
+
+# -- Ruby's reading of numeric dates (issue 19, item 9) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Checked with Ruby 3.1: `require "time"; Time.parse(value)`.
+        ("11-9-2017", dt.datetime(2017, 9, 11)),
+        ("11/9/2017", dt.datetime(2017, 9, 11)),
+        ("11.9.2017", dt.datetime(2017, 9, 11)),
+        ("9/11/2017", dt.datetime(2017, 11, 9)),
+        ("31-12-2017", dt.datetime(2017, 12, 31)),
+        ("11-9-17", dt.datetime(2011, 9, 17)),
+        ("2017/9/11", dt.datetime(2017, 9, 11)),
+        ("11-9-2017 10:30", dt.datetime(2017, 9, 11, 10, 30)),
+        (
+            "11-09-2017 10:30:00 +0200",
+            dt.datetime(2017, 9, 11, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        ),
+        ("Sep 11 2017", dt.datetime(2017, 9, 11)),
+    ],
+)
+def test_numeric_dates_read_as_ruby_reads_them(value, expected):
+    problems = []
+    assert parse_date(value, "date", problems) == expected
+    assert problems == []
+
+
+def test_a_day_month_date_keeps_the_jekyll_url():
+    from ablog_ext.jekyll.frontmatter import load_yaml
+    from ablog_ext.jekyll.permalinks import jekyll_post, post_url
+
+    front = load_yaml("title: Ruby dates\ndate: 11-9-2017\n")
+    meta = normalise(front, "2017-09-11-ruby-dates.md")
+    assert meta.date == dt.datetime(2017, 9, 11)
+    post = jekyll_post(front, "2017-09-11-ruby-dates", meta.date)
+    assert post_url("/:year/:month/:day/:title:output_ext", post) == (
+        "/2017/09/11/ruby-dates.html"
+    )

@@ -35,3 +35,31 @@ def test_an_entry_that_is_not_a_folder_warns(tmp_path):
     assert len(found) == 3, found
     assert all("[ablog_ext.config]" in w for w in found)
     assert (Path(app.outdir) / "assets/img/dot.svg").is_file()
+
+
+def test_a_dot_folder_is_a_root_folder_dot_and_dot_dot_are_not(tmp_path):
+    from ablog_ext.config import root_folder_problem
+
+    (tmp_path / ".well-known").mkdir()
+    (tmp_path / "a").mkdir()
+    assert root_folder_problem(".well-known", tmp_path) is None
+    assert root_folder_problem("/.well-known/", tmp_path) is None
+    for entry in [".", "./a", "a/..", "a/./b", ".."]:
+        assert root_folder_problem(entry, tmp_path) is not None, entry
+
+
+def test_a_dot_folder_is_published_and_one_leading_out_is_not(tmp_path):
+    srcdir = copy_root(tmp_path / "site", "real-shapes")
+    (srcdir / ".well-known").mkdir()
+    (srcdir / ".well-known/security.txt").write_text("Contact: x\n", encoding="utf-8")
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "key.txt").write_text("secret\n", encoding="utf-8")
+    (srcdir / ".private").symlink_to(outside, target_is_directory=True)
+    app = build_dir(
+        srcdir, confoverrides={"ablog_ext_root_folders": ["assets", ".well-known", ".private"]}
+    )
+    outdir = Path(app.outdir)
+    assert (outdir / ".well-known/security.txt").read_text(encoding="utf-8") == "Contact: x\n"
+    assert not (outdir / ".private").exists()
+    assert [w for w in warnings_of(app) if "leads outside the source folder" in w]

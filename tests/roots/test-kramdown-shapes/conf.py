@@ -1,0 +1,7 @@
+project = "Kettle shapes"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*"
+blog_baseurl = "https://kettle.example.org/"
+blog_title = "Kettle shapes"
+exclude_patterns = ["_build"]
