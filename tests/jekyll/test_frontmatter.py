@@ -211,28 +211,28 @@ def test_an_unquoted_date_and_time_is_utc_as_in_jekyll():
 # -- Ruby's reading of numeric dates (issue 19, item 9) -----------------------------------
 
 
+#: Checked with Ruby 3.1 (`require "time"; Time.parse(value)`): value | what Ruby gives.
+RUBY_DATES = """
+11-9-2017                 | 2017-09-11T00:00:00
+11/9/2017                 | 2017-09-11T00:00:00
+11.9.2017                 | 2017-09-11T00:00:00
+9/11/2017                 | 2017-11-09T00:00:00
+31-12-2017                | 2017-12-31T00:00:00
+11-9-17                   | 2011-09-17T00:00:00
+2017/9/11                 | 2017-09-11T00:00:00
+11-9-2017 10:30           | 2017-09-11T10:30:00
+11-09-2017 10:30:00 +0200 | 2017-09-11T10:30:00+02:00
+Sep 11 2017               | 2017-09-11T00:00:00
+"""
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        # Checked with Ruby 3.1: `require "time"; Time.parse(value)`.
-        ("11-9-2017", dt.datetime(2017, 9, 11)),
-        ("11/9/2017", dt.datetime(2017, 9, 11)),
-        ("11.9.2017", dt.datetime(2017, 9, 11)),
-        ("9/11/2017", dt.datetime(2017, 11, 9)),
-        ("31-12-2017", dt.datetime(2017, 12, 31)),
-        ("11-9-17", dt.datetime(2011, 9, 17)),
-        ("2017/9/11", dt.datetime(2017, 9, 11)),
-        ("11-9-2017 10:30", dt.datetime(2017, 9, 11, 10, 30)),
-        (
-            "11-09-2017 10:30:00 +0200",
-            dt.datetime(2017, 9, 11, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
-        ),
-        ("Sep 11 2017", dt.datetime(2017, 9, 11)),
-    ],
+    [tuple(part.strip() for part in line.split("|")) for line in RUBY_DATES.strip().splitlines()],
 )
 def test_numeric_dates_read_as_ruby_reads_them(value, expected):
     problems = []
-    assert parse_date(value, "date", problems) == expected
+    assert parse_date(value, "date", problems) == dt.datetime.fromisoformat(expected)
     assert problems == []
 
 

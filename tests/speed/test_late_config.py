@@ -56,12 +56,6 @@ def test_second_build_equals_a_clean_build(rebuilt, tmp_path):
     assert equals_clean_build(src, tmp_path) == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 19 item 3: a document at blog_path takes over the archive after a "
-    "rebuild (another part of issue 19 fixes it; then remove this mark)",
-)
 def test_a_blog_document_keeps_all_posts_after_the_second_build(tmp_path):
     """``blog.md`` holding only a heading, as on the sites the issue names: plain
     ABlog's ``blog.html`` is "All Posts", in the second build too."""

@@ -2,22 +2,15 @@
 # document links, an image, a download), listed with their excerpts on pages at
 # other depths: the top page, a page in a folder, one two folders down, and the
 # blog's archive pages.
-project = "Burrow"
-author = "The Burrow keepers"
+project = blog_title = "Burrow"
 extensions = ["ablog", "myst_parser"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_sidebars = {
-    "**": [
-        "ablog/postcard.html",
-        "ablog/recentposts.html",
-        "ablog/tagcloud.html",
-        "ablog/categories.html",
-        "ablog/archives.html",
-    ]
-}
+exclude_patterns = ["_build"]
+author = "The Burrow keepers"
+# The sidebars that show other posts, on every page.
+_SIDEBARS = ("postcard", "recentposts", "tagcloud", "categories", "archives")
+html_sidebars = {"**": [f"ablog/{name}.html" for name in _SIDEBARS]}
 
-blog_title = "Burrow"
 blog_baseurl = "https://burrow.example.org/"
 blog_feed_archives = True

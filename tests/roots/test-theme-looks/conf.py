@@ -6,16 +6,9 @@ author = "Pebble team"
 extensions = ["ablog", "myst_parser"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_sidebars = {
-    "**": [
-        "ablog/postcard.html",
-        "ablog/recentposts.html",
-        "ablog/tagcloud.html",
-        "ablog/categories.html",
-        "ablog/archives.html",
-        "ablog/authors.html",
-    ]
-}
+# Every ABlog sidebar whose look is compared.
+_SIDEBARS = ("postcard", "recentposts", "tagcloud", "categories", "archives", "authors")
+html_sidebars = {"**": [f"ablog/{name}.html" for name in _SIDEBARS]}
 blog_title = "Pebble notes"
 blog_baseurl = "https://pebble.example.org/"
 blog_post_pattern = "posts/*"
