@@ -19,7 +19,9 @@ are needed is known only then (each is next to the code that decides):
   (:mod:`ablog_ext.speed.page_reads`, ``html-page-context`` at 450, before
   themes test their sidebars for emptiness); where a reach is off, a fallback
   handler is connected instead (:mod:`ablog_ext.speed.post_html`,
-  :mod:`ablog_ext.speed.parallel`, :mod:`ablog_ext.reading.encoding`);
+  :mod:`ablog_ext.speed.parallel`); the lenient codec of posts that are not
+  UTF-8 is forgotten when the build that registered it ends
+  (:mod:`ablog_ext.reading.encoding`);
 - once the search indexer exists, :mod:`ablog_ext.speed.sphinx_repeats`
   memoises its stems (``doctree-resolved``).
 """
