@@ -7,11 +7,12 @@ Imported by name (``from helpers import build_dir``): ``pyproject.toml`` puts
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -232,13 +233,37 @@ def copy_root(tmp_path: Path, testroot: str) -> Path:
 
 def build_dir(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
     """Build *srcdir* (incrementally, if it was built before) and return the app."""
-    app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
-    try:
-        app.build()
-    finally:
-        # Restores docutils' global registries; the results stay readable.
-        app.cleanup()
+    with sphinx_defaults_kept():
+        app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+        try:
+            app.build()
+        finally:
+            # Restores docutils' global registries; the results stay readable.
+            app.cleanup()
     return app
+
+
+@contextlib.contextmanager
+def sphinx_defaults_kept() -> Iterator[None]:
+    """Sphinx's defaults of its configuration values as they were before: one build
+    must not change the next one's configuration.  pydata-sphinx-theme's ``setup``
+    (sphinx-book-theme's too) appends its components folder to ``templates_path``,
+    which is Sphinx's one default list when conf.py sets none: every later build in
+    the process had it, and a site built before that found its configuration changed
+    (``.buildinfo.bak``, every page rewritten)."""
+    from sphinx.config import Config
+
+    defaults = [opt.default for opt in Config.config_values.values()]
+    saved = [copy.copy(value) for value in defaults]
+    try:
+        yield
+    finally:
+        for default, value in zip(defaults, saved, strict=True):
+            if isinstance(default, list):
+                default[:] = value
+            elif isinstance(default, dict | set):
+                default.clear()
+                default.update(value)
 
 
 def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:

@@ -433,23 +433,22 @@ class Shape:
         return {**self.overrides, "extensions": list(self.extensions)}
 
 
+def on_theme(theme: str, name: str, *marks: pytest.MarkDecorator) -> Shape:
+    """``theme-looks`` (every ABlog sidebar, a postlist with excerpts) on *theme*."""
+    return Shape("theme-looks", "posts/first.rst", {"html_theme": theme}, name=name, marks=marks)
+
+
 #: One line per shape: links at every depth, a document at ``blog_path``, a theme
 #: that changes the configuration at build time, each theme.
 SHAPES = [
     Shape("nested-excerpts", "posts/2024/entrance.rst", builders=("html", "dirhtml")),
     Shape("blog-path-document", "posts/slate.rst"),
-    Shape(
-        "late-config", "posts/2024-05-11-glaze.md", extensions=(*PLAIN, "late_config", "ablog_ext")
-    ),
-    Shape("theme-looks", "posts/first.rst", {"html_theme": "alabaster"}, name="alabaster"),
-    Shape("theme-looks", "posts/first.rst", {"html_theme": "furo"}, name="furo"),
-    Shape(
-        "theme-looks",
-        "posts/first.rst",
-        {"html_theme": "sphinx_book_theme"},
-        name="sphinx-book-theme",
-        marks=(pytest.mark.book_theme,),
-    ),
+    Shape("late-config", "posts/2025-01-18-salt.md", {}, (*PLAIN, "late_config", "ablog_ext")),
+    on_theme("alabaster", "alabaster"),
+    on_theme("furo", "furo"),
+    # Its setup changes Sphinx's default templates_path: see helpers.sphinx_defaults_kept.
+    on_theme("pydata_sphinx_theme", "pydata-sphinx-theme"),
+    on_theme("sphinx_book_theme", "sphinx-book-theme", pytest.mark.book_theme),
 ]
 
 
