@@ -45,6 +45,7 @@ from ablog_ext.jekyll.frontmatter import (
 )
 from ablog_ext.reaches.ablog import ABLOG_TOMORROW
 from ablog_ext.reading.matched import matched_posts
+from ablog_ext.reading.notebooks import MARKDOWN_KINDS, is_notebook_file, notebook_file_front_matter
 from ablog_ext.reading.outside import is_left_out
 from ablog_ext.reading.posts import front_matter_blocks, is_draft
 from ablog_ext.state import Slot, build_state
@@ -109,7 +110,9 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
     dated after the build (unless ``ablog_ext_future``), as Jekyll does not build
     them; then warn about files in posts folders that are not read as posts."""
     srcdir = Path(app.srcdir)
-    suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
+    suffixes = tuple(
+        suffix for suffix, kind in config.source_suffix.items() if kind in MARKDOWN_KINDS
+    )
     user_excluded = Matcher([*config.exclude_patterns, *config.templates_path, *_ALWAYS_EXCLUDED])
     scan = _Scan()
     known = _KnownFacts(Path(app.doctreedir), front_matter_blocks(app))
@@ -180,7 +183,16 @@ class _Facts:
     date_line: str | None
 
 
+def _notebook_facts(path: Path) -> _Facts:
+    data = notebook_file_front_matter(path)
+    unpublished = bool(data) and normalise(data, path.name).published is False
+    blogpost = str(data.get("blogpost")).strip().lower() in {"true", "yes", "on", "1"}
+    return _Facts(unpublished, blogpost, {"date": data["date"]} if "date" in data else {}, None)
+
+
 def _read_facts(path: Path, config: Config, blocks: dict[str, FrontMatterBlock]) -> _Facts:
+    if is_notebook_file(path):
+        return _notebook_facts(path)
     head = _head(path)
     front = _front_matter_text(head)
     data: dict[str, Any] | None = None
@@ -383,14 +395,11 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
             suggested = [s for p in own if (s := _suggested(p)) is not None]
             if not own and wider is not None:
                 suggested = [wider]
-            reason = (
-                f"blog_post_pattern ({', '.join(map(repr, patterns))}) does not match it"
-                + (
-                    f"; use {' or '.join(map(repr, suggested))} to take "
-                    + ("every suffix" if own else "its subfolders too")
-                    if suggested
-                    else ""
-                )
+            reason = f"blog_post_pattern ({', '.join(map(repr, patterns))}) does not match it" + (
+                f"; use {' or '.join(map(repr, suggested))} to take "
+                + ("every suffix" if own else "its subfolders too")
+                if suggested
+                else ""
             )
         logger.warning(
             "%s is not read as a post: %s",
