@@ -36,7 +36,7 @@ from sphinx.util.matching import Matcher
 
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
-from ablog_ext.config import pattern_prefix, post_patterns
+from ablog_ext.config import pattern_prefix, post_patterns, provided_by_user
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -87,6 +87,18 @@ _LEFT_OUT: Slot[list[str]] = Slot("discovery: posts left out")
 
 
 # -- suffixes ---------------------------------------------------------------------------------
+
+
+def own_source_suffix(app: Sphinx, config: Config) -> None:
+    """A ``source_suffix`` of the application's own, unless conf.py sets one.
+
+    Sphinx (8 and 9) merges the parsers' suffixes into the default value itself,
+    so each later application of the process starts from the first one's: after
+    a build with MyST-Parser, a MyST-NB site's ``.md`` files are read by MyST-Parser
+    (tests, and a resident server whose conf.py changed, build several sites in
+    one process).  The default's value, as Sphinx documents it, in a new dict."""
+    if not provided_by_user(config, "source_suffix"):
+        config.source_suffix = {".rst": "restructuredtext"}
 
 
 def register_post_suffixes(app: Sphinx, config: Config) -> None:

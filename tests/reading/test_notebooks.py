@@ -125,9 +125,13 @@ def test_excerpt_takes_an_output_when_the_separator_follows_it(built):
     assert "Dawn readings" in excerpt
     assert "north 2.95 m" in excerpt
     assert "south gauge reads" not in excerpt
-    index = read_page(Path(built.outdir), "index.html").get_text()
-    assert "north 2.95 m" in index
-    assert "An output that is not the excerpt" not in index
+    index = read_page(Path(built.outdir), "index.html")
+    assert "north 2.95 m" in index.get_text()
+    assert "An output that is not the excerpt" not in index.get_text()
+    # The output's image, in excerpts on pages at three depths (see test_no_broken_links).
+    for page in ("index.html", "blog.html", "blog/tag/gauges.html"):
+        excerpt_images = read_page(Path(built.outdir), page).select("div.body img")
+        assert len(excerpt_images) == 1, page
 
 
 def test_feeds_carry_notebook_posts_with_their_outputs(built):
