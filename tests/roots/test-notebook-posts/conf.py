@@ -4,13 +4,13 @@
 project = "Tide tables"
 author = "Harbour office"
 extensions = ["myst_nb", "ablog", "ablog_ext"]
-exclude_patterns = ["_build"]
-html_theme = "alabaster"
-html_sidebars = {"**": ["ablog/postcard.html", "ablog/recentposts.html", "ablog/archives.html"]}
-blog_title = "Tide tables"
-blog_baseurl = "https://tides.example.org/"
-blog_post_pattern = "posts/*"
-blog_feed_fulltext = True
 # The outputs stored in the notebooks are shown; nothing is run.
 nb_execution_mode = "off"
+blog_post_pattern = "posts/*"
+blog_title = "Tide tables"
+blog_baseurl = "https://tides.example.org/"
+blog_feed_fulltext = True
 ablog_ext_review_pages = True
+html_theme = "alabaster"
+html_sidebars = {"**": ["ablog/postcard.html", "ablog/recentposts.html", "ablog/archives.html"]}
+exclude_patterns = ["_build"]
