@@ -48,14 +48,15 @@ DESCRIPTION = (
 
 def post_slug(title: str) -> str:
     """The file name part of *title*: letters and digits of any script, lower case,
-    accents dropped (``Café`` gives ``cafe``), every other run of characters one
+    accents of Latin letters dropped (``Café`` gives ``cafe``), every other run of characters one
     ``-``; cut at a ``-`` to fit :data:`SLUG_BYTES`.  A title with no letter or
     digit (emoji only) gets ``post-`` and a digest of the title."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    bare = unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
-    slug = slugify(bare) or ""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", title):
+        # An accent on a Latin letter goes; a mark of another script (a virama) stays.
+        if not (unicodedata.combining(ch) and kept and kept[-1].isascii()):
+            kept.append(ch)
+    slug = slugify(unicodedata.normalize("NFC", "".join(kept))) or ""
     while len(slug.encode("utf-8")) > SLUG_BYTES:
         cut = slug.rfind("-", 0, len(slug) - 1)
         slug = slug[:cut] if cut > 0 else slug[:-1]
