@@ -213,7 +213,9 @@ def add_post_command(subparsers: Any) -> None:
     parser.add_argument("--site", metavar="DIR", help=site_help)
     category_help = "a category (give it again for more)"
     parser.add_argument("--category", action="append", metavar="NAME", help=category_help)
-    parser.add_argument("--tags", action="append", metavar="TAG,TAG", help="tags, with commas")
+    parser.add_argument(
+        "--tags", action="append", metavar="TAG,TAG", help="tags, separated by commas"
+    )
     draft_help = "write published: false: the build leaves the post out"
     parser.add_argument("--draft", action="store_true", help=draft_help)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ablog_ext import __version__
+from ablog_ext._version import __version__
 from ablog_ext.commands.common import CommandError, add_command, add_force_option
 from ablog_ext.commands.files import refuse_unusable_folder, target_inside
 from ablog_ext.commands.migrate.site_text import _assign, _section, render_index
@@ -157,8 +157,10 @@ def next_steps(folder: str, written: list[str], base_url: str) -> str:
 def add_new_command(subparsers: Any) -> None:
     parser = add_command(subparsers, "new", run_new, summary="make a new blog", description=ABOUT)
     parser.add_argument("dir", metavar="DIR", help="where the site goes (made if missing)")
-    parser.add_argument("--title", default=DEFAULT_TITLE, help="the blog's title")
-    parser.add_argument("--base-url", metavar="URL", help="the address it is published at")
+    title_help = f"the blog's title (default: {DEFAULT_TITLE})"
+    parser.add_argument("--title", default=DEFAULT_TITLE, help=title_help)
+    url_help = f"the address it is published at (default: a placeholder, {PLACEHOLDER_URL})"
+    parser.add_argument("--base-url", metavar="URL", help=url_help)
     parser.add_argument("--author", metavar="NAME", help="the author of the posts")
     add_force_option(
         parser, "write into a DIR that is not empty (files of the same name are replaced)"

@@ -215,3 +215,18 @@ def test_a_file_as_dir(tmp_path):
     (tmp_path / "site").write_text("x", encoding="utf-8")
     code, _, err = run_cli("new", tmp_path / "site", "--force")
     assert code == 2 and "exists and is not a folder" in err
+
+
+@pytest.mark.parametrize("command", ["new", "post"])
+def test_cli_page_shows_the_real_help(monkeypatch, command):
+    """site/docs/cli.md shows ``ablog-ext new --help`` and ``post --help`` as they are."""
+    monkeypatch.setenv("COLUMNS", "80")
+    page = (PROJECT / "site/docs/cli.md").read_text(encoding="utf-8")
+    shown = re.search(rf"\$ ablog-ext {command} --help\n(.*?)```", page, re.S)
+    out = subprocess.run(
+        [sys.executable, "-m", "ablog_ext.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown is not None and shown[1] == out
