@@ -48,9 +48,9 @@ DESCRIPTION = (
 
 def post_slug(title: str) -> str:
     """The file name part of *title*: letters and digits of any script, lower case,
-    accents of Latin letters dropped (``Café`` gives ``cafe``), every other run of characters one
-    ``-``; cut at a ``-`` to fit :data:`SLUG_BYTES`.  A title with no letter or
-    digit (emoji only) gets ``post-`` and a digest of the title."""
+    accents of Latin letters dropped (``Café`` gives ``cafe``), every other run of
+    characters one ``-``; cut at a ``-`` to fit :data:`SLUG_BYTES`.  A title with no
+    letter or digit (emoji only) gets ``post-`` and a digest of the title."""
     kept: list[str] = []
     for ch in unicodedata.normalize("NFKD", title):
         # An accent on a Latin letter goes; a mark of another script (a virama) stays.

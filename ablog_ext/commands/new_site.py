@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import shlex
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -26,6 +27,7 @@ from ablog_ext.commands.files import refuse_unusable_folder, target_inside
 from ablog_ext.commands.migrate.site_text import _assign, _section, render_index
 from ablog_ext.commands.new_post import front_matter, post_slug
 from ablog_ext.commands.terminal import shown, shown_lines
+from ablog_ext.jekyll.frontmatter import clean_text
 
 PLACEHOLDER_URL = "https://example.org/"
 DEFAULT_TITLE = "My blog"
@@ -110,7 +112,8 @@ def base_url_of(given: str | None) -> str:
 def run_new(args: argparse.Namespace, out: Any = None) -> int:
     out = out or sys.stdout
     folder = Path(args.dir)
-    title = " ".join(args.title.split())
+    title = clean_text(args.title)
+    author = clean_text(args.author or "") or None
     if not title:
         raise CommandError("--title is empty: give the blog a title")
     base_url = base_url_of(args.base_url)
@@ -118,12 +121,14 @@ def run_new(args: argparse.Namespace, out: Any = None) -> int:
         folder, "DIR", args.force, "(files of the same name are replaced, other files are kept)"
     )
     day = dt.datetime.now(dt.UTC).date()
-    planned = site_files(title, base_url, args.author, day)
+    planned = site_files(title, base_url, author, day)
+    # Every path checked before the first file is written.
     targets = {rel: target_inside(folder, rel, "new", "DIR") for rel in planned}
-    for rel, text in planned.items():
-        path = targets[rel]
+    for path in targets.values():
         if path.is_dir():
             raise CommandError(f"{path} is a folder where new writes a file: remove it")
+    for rel, text in planned.items():
+        path = targets[rel]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
@@ -138,7 +143,7 @@ def next_steps(folder: str, written: list[str], base_url: str) -> str:
     lines += [
         "",
         "Next:",
-        f"  cd {shown(folder)}",
+        f"  cd {shown(shlex.quote(folder))}",
         "  python3 -m pip install -r requirements.txt",
         '  ablog-ext post "A title" --category News',
         "  python3 -m sphinx -W -b html . _build/html",
