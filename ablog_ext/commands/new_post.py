@@ -25,7 +25,7 @@ import yaml
 from ablog_ext.commands.common import CommandError, add_command
 from ablog_ext.commands.files import target_inside
 from ablog_ext.commands.terminal import shown
-from ablog_ext.jekyll.frontmatter import clean_text
+from ablog_ext.jekyll.frontmatter import MAX_TITLE, clean_text
 from ablog_ext.jekyll.permalinks import slugify
 
 #: Bytes of UTF-8 a slug may take: with the date and ``.md``, far below the 255 a
@@ -202,6 +202,12 @@ def run_post(args: argparse.Namespace, out: Any = None) -> int:
     text = front_matter(title, _names(args.category, False), _names(args.tags, True), args.draft)
     path = write_post(site, f"{folder}/{name}" if folder else name, text + "\n" + BODY)
     print(shown(path), file=out)
+    if len(title) > MAX_TITLE:
+        print(
+            f"ablog-ext post: note: the title is {len(title):,} characters long; "
+            f"the build warns about titles over {MAX_TITLE}",
+            file=sys.stderr,
+        )
     return 0
 
 
