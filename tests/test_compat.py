@@ -439,11 +439,18 @@ def on_theme(theme: str, name: str, *marks: pytest.MarkDecorator) -> Shape:
 
 
 #: One line per shape: links at every depth, a document at ``blog_path``, a theme
-#: that changes the configuration at build time, each theme.
+#: that changes the configuration at build time, notebook posts with MyST-NB listed
+#: before ablog_ext, each theme.
 SHAPES = [
     Shape("nested-excerpts", "posts/2024/entrance.rst", builders=("html", "dirhtml")),
     Shape("blog-path-document", "posts/slate.rst"),
     Shape("late-config", "posts/2025-01-18-salt.md", {}, (*PLAIN, "late_config", "ablog_ext")),
+    Shape(
+        "notebook-posts",
+        "posts/2024-03-09-spring-tides.ipynb",
+        extensions=("myst_nb", "ablog", "ablog_ext"),
+        builders=("html", "dirhtml"),
+    ),
     on_theme("alabaster", "alabaster"),
     on_theme("furo", "furo"),
     # Its setup changes Sphinx's default templates_path: see helpers.sphinx_defaults_kept.
