@@ -105,6 +105,7 @@ def text_of(html: str) -> str:
         ("compat-team", "dirhtml"),
         ("compat-ablogdocs", "dirhtml"),
         ("compat-dated-md", "html"),
+        ("compat-directive-md", "html"),
     ],
 )
 def pair(request, tmp_path_factory):
@@ -147,6 +148,29 @@ def test_dated_markdown_posts_get_no_redirect_pages_by_default(tmp_path):
     )
     assert (Path(app.outdir) / "update/2024/09/15/release-two.html").is_file()
     assert {"update", "information"} <= top_level(app)
+
+
+def ablog_records(app) -> dict[str, int]:
+    """How many posts ABlog recorded in each document."""
+    return {docname: len(posts) for docname, posts in app.env.ablog_posts.items()}
+
+
+def test_ablog_records_each_post_once(pair):
+    """``compat-directive-md``'s Markdown posts use ABlog's ``post`` directive and no
+    front matter: ABlog records one post each, and so it must with ablog_ext."""
+    _root, _buildername, plain, with_ext = pair
+    assert ablog_records(with_ext) == ablog_records(plain)
+
+
+def test_directive_posts_stay_off_the_drafts_page(tmp_path_factory):
+    plain, with_ext = build_pair(tmp_path_factory, "compat-directive-md")
+
+    def listed(app) -> list[str]:
+        article = main_text(read_page(Path(app.outdir), "blog/drafts.html"))
+        return sorted({str(a["href"]) for a in article.select('a[href*="notes/"]')})
+
+    assert listed(plain) == ["../notes/shelf-wash.html"]
+    assert listed(with_ext) == listed(plain)
 
 
 def test_every_ablog_feed_keeps_its_entries(pair):

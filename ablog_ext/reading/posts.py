@@ -24,7 +24,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ablog.post import PostList
+from ablog.post import PostList, PostNode
 from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.sphinx_ import MystParser
@@ -304,6 +304,10 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         if parsed.empty:
             warn("the post is empty; it is built with its file name as its title", docname, 1)
         self._report(docname, meta, block)
+        if not block.data and self.document.next_node(PostNode) is not None:
+            # ABlog's `post` directive made it a post, and there is no front matter:
+            # ABlog reads nothing more (a docinfo would give it a second, undated post).
+            return
 
         sections = [child for child in self.document if isinstance(child, nodes.section)]
         if not sections:
