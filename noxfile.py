@@ -77,7 +77,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def site(session: nox.Session) -> None:
     """Build the project's own site into site/_build/html, warnings as errors."""
-    session.install("-e", ".")
+    # Its blog has a notebook post.
+    session.install("-e", ".[notebooks]")
     # Parallel workers: the output is the same byte for byte (tests/speed/test_parallel.py).
     session.run(
         "sphinx-build", "-W", "--keep-going", "-j", "auto", "-b", "html", "site", str(SITE_OUT),
@@ -89,7 +90,7 @@ def site(session: nox.Session) -> None:
 @nox.session(name="site-live")
 def site_live(session: nox.Session) -> None:
     """Serve the site with live reload while you edit it."""
-    session.install("-e", ".", "sphinx-autobuild")
+    session.install("-e", ".[notebooks]", "sphinx-autobuild")
     session.run("sphinx-autobuild", "site", str(SITE_OUT), "--watch", "ablog_ext", *session.posargs)
 
 
@@ -100,7 +101,7 @@ def site_versions(session: nox.Session) -> None:
     The base URL defaults to a local preview address; pass another after --:
     ``nox -s site-versions -- https://example.org/ablog-ext/``.
     """
-    session.install("-e", ".")
+    session.install("-e", ".[notebooks]")
     base_url = session.posargs[0] if session.posargs else "http://127.0.0.1:8000/"
     output = ROOT / "site" / "_build" / "versions"
     # One build per CPU at once (ablog-ext versions' default).

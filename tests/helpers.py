@@ -7,10 +7,14 @@ Imported by name (``from helpers import build_dir``): ``pyproject.toml`` puts
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
+import io
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -320,3 +324,29 @@ def stop_stemming_through_lang(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(IndexBuilder, "feed", feed)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def run_cli(*argv: str | Path) -> tuple[int, str, str]:
+    """``ablog-ext ARGV`` in this process: its exit status, output and errors."""
+    from ablog_ext.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(arg) for arg in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def sphinx_build_w(srcdir: Path) -> tuple[int, str]:
+    """``python -m sphinx -W --keep-going -b html SRCDIR SRCDIR/_build/html``, as a user
+    runs it, in a new process: its exit status, and its output and errors."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", ".", "_build/html"],
+        cwd=srcdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return done.returncode, done.stdout + done.stderr
