@@ -13,7 +13,8 @@ configuration: ``--set``, ``--drop-ext`` and ``--prepend`` are applied to both c
 for the second build: both ``conf.py`` read the same, should a page include it.
 
 Builds run ``PY -m sphinx -b html`` in a subprocess, with ``--pythonpath`` first on
-``PYTHONPATH`` (the ablog_ext checkout to try) and one ``SOURCE_DATE_EPOCH`` for all
+``PYTHONPATH`` (the ablog_ext checkout to try), ``PYTHONHASHSEED=0`` (a site script
+that lists a set gives one order) and one ``SOURCE_DATE_EPOCH`` for all
 (``--epoch``; the start of the run by default: ablog_ext takes it for "now", and a
 post dated after it is a future post), so that two builds of the same input compare
 byte for byte.  The clean build's output is kept beside the rebuilt one
@@ -38,9 +39,11 @@ Reported, plain against ablog_ext:
   word by word; the count of pages that differ and the most common changes (a
   change is the words removed and added at one place), with the pages they occur in.
 
-A build that fails is reported with the last lines of its output; the comparison stops
-there.  ``--json`` writes every figure and list.  Only the standard library and
-BeautifulSoup are used here; the builds use *PY*'s Sphinx, ABlog and extensions.
+A build that fails is reported with the last lines of its output, and the comparison
+stops there; one that finishes "with problems" (exit status 1, which an extension such
+as sphinxext-rediraffe sets) is reported so, and compared.  ``--json`` writes every
+figure and list.  Only the standard library and BeautifulSoup are used here; the builds
+use *PY*'s Sphinx, ABlog and extensions.
 """
 
 from __future__ import annotations
@@ -88,6 +91,9 @@ class Build:
     out: Path
     ext: str  # "" (plain), "end" or "first": where ablog_ext is added
     ok: bool = True
+    #: Each build's exit status: 1 is "finished with problems" (an extension set it),
+    #: and the output is still compared; anything else is a failed build.
+    exits: dict[str, int] = field(default_factory=dict)
     log: str = ""
     warnings: list[str] = field(default_factory=list)
     posts: dict[str, str] = field(default_factory=dict)
@@ -134,6 +140,7 @@ def sphinx(build: Build, args: argparse.Namespace, phase: str) -> bool:
     warnfile = build.out.parent / f"warnings-{phase}.txt"
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(args.epoch), NO_COLOR="1")
     env["SITE_COMPARE_ABLOG_EXT"] = build.ext
+    env["PYTHONHASHSEED"] = "0"  # a conf.py or extension that iterates a set: one order
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [args.pythonpath, env.get("PYTHONPATH")]))
     command = [args.python, "-m", "sphinx", "-b", "html", "-q", "-N", "-w", str(warnfile)]
     command += [str(build.src), str(build.out)]
@@ -144,8 +151,9 @@ def sphinx(build: Build, args: argparse.Namespace, phase: str) -> bool:
     if phase == "clean":
         text = warnfile.read_text(encoding="utf-8") if warnfile.exists() else done.stderr
         build.warnings = warning_lines(text, build.src, build.out.parent)
+    build.exits[phase] = done.returncode
     if done.returncode:
-        build.ok = False
+        build.ok = build.ok and done.returncode == 1 and (build.out / "index.html").is_file()
         build.log = "\n".join((done.stdout + done.stderr).strip().splitlines()[-12:])
     return build.ok
 
@@ -321,6 +329,7 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
             rebuilds(build, args)
         report["builds"][build.name] = {
             "ok": build.ok,
+            "exits": build.exits,
             "log": build.log,
             "warnings": len(build.warnings),
             "rebuild": build.rebuild,
@@ -358,7 +367,8 @@ def summary(report: dict[str, Any]) -> str:
     lines.append(f"posts: {report.get('posts', 0)}, notebook posts: {len(notebooks)}")
     for name, build in report["builds"].items():
         state = "ok" if build["ok"] else "FAILED"
-        lines.append(f"{name}: {state}, {build['warnings']} warning lines")
+        exits = ", ".join(f"{phase} {code}" for phase, code in build["exits"].items())
+        lines.append(f"{name}: {state} (exit status: {exits}), {build['warnings']} warning lines")
         for kind, pages in build["rebuild"].items():
             html = sum(p.endswith(".html") for p in pages)
             lines.append(f"  after {kind} rebuild: {len(pages)} files differ ({html} HTML)")
@@ -387,8 +397,27 @@ def summary(report: dict[str, Any]) -> str:
             f"  {c['pages']:4} pages  {c['change'][:150]}  e.g. {c['examples'][0]}"
             for c in visible["top changes"]
         ],
+        table_row(report),
     ]
     return "\n".join(lines)
+
+
+def table_row(report: dict[str, Any]) -> str:
+    """The figures in one line: posts | notebook posts | files missing | new broken
+    links | pages differing after a rebuild (most of any rebuild, new with ablog_ext) |
+    new top-level folders | new warnings | pages whose visible text differs."""
+    rebuilt = report.get("new rebuild differences", {}).values()
+    figures = [
+        report["posts"],
+        len(report["notebook posts"]),
+        len(report["files missing"]),
+        len(report["new broken links"]),
+        max((len(pages) for pages in rebuilt), default=0),
+        len(report["new top-level folders"]),
+        len(report["new warnings"]),
+        f"{len(report['visible']['pages differing'])}/{report['visible']['pages compared']}",
+    ]
+    return "row: | " + " | ".join(map(str, figures)) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
