@@ -187,6 +187,21 @@ def test_directive_posts_stay_off_the_drafts_page(tmp_path_factory, parser):
     assert listed(with_ext) == listed(plain)
 
 
+def test_a_title_written_twice_is_shown_once(tmp_path_factory):
+    """Front matter ``title: X`` and a body opening with ``# X``: plain ABlog (MyST)
+    shows one heading; so must ablog_ext, and the excerpt is the first paragraph (a
+    second section of that name was a duplicate target, whose message was the excerpt)."""
+    plain, with_ext = build_pair(tmp_path_factory, "compat-directive-md")
+    for app in (plain, with_ext):
+        article = main_text(read_page(Path(app.outdir), "notes/glaze-log.html"))
+        found = [h.get_text(strip=True) for h in article.select("h1, h2")]
+        assert found == ["Glaze log, spring batch¶"], app.outdir
+        listing = read_page(Path(app.outdir), "blog.html")
+        link = listing.select_one('.ablog-post-title a[href$="glaze-log.html"]')
+        excerpt = link.find_parent(class_="ablog-post").select_one(".ablog-post-excerpt")
+        assert excerpt.get_text(" ", strip=True).startswith("Four test tiles"), app.outdir
+
+
 def test_every_ablog_feed_keeps_its_entries(pair):
     _root, _buildername, plain, with_ext = pair
     feeds = sorted(p for p in files(plain) if p.endswith(".xml"))

@@ -1,6 +1,7 @@
 # The shape of a MyST-NB or MyST site whose Markdown posts use ABlog's `post`
 # directive instead of front matter, in a folder that blog_post_pattern matches:
-# one record per post in ABlog, and no published post on the drafts page.
+# one record per post in ABlog, and no published post on the drafts page. A post
+# with front matter whose body opens with its title as a heading shows it once.
 project = "Kiln log"
 author = "Kiln group"
 extensions = ["ablog", "myst_parser"]
