@@ -124,6 +124,7 @@ def text_of(html: str) -> str:
         ("compat-team", "dirhtml"),
         ("compat-ablogdocs", "dirhtml"),
         ("compat-dated-md", "html"),
+        ("compat-directive-md", "html"),
     ],
 )
 def pair(request, tmp_path_factory):
@@ -166,6 +167,58 @@ def test_dated_markdown_posts_get_no_redirect_pages_by_default(tmp_path):
     )
     assert (Path(app.outdir) / "update/2024/09/15/release-two.html").is_file()
     assert {"update", "information"} <= top_level(app)
+
+
+def ablog_records(app) -> dict[str, int]:
+    """How many posts ABlog recorded in each document."""
+    return {docname: len(posts) for docname, posts in app.env.ablog_posts.items()}
+
+
+def test_ablog_records_each_post_once(pair):
+    """``compat-directive-md``'s Markdown posts use ABlog's ``post`` directive and no
+    front matter: ABlog records one post each, and so it must with ablog_ext."""
+    _root, _buildername, plain, with_ext = pair
+    assert ablog_records(with_ext) == ablog_records(plain)
+
+
+@pytest.mark.parametrize("parser", ["myst_parser", "myst_nb"])
+def test_directive_posts_stay_off_the_drafts_page(tmp_path_factory, parser):
+    """Read by MyST-Parser or by MyST-NB (listed first, as notebook blogs do)."""
+    from ablog.blog import Blog
+
+    builds = []
+    for extensions in ([parser, "ablog"], [parser, "ablog", "ablog_ext"]):
+        Blog._dict.clear()
+        overrides = {"extensions": extensions, "nb_execution_mode": "off"}
+        if parser == "myst_nb":
+            # Named, as a MyST-NB site does: Sphinx shares its default between the
+            # applications of one process, and a MyST-Parser build before left ".md" in it.
+            overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "myst-nb"}
+        folder = tmp_path_factory.mktemp("b")
+        builds.append(build_site(folder, "compat-directive-md", confoverrides=overrides))
+    plain, with_ext = builds
+
+    def listed(app) -> list[str]:
+        article = main_text(read_page(Path(app.outdir), "blog/drafts.html"))
+        return sorted({str(a["href"]) for a in article.select('a[href*="notes/"]')})
+
+    assert listed(plain) == ["../notes/shelf-wash.html"]
+    assert listed(with_ext) == listed(plain)
+
+
+def test_a_title_written_twice_is_shown_once(tmp_path_factory):
+    """Front matter ``title: X`` and a body opening with ``# X``: plain ABlog (MyST)
+    shows one heading; so must ablog_ext, and the excerpt is the first paragraph (a
+    second section of that name was a duplicate target, whose message was the excerpt)."""
+    plain, with_ext = build_pair(tmp_path_factory, "compat-directive-md")
+    for app in (plain, with_ext):
+        article = main_text(read_page(Path(app.outdir), "notes/glaze-log.html"))
+        found = [h.get_text(strip=True) for h in article.select("h1, h2")]
+        assert found == ["Glaze log, spring batch¶"], app.outdir
+        listing = read_page(Path(app.outdir), "blog.html")
+        link = listing.select_one('.ablog-post-title a[href$="glaze-log.html"]')
+        excerpt = link.find_parent(class_="ablog-post").select_one(".ablog-post-excerpt")
+        assert excerpt.get_text(" ", strip=True).startswith("Four test tiles"), app.outdir
 
 
 def test_every_ablog_feed_keeps_its_entries(pair):

@@ -24,7 +24,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ablog.post import PostList
+from ablog.post import PostList, PostNode
 from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.sphinx_ import MystParser
@@ -130,7 +130,12 @@ class JekyllMystParser(MystParser):
             document, inputstring, block, meta, myst_config
         )
         title = meta.title
-        if title is None and not starts_with_heading(inputstring, block.body_start):
+        opening = opening_heading(inputstring, block.body_start)
+        if title is not None and opening is not None and opening.split() == title.split():
+            # The body opens with the title itself: one title, as plain ABlog shows it
+            # (two would be a page heading twice, and the same name twice).
+            title = None
+        elif title is None and opening is None:
             title = slug_title(env.docname)
         if block.error:
             inputstring = _without_broken_front_matter(inputstring, block)
@@ -177,15 +182,22 @@ def starts_with_heading(text: str, body_start: int) -> bool:
     """Whether the body opens with a level-one heading (``# Title``, or a title
     underlined with ``===``), which is then the post's title, as GitHub Pages'
     jekyll-titles-from-headings makes it."""
+    return opening_heading(text, body_start) is not None
+
+
+def opening_heading(text: str, body_start: int) -> str | None:
+    """The text of the level-one heading the body opens with, if it does."""
     lines = text.splitlines()[body_start:]
     for index, line in enumerate(lines):
         if not line.strip() or _MYST_TARGET.match(line):
             continue
         if _ATX_H1.match(line):
-            return True
+            return re.sub(r"(?:^|[ \t])#+[ \t]*$", "", line.strip()[1:]).strip()
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        return bool(_SETEXT_H1.match(following)) and not line.startswith(("    ", "\t"))
-    return False
+        if _SETEXT_H1.match(following) and not line.startswith(("    ", "\t")):
+            return line.strip()
+        return None
+    return None
 
 
 def glob_pattern(pattern: str) -> re.Pattern[str]:
@@ -305,6 +317,10 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         if parsed.empty:
             warn("the post is empty; it is built with its file name as its title", docname, 1)
         self._report(docname, meta, block)
+        if not block.data and self.document.next_node(PostNode) is not None:
+            # ABlog's `post` directive made it a post, and there is no front matter:
+            # ABlog reads nothing more (a docinfo would give it a second, undated post).
+            return
 
         sections = [child for child in self.document if isinstance(child, nodes.section)]
         if not sections:
