@@ -114,7 +114,11 @@ def read_notebook(reader: Any, text: str, document: nodes.document, parse: Any) 
         text = _safe_text(text, suffix)
     with _headings_below_title() if meta.title else contextlib.nullcontext():
         parse(text)
-    title = meta.title or (None if _titled(document) else slug_title(docname))
+    opening = _opening_title(document)
+    title = meta.title or (None if opening is not None else slug_title(docname))
+    if title is not None and opening is not None and title.split() == opening.split():
+        # The notebook opens with the title itself: one title, as plain ABlog shows it.
+        title = None
     if title:
         _under_title(document, title)
     if meta.excerpt is None:
@@ -152,10 +156,12 @@ def _truthy(value: object) -> bool:
     return value is True or str(value).strip().lower() in {"true", "yes", "on", "1"}
 
 
-def _titled(document: nodes.document) -> bool:
-    """Whether the notebook opens with a heading of its own, which titles it."""
+def _opening_title(document: nodes.document) -> str | None:
+    """The title of the heading the notebook opens with, if it opens with one."""
     first = next((node for node in document if not isinstance(node, _BEFORE_TITLE)), None)
-    return isinstance(first, nodes.section)
+    if isinstance(first, nodes.section) and first.children:
+        return first[0].astext()
+    return None
 
 
 def _under_title(document: nodes.document, title: str) -> None:

@@ -266,3 +266,18 @@ def test_notebook_edit_rebuild_equals_clean_build(tmp_path):
     assert "Gauge readings at dawn" in listed
     assert "Spring tides" not in listed
     assert equals_clean_build(srcdir, tmp_path / "clean") == ""
+
+
+def test_a_title_written_twice_is_shown_once(tmp_path):
+    notebook = _notebook(
+        {"title": "Slack water"}, "# Slack water\n\nThe tide turned at noon without a ripple."
+    )
+    srcdir = write_files(copy_root(tmp_path, ROOT), {"posts/2024-10-01-slack.ipynb": notebook})
+    app = build_dir(srcdir)
+    assert warnings_of(app) == []
+    page = read_page(Path(app.outdir), "posts/2024-10-01-slack.html")
+    assert headings(page, "h1") == ["Slack water"]
+    assert headings(page, "h2") == []
+    assert _excerpt_text(app, "posts/2024-10-01-slack") == (
+        "The tide turned at noon without a ripple."
+    )
