@@ -20,6 +20,7 @@ from sphinx.util.osutil import relative_uri
 
 from ablog_ext.blog.archive_names import archive_slug
 from ablog_ext.reaches.sphinx import SPHINX_FRAGMENT_STATE
+from ablog_ext.speed.post_html import know_images
 
 
 def is_html(app: Sphinx) -> bool:
@@ -140,6 +141,8 @@ def render_fragment(
     builder: Any = app.builder
     document = new_document("")
     document.extend(content)
+    # Images of posts this build does not write again (a feed's full text).
+    know_images(app, content)
     # Copied content: the page it comes from gives its warnings, once.
     with logging.suppress_logging():
         app.env.resolve_references(document, pagename, builder)

@@ -60,7 +60,7 @@ def _memoized_to_html(original: Any, on_error: OnError) -> Any:
             folder = None
         key = (folder, fulltext, drop_h1, img_url)
         if key not in cache:
-            _know_images(app, self.excerpt if not fulltext else ())
+            know_images(app, self.excerpt if not fulltext else ())
             permalinks = builder.add_permalinks
             token = _FAST_DOCUMENTS.set(ABLOG_NEW_DOCUMENT.on(app))
             try:
@@ -83,7 +83,7 @@ def _memoized_to_html(original: Any, on_error: OnError) -> Any:
     return to_html
 
 
-def _know_images(app: Sphinx, excerpt: Iterable[nodes.Node]) -> None:
+def know_images(app: Sphinx, excerpt: Iterable[nodes.Node]) -> None:
     """The builder's names of the images in *excerpt*, from the environment, as
     Sphinx gives them to a page it writes (``post_process_images``): an excerpt
     rendered before its post's page was written (a postlist's page, or a build

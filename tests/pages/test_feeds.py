@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from helpers import build_dir, copy_root
+from helpers import build_dir, copy_root, edit, equals_clean_build, rebuild, write_files
 
 BASE = "https://feeds.example.org/site/"
 FEED_FILES = ("atom.xml", "rss.xml", "feed.json")
@@ -284,3 +285,32 @@ def test_unknown_options_warn(tmp_path, warnings):
     assert any("ablog_ext_feed_formats: unknown value(s) 'gopher' ignored" in w for w in found)
     assert any("ablog_ext_timezone: unknown time zone 'Mars/Base'; using UTC" in w for w in found)
     assert {p.name for p in feed_paths(app.outdir)} == {"atom.xml"}
+
+
+#: A 1x1 PNG.
+TILE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
+
+def test_full_text_feeds_link_images_after_an_incremental_build(tmp_path):
+    # A post's image in its full-text feed entry, after another post is edited: the
+    # post is not written again, so only the environment knows its image.
+    fulltext = {"blog_feed_fulltext": True}
+    srcdir = write_files(
+        copy_root(tmp_path, "feeds"),
+        {
+            "posts/images/tile.png": TILE_PNG,
+            "posts/2023-06-01-tiles.md": "---\ntitle: Tiles\n---\n\n![a tile](images/tile.png)\n",
+        },
+    )
+    build_dir(srcdir, confoverrides=fulltext)
+    edit(srcdir / "posts" / "2023-01-10-first.md", "\n\n", "\n\nEdited.\n\n")
+    rebuild(srcdir, confoverrides=fulltext)
+    outdir = srcdir / "_build" / "html"
+    for name in FEED_FILES:
+        text = (outdir / "blog" / name).read_text(encoding="utf-8")
+        sources = set(re.findall(r'src=\\?"([^"\\]*tile[^"\\]*)', html.unescape(text)))
+        assert sources == {f"{BASE}_images/tile.png"}, (name, sources)
+    assert equals_clean_build(srcdir, tmp_path, confoverrides=fulltext) == ""
