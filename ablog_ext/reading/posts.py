@@ -423,15 +423,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     updated_text = None
     if parsed is not None:
         meta = parsed.meta
-        # Jekyll's order: the `excerpt` value, else the text before the separator.
-        excerpt = (
-            [nodes.paragraph(meta.excerpt, meta.excerpt)]
-            if meta.excerpt
-            else (excerpt_before(doctree, survey.mark) if survey.mark is not None else None)
-        )
-        if excerpt is None and parsed.notebook:
-            # ABlog's first paragraphs, without the cells' outputs.
-            excerpt = first_paragraphs(doctree, len(info.get("excerpt") or []))
+        excerpt = _excerpt(parsed, doctree, survey.mark, info.get("excerpt") or [])
         if excerpt is not None:
             info["excerpt"] = excerpt
         if meta.updated is not None and date is not None:
@@ -464,6 +456,32 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
             detach(node)
         # ABlog's copy of the whole post: a stand-in that loads it when needed.
         lighten(app, docname, post)
+
+
+def _excerpt(
+    parsed: ParsedPost, doctree: nodes.document, mark: Any, ablog_excerpt: list[nodes.Node]
+) -> list[nodes.Node] | None:
+    """The excerpt where Jekyll's rules or a notebook decide it (``None``: ABlog's
+    stays), followed by the image ABlog adds after it (``post_auto_image``)."""
+    meta = parsed.meta
+    # Jekyll's order: the `excerpt` value, else the text before the separator.
+    if meta.excerpt:
+        excerpt: list[nodes.Node] = [nodes.paragraph(meta.excerpt, meta.excerpt)]
+    elif mark is not None:
+        excerpt = excerpt_before(doctree, mark)
+    elif parsed.notebook:
+        # ABlog's first paragraphs, without the cells' outputs.
+        count = sum(isinstance(node, nodes.paragraph) for node in ablog_excerpt)
+        excerpt = first_paragraphs(doctree, count)
+    else:
+        return None
+    shown = {image.get("uri") for top in excerpt for image in top.findall(nodes.image)}
+    excerpt += [
+        node
+        for node in ablog_excerpt
+        if isinstance(node, nodes.image) and node.get("uri") not in shown
+    ]
+    return excerpt
 
 
 #: What a reader does not read as the post's words.

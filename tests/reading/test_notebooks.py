@@ -9,6 +9,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from docutils import nodes
 
 from ablog_ext.blog.domain import blog_domain
 
@@ -281,3 +282,21 @@ def test_a_title_written_twice_is_shown_once(tmp_path):
     assert _excerpt_text(app, "posts/2024-10-01-slack") == (
         "The tide turned at noon without a ripple."
     )
+
+
+def test_post_auto_image_as_in_plain_ablog(tmp_path):
+    # ABlog adds a post's first image (here a cell's output) after its excerpt.
+    app = build_dir(copy_root(tmp_path, ROOT), confoverrides={"post_auto_image": 1})
+    images = {
+        name: [
+            node for top in ablog_post(app, name)["excerpt"] for node in top.findall(nodes.image)
+        ]
+        for name in (SPRING, NEAP, GAUGE)
+    }
+    assert len(images[SPRING]) == 1
+    assert images[NEAP] == []
+    # Its excerpt shows the image already: not twice.
+    assert len(images[GAUGE]) == 1
+    index = read_page(Path(app.outdir), "index.html")
+    assert len(index.select("div.body img")) == 2
+    assert broken_links(Path(app.outdir)) == set()
