@@ -235,11 +235,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "ablog_ext_liquid",
-        True,
+        False,
         "env",
         (bool,),
         "Render Liquid (`{{ }}`, `{% %}`) in posts before MyST reads them "
-        "(Jekyll's `render_with_liquid`); a post's own `render_with_liquid` wins.",
+        "(Jekyll's `render_with_liquid`); a post's own `render_with_liquid` wins. Off by "
+        "default, as a site that was never a Jekyll site writes `{{ }}` as text (in code "
+        "blocks too); `ablog-ext init --from-jekyll` turns it on.",
     ),
     Option(
         "ablog_ext_liquid_includes",
@@ -300,12 +302,14 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "ablog_ext_kramdown",
-        True,
+        False,
         "env",
         (bool, dict),
         "Read kramdown syntax in posts: `{: .class}` attribute lists, `{:toc}`, "
-        "`{::options}` and `$$` math; a dict (Jekyll's `kramdown` settings) turns it on "
-        "with those options: `parse_block_html`.",
+        "`{::options}`, `$$` math and kramdown's HTML blocks; a dict (Jekyll's `kramdown` "
+        "settings) turns it on with those options: `parse_block_html`. Off by default, as "
+        "MyST reads a site that was never a Jekyll site; `ablog-ext init --from-jekyll` "
+        "turns it on.",
     ),
     Option(
         "ablog_ext_root_folders",

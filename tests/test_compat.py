@@ -32,6 +32,7 @@ from helpers import (
     read_page,
     rebuild,
     warnings_of,
+    write_files,
 )
 
 PLAIN = ["ablog", "myst_parser"]
@@ -662,3 +663,30 @@ def test_a_document_at_blog_path_keeps_all_posts(tmp_path, fresh):
 
 def _page_text(outdir: Path, page: str) -> str:
     return " ".join(main_text(read_page(outdir, page)).get_text(" ").split())
+
+
+def test_liquid_and_kramdown_only_on_sites_that_ask(tmp_path_factory):
+    # A site that was never a Jekyll site writes `${{ }}` in a code block and raw HTML
+    # blocks as MyST reads them: ablog_ext keeps both as plain ABlog shows them.
+    post = (
+        "---\ntitle: Deploy notes\ndate: 2024-02-02\n---\n\nThe workflow:\n\n"
+        "```yaml\nenv:\n  USER: ${{ secrets.USER }}\n  TAG: {% raw %}x{% endraw %}\n```\n\n"
+        '<a class="card" role="button" href="https://example.org/">\n'
+        "   It's a card, indented\n</a>\n\nAfter the card.\n"
+    )
+    pages = []
+    for extensions in (PLAIN, WITH_EXT):
+        srcdir = write_files(
+            tmp_path_factory.mktemp("never-jekyll"),
+            {
+                "conf.py": 'blog_post_pattern = "posts/*"\nexclude_patterns = ["_build"]\n',
+                "index.md": "# Notes\n\n```{postlist}\n```\n",
+                "posts/deploy.md": post,
+            },
+        )
+        app = build_dir(srcdir, confoverrides={"extensions": list(extensions)})
+        pages.append(read_page(Path(app.outdir), "posts/deploy.html"))
+    plain, with_ext = pages
+    assert with_ext.select_one("pre").get_text() == plain.select_one("pre").get_text()
+    assert "${{ secrets.USER }}" in with_ext.select_one("pre").get_text()
+    assert str(with_ext.select_one("a.card")) == str(plain.select_one("a.card"))

@@ -218,7 +218,9 @@ def test_defaults_when_config_is_silent(tmp_path):
     assert "ablog_ext_folder_categories" not in conf
     assert "ablog_ext_root_folders" not in conf and "html_extra_path" not in conf
     assert "setup" not in conf and "ablog_ext_liquid_data" not in conf
-    assert "ablog_ext_kramdown" not in conf
+    # Jekyll reads every post with Liquid and kramdown: so does the new site.
+    assert conf["ablog_ext_liquid"] is True
+    assert conf["ablog_ext_kramdown"] is True
 
 
 def test_config_values_of_odd_shapes(tmp_path):

@@ -263,10 +263,14 @@ def _jekyll_section(lines: list[str], plan: Plan, draft_pattern: str | None) -> 
     if plan.nested:
         lines.append("# Jekyll's categories from folders: en/news/_posts/x.md is in en and news.")
         _assign(lines, "ablog_ext_folder_categories", True)
+    lines.append("# Posts read as Jekyll reads them: Liquid first, then kramdown's syntax.")
+    _assign(lines, "ablog_ext_liquid", True)
     kramdown = config.get("kramdown")
     if isinstance(kramdown, dict) and kramdown:
         # parse_block_html: Markdown inside HTML blocks, as kramdown reads it.
         _assign(lines, "ablog_ext_kramdown", kramdown, "_config.yml kramdown")
+    else:
+        _assign(lines, "ablog_ext_kramdown", True)
     if plan.site.includes:
         _assign(lines, "ablog_ext_liquid_includes", INCLUDES, "for {% include %}")
     if plan.data_files:

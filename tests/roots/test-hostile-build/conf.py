@@ -9,3 +9,7 @@ blog_post_pattern = ["posts/*.md", "posts/*/*.md"]
 blog_baseurl = "https://hostile-build.example.org/"
 ablog_ext_root_folders = ["assets"]
 ablog_ext_feed_archives = ["category", "tag"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True

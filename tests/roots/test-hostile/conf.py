@@ -7,3 +7,7 @@ ablog_ext_review_pages = True
 ablog_ext_feed_archives = ["category", "tag", "theme"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True

@@ -5,3 +5,7 @@ blog_post_pattern = "posts/*"
 blog_baseurl = "https://kettle.example.org/"
 blog_title = "Kettle shapes"
 exclude_patterns = ["_build"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True

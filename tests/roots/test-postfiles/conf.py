@@ -5,3 +5,7 @@ blog_baseurl = "https://files.example.org/"
 ablog_ext_drafts = ["drafts/*"]
 ablog_ext_review_pages = True
 exclude_patterns = ["_build", "posts/2019-04-01-excluded.md"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True

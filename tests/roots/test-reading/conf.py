@@ -6,3 +6,7 @@ html_theme = "alabaster"
 exclude_patterns = ["_build"]
 blog_post_pattern = ["posts/*"]
 myst_enable_extensions = ["colon_fence"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True

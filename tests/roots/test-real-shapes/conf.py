@@ -9,3 +9,6 @@ ablog_ext_permalink = "/:year/:month/:day/:title"
 ablog_ext_root_folders = ["assets"]
 ablog_ext_site = {"baseurl": "/notes"}
 ablog_ext_kramdown = {"input": "GFM", "parse_block_html": True}
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True

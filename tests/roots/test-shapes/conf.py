@@ -3,3 +3,7 @@ extensions = ["ablog_ext"]
 blog_post_pattern = "posts/*"
 blog_baseurl = "https://shapes.example.org/"
 exclude_patterns = ["_build"]
+
+# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+ablog_ext_liquid = True
+ablog_ext_kramdown = True
