@@ -11,6 +11,7 @@ from ablog_ext._version import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from ablog_ext.commands.migrate import add_init_command
+    from ablog_ext.commands.serve import add_serve_command
     from ablog_ext.commands.versions import add_versions_command
 
     parser = argparse.ArgumentParser(
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_init_command(subparsers)
     add_versions_command(subparsers)
+    add_serve_command(subparsers)
     return parser
 
 

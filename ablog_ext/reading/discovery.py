@@ -83,6 +83,9 @@ class _Scan:
 #: Docnames the build leaves out, found at ``config-inited`` (for the first build
 #: of the application), taken by :func:`remove_left_out_output`.
 _LEFT_OUT: Slot[list[str]] = Slot("discovery: posts left out")
+#: The patterns :func:`exclude_left_out_posts` added to ``exclude_patterns``, taken
+#: out again by :func:`rescan_left_out_posts`.
+_ADDED_PATTERNS: Slot[list[str]] = Slot("discovery: patterns added", lambda app: [], lasting=True)
 
 
 # -- suffixes ---------------------------------------------------------------------------------
@@ -119,8 +122,9 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
     known.save()
     left_out = [*scan.unpublished, *scan.future]
     build_state(app).set(_LEFT_OUT, [_docname(path, suffixes) for path in left_out])
-    if left_out:
-        config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, left_out)]
+    added = build_state(app).set(_ADDED_PATTERNS, [_escape_pattern(path) for path in left_out])
+    if added:
+        config.exclude_patterns = [*config.exclude_patterns, *added]
     if scan.unpublished:
         logger.info("ablog_ext: leaving out %d unpublished post(s)", len(scan.unpublished))
     if scan.future:
@@ -130,6 +134,17 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
             len(scan.future),
         )
     _warn_unread(app, config, user_excluded, set(left_out))
+
+
+def rescan_left_out_posts(app: Sphinx) -> None:
+    """Before another build of the same application (``ablog-ext serve``): the posts
+    left out found again, as :func:`exclude_left_out_posts` finds them at
+    ``config-inited``, in place of the ones it found before."""
+    config = app.config
+    before: list[str] | None = build_state(app).peek(_ADDED_PATTERNS)
+    added = set(before or [])
+    config.exclude_patterns = [p for p in config.exclude_patterns if p not in added]
+    exclude_left_out_posts(app, config)
 
 
 def _source_files(srcdir: Path, excluded: Matcher) -> list[str]:
