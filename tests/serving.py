@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -15,7 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from test_incremental_random import CONF, INDEX, SUMMARY, Site
+
 from ablog_ext.commands.serve.reload import SCRIPT_ID, STATUS
+
+from helpers import write_files
 
 ROOT = Path(__file__).parent.parent
 
@@ -117,3 +122,14 @@ def without_reload(page: bytes) -> bytes:
     assert start >= 0, "the page has no live-reload script"
     end = page.index(b"</script>", start) + len(b"</script>")
     return page[:start] + page[end:]
+
+
+def small_site(root: Path, seed: int = 20) -> Site:
+    """The random-edit tests' site (``test_incremental_random.py``): five posts."""
+    srcdir = write_files(root / "site", {"conf.py": CONF, "index.md": INDEX, "summary.md": SUMMARY})
+    site = Site(srcdir, random.Random(seed))
+    for _ in range(5):
+        post = site.new_post()
+        site.posts[post.slug] = post
+    site.write()
+    return site

@@ -266,6 +266,8 @@ class _KnownFacts:
 
 
 def _classify(rel: str, facts: _Facts, config: Config, scan: _Scan) -> None:
+    if config.ablog_ext_show_drafts:  # a preview shows them all, as drafts (preview.py)
+        return
     if facts.unpublished:
         scan.unpublished.append(rel)
         return

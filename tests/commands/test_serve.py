@@ -9,33 +9,23 @@ from __future__ import annotations
 
 import http.client
 import os
-import random
 import socket
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from serving import run_serve, serving, without_reload
-from test_incremental_random import CONF, INDEX, SUMMARY, Site
+from bs4 import BeautifulSoup
+from serving import run_serve, serving, small_site, without_reload
 
 from ablog_ext.commands.serve.reload import EVENTS, OVERLAY_ID
+from ablog_ext.reading.preview import DRAFT_CLASS
 
-from helpers import build_dir, html_files, output_snapshot, snapshot_differences, write_files
+from helpers import build_dir, html_files, output_snapshot, snapshot_differences
 
 #: The kinds of edit an author makes while the server runs (the stress test of
 #: ``test_incremental_random.py`` has every kind, with sphinx-build).
 SERVE_EDITS = ["rewrite-body", "retitle", "recategorise", "add", "delete", "retag", "toggle-draft"]
 STEPS = int(os.environ.get("ABLOG_EXT_SERVE_STEPS", "6"))
-
-
-def small_site(root: Path, seed: int = 20) -> Site:
-    srcdir = write_files(root / "site", {"conf.py": CONF, "index.md": INDEX, "summary.md": SUMMARY})
-    site = Site(srcdir, random.Random(seed))
-    for _ in range(5):
-        post = site.new_post()
-        site.posts[post.slug] = post
-    site.write()
-    return site
 
 
 def served_differences(served, html: Path, clean: Path) -> str:
@@ -193,3 +183,68 @@ def test_the_server_listens_on_localhost_only(tmp_path):
         start = time.monotonic()
         assert served.get("index.html")[0] == 200
         assert time.monotonic() - start < 30
+
+
+def _drafts_site(tmp_path: Path):
+    site = small_site(tmp_path)
+    for slug, change in [("post-001", "published"), ("post-002", "future"), ("post-003", "draft")]:
+        post = site.posts[slug]
+        post.published = change != "published"
+        post.future = change == "future"
+        post.draft = change == "draft"
+    site.write()
+    return site
+
+
+def _marks(page: str) -> list[str]:
+    soup = BeautifulSoup(page, "html.parser")
+    return [mark.get_text(" ", strip=True) for mark in soup.select(f".{DRAFT_CLASS}")]
+
+
+def test_drafts_are_shown_marked_only_by_serve_drafts(tmp_path):
+    site = _drafts_site(tmp_path)
+    with serving(site.root, "--drafts") as served:
+        unpublished = _marks(served.page("posts/post-001.html"))
+        future = _marks(served.page("posts/post-002.html"))
+        draft = _marks(served.page("drafts/post-003.html"))
+        assert _marks(served.page("posts/post-004.html")) == []
+        listed = served.page("blog/drafts.html")
+    assert len(unpublished) == 1 and "published: false" in unpublished[0]
+    assert len(future) == 1 and "dated after today" in future[0]
+    assert len(draft) == 1 and "A draft" in draft[0]
+    for title in (site.posts[slug].title for slug in ("post-001", "post-002", "post-003")):
+        assert title in listed
+    drafts_html = site.root / "_build" / "serve-drafts" / "html"
+    assert (drafts_html / "posts" / "post-001.html").is_file()
+    # The normal preview and a normal build: in folders of their own, without them.
+    assert not (site.root / "_build" / "serve").exists()
+    with serving(site.root) as served:
+        assert served.get("posts/post-001.html")[0] == 404
+        assert served.get("posts/post-002.html")[0] == 404
+        assert _marks(served.page("drafts/post-003.html")) == []
+    built = Path(build_dir(site.root).outdir)
+    assert not (built / "posts" / "post-001.html").exists()
+    assert not (built / "posts" / "post-002.html").exists()
+    assert "ablog-ext-draft" not in (built / "drafts" / "post-003.html").read_text()
+    assert (
+        "ablog-ext-draft" not in (site.root / "_build" / "serve" / "html" / "blog.html").read_text()
+    )
+
+
+def test_a_preview_never_shares_a_folder_with_the_other_kind(tmp_path):
+    site = small_site(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / ".ablog-ext-serve").write_text('{"kind": "published"}\n')
+    result = run_serve(str(site.root), "--drafts", "--outdir", str(shared))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"ablog-ext serve: error: {shared} holds a preview built without --drafts: "
+        "give another --outdir (the two never share a folder)\n"
+    )
+    mine = tmp_path / "mine"
+    (mine / "notes").mkdir(parents=True)
+    result = run_serve(str(site.root), "--outdir", str(mine))
+    assert result.returncode == 2
+    assert "was not made by ablog-ext serve" in result.stderr
+    assert sorted(path.name for path in mine.iterdir()) == ["notes"]
