@@ -2,7 +2,7 @@
 Server-Sent Events stream it listens to.
 
 The page is served with the generation of the build that wrote it; its script
-opens ``/__ablog_ext__/events?since=N``, which sends ``reload`` as soon as a build
+opens ``/__ablog_ext__/events?since=N&page=PATH``, which sends ``reload`` as soon as a build
 with another generation ends (at once, when one ended while the page loaded), and
 the page reloads.  ``EventSource`` reconnects by itself when the server restarts.
 The problems of the last build (its warnings, or the error that stopped it) are
@@ -23,7 +23,7 @@ SCRIPT_ID = "ablog-ext-serve"
 OVERLAY_ID = "ablog-ext-serve-problems"
 
 _SCRIPT = """<script id="%(id)s">(function () {
-  var source = new EventSource(%(url)s);
+  var source = new EventSource(%(url)s + "&page=" + encodeURIComponent(location.pathname));
   source.addEventListener("reload", function () { source.close(); location.reload(); });
 })();</script>"""
 

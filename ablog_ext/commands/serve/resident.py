@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from ablog_ext.commands.serve.first import PagesFirst
 from ablog_ext.commands.terminal import shown
 from ablog_ext.reading import discovery, matched
 
@@ -130,6 +131,7 @@ class ResidentSite:
         self._assets: dict[tuple[str, str], list[Any]] = {}
         self._condition = threading.Condition()
         self._building = False
+        self.pages_first = PagesFirst(self._condition)
 
     # -- the application -------------------------------------------------------------
 
@@ -157,6 +159,7 @@ class ResidentSite:
             self.close()
             raise
         self._assets = _registered_assets(self.app)
+        self.pages_first.install(self.app)
         return self.app
 
     def close(self) -> None:
@@ -171,6 +174,7 @@ class ResidentSite:
     def build(self, changes: Changes | None = None) -> BuildReport:
         """Build: the first time, or after *changes*.  Never raises for a problem in
         the site: it is in the report (and on the terminal)."""
+        self.pages_first.start_build(changes.paths if changes else ())
         with self._condition:
             self._building = True
         started = time.perf_counter()
@@ -217,6 +221,13 @@ class ResidentSite:
         with self._condition:
             self._condition.wait_for(lambda: self.report.generation != generation, timeout)
             return self.report.generation
+
+    def wait_for_page(self, page: str, timeout: float = 60.0) -> None:
+        """Return once *page* is not going to change in the build under way: this
+        build has written it, or is over."""
+        written = self.pages_first.written
+        with self._condition:
+            self._condition.wait_for(lambda: not self._building or page in written, timeout)
 
     @property
     def building(self) -> bool:

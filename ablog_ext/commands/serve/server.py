@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ablog_ext.commands.serve import reload
+from ablog_ext.commands.serve.first import page_name
 from ablog_ext.commands.serve.resident import ResidentSite
 
 #: How long an events stream waits before it sends a keep-alive line.
@@ -78,10 +79,16 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return os.fspath(resolved) + ("/" if urlsplit(path).path.endswith("/") else "")
 
     def send_head(self) -> Any:
-        self.server.site.wait_idle(BUILD_WAIT_SECONDS)
+        site = self.server.site
+        name = page_name(urlsplit(self.path).path)
+        if name is None:
+            site.wait_idle(BUILD_WAIT_SECONDS)
+        else:  # a page: as soon as the build under way has written it
+            site.wait_for_page(name, BUILD_WAIT_SECONDS)
         path = self.translate_path(self.path)
         page = os.path.join(path, "index.html") if path.endswith("/") else path
         if not page.endswith(".html") or not os.path.isfile(page):
+            site.wait_idle(BUILD_WAIT_SECONDS)
             return super().send_head()
         try:
             with open(page, "rb") as stream:
@@ -111,9 +118,15 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             seen = int(query.get("since", [""])[0])
         except ValueError:
             seen = site.report.generation
+        opened = page_name(page) if (page := query.get("page", [""])[0]) else None
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        with site.pages_first.opened(opened):
+            self._stream(seen)
+
+    def _stream(self, seen: int) -> None:
+        site = self.server.site
         try:
             self.wfile.write(reload.KEEP_ALIVE)
             self.wfile.flush()
