@@ -8,6 +8,7 @@ clean ``sphinx-build`` of the same sources.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import time
@@ -28,12 +29,25 @@ SERVE_EDITS = ["rewrite-body", "retitle", "recategorise", "add", "delete", "reta
 STEPS = int(os.environ.get("ABLOG_EXT_SERVE_STEPS", "6"))
 
 
+def search_index(html: Path) -> dict:
+    """The search index, without the words no page holds any more: Sphinx's own
+    incremental builds keep them, with an empty list of pages."""
+    text = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for key in ("terms", "titleterms"):
+        index[key] = {term: pages for term, pages in index[key].items() if pages != []}
+    return index
+
+
 def served_differences(served, html: Path, clean: Path) -> str:
     """What differs between the served site and a clean build: the files in the
     output folder, then every page as the server sends it."""
     difference = snapshot_differences(output_snapshot(html), output_snapshot(clean))
     if difference:
         return difference
+    # The search index too: the pages not looked at are written after it, then it again.
+    if search_index(html) != search_index(clean):
+        return "searchindex.js differs"
     for page, want in html_files(clean).items():
         got = without_reload(served.get(page)[1])
         if got != want:

@@ -54,6 +54,8 @@ def test_the_edited_post_and_the_open_page_are_written_first(tmp_path):
         # Many pages show the title: all rewritten, the two looked at first.
         assert order[:2] == ["posts/post-005", "posts/post-002"]
         assert {"posts/post-001", "posts/post-003", "index"} <= set(order)
+        # Then the generated pages (blog.html lists the posts), then the rest.
+        assert order.index("blog") < order.index("index") < order.index("posts/post-001")
         assert site.pages_first.written == set(order)
     finally:
         site.close()

@@ -7,10 +7,13 @@ live-reload script names itself), come first, and the server sends a page as soo
 as this build has written it: the others are sent once the build is over, so no
 page that the build may still rewrite is ever sent stale.
 
-The builder's ``_write_serial`` (the loop over the documents to write, called
-with their names sorted) and ``handle_page`` (which writes one page) are wrapped
-on the builder object itself; with another Sphinx that has neither, pages are
-written in Sphinx's order and sent when the build ends.
+The order is: those documents; then what Sphinx's ``finish`` writes (the
+generated pages: ``blog.html`` that lists a new post, the archives, the feeds,
+the search index); then every other document, and the search index again.  The
+builder's ``_write_serial`` (the loop over the documents to write, called with
+their names sorted), ``handle_page`` (which writes one page) and ``finish`` are
+wrapped on the builder object itself; with another Sphinx that lacks one of them,
+pages are written in Sphinx's order and sent when the build ends.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class PagesFirst:
         self.first: list[str] = []
         #: Pages the build under way has written.
         self.written: set[str] = set()
+        #: Documents to write after the generated pages.
+        self.deferred: list[str] = []
         #: Pages open in a browser (by their live-reload streams), counted.
         self.open: collections.Counter[str] = collections.Counter()
 
@@ -39,22 +44,55 @@ class PagesFirst:
         builder = app.builder
         write_serial = getattr(builder, "_write_serial", None)
         handle_page = getattr(builder, "handle_page", None)
-        if not callable(write_serial) or not callable(handle_page):
+        finish = getattr(builder, "finish", None)
+        dump_index = getattr(builder, "dump_search_index", None)
+        if not (
+            callable(write_serial)
+            and callable(handle_page)
+            and callable(finish)
+            and callable(dump_index)
+        ):
             return
         # On the object: another application's builder keeps Sphinx's own.
         setattr(builder, "_write_serial", self._ordered(write_serial))  # noqa: B010
         setattr(builder, "handle_page", self._noted(handle_page))  # noqa: B010
+        setattr(builder, "finish", self._finish(finish, write_serial, dump_index))  # noqa: B010
 
     def _ordered(self, write_serial: Callable[[Sequence[str]], None]) -> Callable[..., None]:
+        """The documents looked at are written; the others wait for :meth:`_finish`."""
+
         def ordered(docnames: Sequence[str]) -> None:
             with self._condition:
                 opened = list(self.open)
             wanted = [name for name in [*self.first, *opened] if name in docnames]
             first = list(dict.fromkeys(wanted))
+            if not first:  # nothing looked at (the first build): Sphinx's order
+                write_serial(docnames)
+                return
             chosen = set(first)
-            write_serial([*first, *(name for name in docnames if name not in chosen)])
+            self.deferred = [name for name in docnames if name not in chosen]
+            write_serial(first)
 
         return ordered
+
+    def _finish(
+        self,
+        finish: Callable[[], None],
+        write_serial: Callable[[Sequence[str]], None],
+        dump_index: Callable[[], None],
+    ) -> Callable[[], None]:
+        """Sphinx's ``finish`` (the generated pages: ``blog.html``, the archives, the
+        feeds; the search index), then the documents not looked at, and the search
+        index again with their text."""
+
+        def finished() -> None:
+            finish()
+            rest, self.deferred = self.deferred, []
+            if rest:
+                write_serial(rest)
+                dump_index()
+
+        return finished
 
     def _noted(self, handle_page: Callable[..., Any]) -> Callable[..., Any]:
         def noted(pagename: str, *args: Any, **kwargs: Any) -> Any:

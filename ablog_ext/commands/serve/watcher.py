@@ -1,7 +1,8 @@
 """Which files of the source folder changed: their modification times, polled.
 
 A walk of a 1000-post site takes a few milliseconds, so polling every tenth of a
-second costs little and needs no dependency (``watchfiles`` would save the walk,
+second (less often when a walk takes longer: at most a twentieth of a core) costs
+little and needs no dependency (``watchfiles`` would save the walk,
 not the build, which is what an author waits for).  Output folders (any
 ``_build``, the served folder), hidden files and folders (``.git``, an editor's
 ``.#lock``) and backups (``name~``) are not looked at.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from ablog_ext.commands.serve.resident import Changes
@@ -24,11 +26,15 @@ class Watcher:
         self.root = root
         self.ignored = {os.path.normcase(os.fspath(path)) for path in ignored}
         self.interval = interval
+        self.pause = interval
         self.stamps = self.snapshot()
 
     def snapshot(self) -> Stamps:
+        started = time.perf_counter()
         stamps: Stamps = {}
         self._walk(os.fspath(self.root), "", stamps)
+        # A big site is walked less often: the walks take at most a twentieth of a core.
+        self.pause = max(self.interval, 20 * (time.perf_counter() - started))
         return stamps
 
     def _walk(self, folder: str, prefix: str, stamps: Stamps) -> None:
@@ -65,7 +71,7 @@ class Watcher:
     def wait(self, stop: threading.Event) -> Changes | None:
         """The next changes, once the files are quiet for one poll (an editor that
         writes a file in two steps, or saves several); ``None`` once *stop* is set."""
-        while not stop.wait(self.interval):
+        while not stop.wait(self.pause):
             changes = self.poll()
             if not changes:
                 continue
