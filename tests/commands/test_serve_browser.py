@@ -3,20 +3,14 @@ after a save and shows the edit; a broken post shows over the page until fixed."
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import sync_playwright
+import test_browser
 from serving import serving, small_site
-from test_browser import launch
 
 from ablog_ext.commands.serve.reload import OVERLAY_ID
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+#: One Chromium for the module, as ``test_browser.py`` starts it (or skips, or fails
+#: under CI, without one).
+browser = test_browser.browser
 
 
 def test_the_open_page_reloads_and_shows_the_edit(tmp_path, browser):

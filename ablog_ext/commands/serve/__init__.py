@@ -28,18 +28,16 @@ from ablog_ext.commands.terminal import shown
 MARKER = ".ablog-ext-serve"
 
 
+SUMMARY = "build the site, serve it on localhost and rebuild it after each change"
+DESCRIPTION = (
+    "Build SOURCE once, serve the pages on localhost, and after each change to a file "
+    "of SOURCE rebuild what changed with the same Sphinx application (kept in memory) "
+    "and reload the pages open in the browser."
+)
+
+
 def add_serve_command(subparsers: Any) -> None:
-    parser = add_command(
-        subparsers,
-        "serve",
-        run,
-        summary="build the site, serve it on localhost and rebuild it after each change",
-        description=(
-            "Build SOURCE once, serve the pages on localhost, and after each change to "
-            "a file of SOURCE rebuild what changed with the same Sphinx application "
-            "(kept in memory) and reload the pages open in the browser."
-        ),
-    )
+    parser = add_command(subparsers, "serve", run, summary=SUMMARY, description=DESCRIPTION)
     parser.add_argument("source", nargs="?", default=".", metavar="SOURCE",
                         help="the site's source folder, with its conf.py (default: .)")  # fmt: skip
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
