@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from glob import glob
@@ -145,6 +146,19 @@ def rescan_left_out_posts(app: Sphinx) -> None:
     added = set(before or [])
     config.exclude_patterns = [p for p in config.exclude_patterns if p not in added]
     exclude_left_out_posts(app, config)
+
+
+def facts_changed(app: Sphinx, paths: Iterable[str]) -> bool:
+    """Whether a file of *paths* (modified since the last build of *app*, relative,
+    with ``/``) may change what :func:`exclude_left_out_posts` leaves out: its
+    ``published``, date or ``blogpost`` changed, or it is not a Markdown file the
+    last scan read."""
+    known = _KnownFacts(Path(app.doctreedir), {})
+    for rel in paths:
+        kept = known.previous.get(rel)
+        if kept is None or _read_facts(Path(app.srcdir, rel), app.config, {}) != kept[1]:
+            return True
+    return False
 
 
 def _source_files(srcdir: Path, excluded: Matcher) -> list[str]:

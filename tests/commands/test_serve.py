@@ -25,7 +25,10 @@ from helpers import build_dir, html_files, output_snapshot, snapshot_differences
 
 #: The kinds of edit an author makes while the server runs (the stress test of
 #: ``test_incremental_random.py`` has every kind, with sphinx-build).
-SERVE_EDITS = ["rewrite-body", "retitle", "recategorise", "add", "delete", "retag", "toggle-draft"]
+SERVE_EDITS = [
+    *("rewrite-body", "retitle", "recategorise", "add", "delete", "retag", "toggle-draft"),
+    *("toggle-published", "toggle-future", "redate"),  # what discovery decides, file by file
+]
 STEPS = int(os.environ.get("ABLOG_EXT_SERVE_STEPS", "6"))
 
 
@@ -136,6 +139,17 @@ def test_a_conf_py_change_starts_a_new_application(tmp_path):
         status = served.built_after(generation)
         assert status["restarted"] is True
         assert "Renamed project" in served.page("index.html")
+        # A conf.py that does not run: the error over the pages, which are still served.
+        good = conf.read_text()
+        conf.write_text(good + "\nthis is not python\n")
+        status = served.built_after(status["generation"])
+        assert "configuration file" in status["error"] and "NameError" in status["error"]
+        page = served.page("index.html")
+        assert "Renamed project" in page and OVERLAY_ID in page
+        conf.write_text(good)
+        status = served.built_after(status["generation"])
+        assert status["error"] is None and status["restarted"] is True
+        assert OVERLAY_ID not in served.page("index.html")
 
 
 def test_only_files_under_the_output_folder_are_served(tmp_path):
