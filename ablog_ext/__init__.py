@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    """Load MyST-Parser and ABlog, register ablog_ext's parts, connect its handlers
-    (every one, with its priority and why, is in :mod:`ablog_ext.events`)."""
+    """Load MyST-Parser (or MyST-NB, when the site lists it) and ABlog, register
+    ablog_ext's parts, connect its handlers (every one, with its priority and why,
+    is in :mod:`ablog_ext.events`)."""
     from ablog_ext.blog.domain import BlogDomain
     from ablog_ext.config import setup_config
     from ablog_ext.events import connect_listeners
@@ -23,12 +24,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.pages.review import setup_review
     from ablog_ext.reaches import setup_reaches
     from ablog_ext.reading.kramdown import setup_kramdown
+    from ablog_ext.reading.notebook_posts import setup_notebook_posts
+    from ablog_ext.reading.notebooks import setup_markdown
     from ablog_ext.reading.posts import setup_posts
     from ablog_ext.reading.safe_posts import setup_safe_posts
     from ablog_ext.speed.stale_pages import setup_fresh
     from ablog_ext.urls.permalinks import setup_permalinks
 
-    app.setup_extension("myst_parser")
+    setup_markdown(app)
     app.setup_extension("ablog")
     # First: every reach into ABlog, MyST, the theme and Sphinx is known before use.
     setup_reaches(app)
@@ -36,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     app.add_domain(BlogDomain)
     setup_posts(app)
+    setup_notebook_posts(app)
     setup_safe_posts(app)
     setup_kramdown(app)
     setup_permalinks(app)

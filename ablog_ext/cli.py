@@ -11,6 +11,8 @@ from ablog_ext._version import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from ablog_ext.commands.migrate import add_init_command
+    from ablog_ext.commands.new_post import add_post_command
+    from ablog_ext.commands.new_site import add_new_command
     from ablog_ext.commands.serve import add_serve_command
     from ablog_ext.commands.versions import add_versions_command
 
@@ -21,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_init_command(subparsers)
+    add_new_command(subparsers)
+    add_post_command(subparsers)
     add_versions_command(subparsers)
     add_serve_command(subparsers)
     return parser

@@ -84,6 +84,7 @@ LISTENERS: tuple[Listener, ...] = (
     # -- config-inited: options read, checked and turned into what the build uses --
     L("config-inited", 0, check_config_reaches, "first: each reach is known on or off before use"),
     L("config-inited", 1, config.read_conf_names, "before anything asks provided_by_user"),
+    L("config-inited", 2, discovery.own_source_suffix, "before Sphinx merges suffixes (800)"),
     L("config-inited", 2, parallel.install_blog_state, "ABlog's shared blog, per app, before use"),
     L("config-inited", 3, sphinx_repeats.install_settings_cache, "before any document is read"),
     L("config-inited", 3, myst_post.install_default_document, "before any post is read"),

@@ -4,7 +4,9 @@ project = "ablog-ext"
 author = "The ablog-ext team"
 copyright = "2026, The ablog-ext team"
 
-extensions = ["ablog_ext"]
+# MyST-NB reads the notebook posts; their stored outputs are shown, nothing is run.
+extensions = ["myst_nb", "ablog_ext"]
+nb_execution_mode = "off"
 
 html_theme = "pydata_sphinx_theme"
 html_title = "ablog-ext"

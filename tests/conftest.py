@@ -6,6 +6,7 @@ The functions behind them, and the other helpers test files share, are in
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _book_theme_installed(request: pytest.FixtureRequest) -> None:
+    """A test marked ``book_theme`` fails, saying why, without sphinx-book-theme: it
+    pins an older pydata-sphinx-theme, so ``nox -s tests`` installs it and runs these
+    tests after the others (``-m "not book_theme"`` leaves them out of a run)."""
+    if request.node.get_closest_marker("book_theme") and not find_spec("sphinx_book_theme"):
+        pytest.fail(
+            "sphinx-book-theme is not installed: run `python3 -m nox -s tests`, or "
+            "install it, or leave these tests out with -m 'not book_theme'",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,15 @@ Imported by name (``from helpers import build_dir``): ``pyproject.toml`` puts
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
+import io
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -232,13 +236,37 @@ def copy_root(tmp_path: Path, testroot: str) -> Path:
 
 def build_dir(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
     """Build *srcdir* (incrementally, if it was built before) and return the app."""
-    app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
-    try:
-        app.build()
-    finally:
-        # Restores docutils' global registries; the results stay readable.
-        app.cleanup()
+    with sphinx_defaults_kept():
+        app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+        try:
+            app.build()
+        finally:
+            # Restores docutils' global registries; the results stay readable.
+            app.cleanup()
     return app
+
+
+@contextlib.contextmanager
+def sphinx_defaults_kept() -> Iterator[None]:
+    """Sphinx's defaults of its configuration values as they were before: one build
+    must not change the next one's configuration.  pydata-sphinx-theme's ``setup``
+    (sphinx-book-theme's too) appends its components folder to ``templates_path``,
+    which is Sphinx's one default list when conf.py sets none: every later build in
+    the process had it, and a site built before that found its configuration changed
+    (``.buildinfo.bak``, every page rewritten)."""
+    from sphinx.config import Config
+
+    defaults = [opt.default for opt in Config.config_values.values()]
+    saved = [copy.copy(value) for value in defaults]
+    try:
+        yield
+    finally:
+        for default, value in zip(defaults, saved, strict=True):
+            if isinstance(default, list):
+                default[:] = value
+            elif isinstance(default, dict | set):
+                default.clear()
+                default.update(value)
 
 
 def build_site(tmp_path: Path, testroot: str, buildername: str = "html", **kwargs) -> SphinxTestApp:
@@ -320,3 +348,29 @@ def stop_stemming_through_lang(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(IndexBuilder, "feed", feed)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def run_cli(*argv: str | Path) -> tuple[int, str, str]:
+    """``ablog-ext ARGV`` in this process: its exit status, output and errors."""
+    from ablog_ext.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(arg) for arg in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def sphinx_build_w(srcdir: Path) -> tuple[int, str]:
+    """``python -m sphinx -W --keep-going -b html SRCDIR SRCDIR/_build/html``, as a user
+    runs it, in a new process: its exit status, and its output and errors."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", ".", "_build/html"],
+        cwd=srcdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return done.returncode, done.stdout + done.stderr

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,26 +35,43 @@ from helpers import (
 )
 
 PLAIN = ["ablog", "myst_parser"]
+#: ``ablog_ext`` added at the end, as the README says to.
+WITH_EXT = (*PLAIN, "ablog_ext")
 #: Files plain ABlog writes that ablog_ext leaves out on purpose: the archive page
 #: of a category with an empty name (``:category:`` with nothing after it).
 DELIBERATELY_GONE = {("compat-team", "html"): {"blog/category/.html"}}
 
 
-def build_pair(tmp_path_factory, root: str, buildername: str = "html", **overrides):
+def build_pair(
+    tmp_path_factory,
+    root: str,
+    buildername: str = "html",
+    extensions: Sequence[str] = WITH_EXT,
+    **overrides,
+):
+    """*root* built plain (*extensions* without ablog_ext) and with *extensions*, each
+    with *overrides* of its conf.py."""
     from ablog.blog import Blog
 
     # Plain ABlog keeps its posts in a process-wide singleton: start it afresh.
     Blog._dict.clear()
     plain = build_site(
-        tmp_path_factory.mktemp("plain"), root, buildername, confoverrides=dict(overrides)
+        tmp_path_factory.mktemp("plain"),
+        root,
+        buildername,
+        confoverrides={**overrides, "extensions": without_ablog_ext(extensions)},
     )
     with_ext = build_site(
         tmp_path_factory.mktemp("ext"),
         root,
         buildername,
-        confoverrides={**overrides, "extensions": [*PLAIN, "ablog_ext"]},
+        confoverrides={**overrides, "extensions": list(extensions)},
     )
     return plain, with_ext
+
+
+def without_ablog_ext(extensions: Sequence[str]) -> list[str]:
+    return [name for name in extensions if name != "ablog_ext"]
 
 
 def docs_with_ext(
@@ -387,73 +406,130 @@ def test_empty_names_make_no_page_and_no_feed(tmp_path):
     assert "tag '???' left out" in found[0]
 
 
-# -- Shapes of real sites: links at every depth, a document at blog_path ----------------
+# -- Shapes of real sites ---------------------------------------------------------------
 
-#: Each root, and a post to touch for an incremental build.
-SHAPES = {
-    "nested-excerpts": "posts/2024/entrance.rst",
-    "blog-path-document": "posts/slate.rst",
-}
+
+@dataclass(frozen=True)
+class Shape:
+    """A shape of real ABlog sites: a root built plain and with ablog_ext."""
+
+    #: ``roots/test-<root>``.
+    root: str
+    #: A post to touch for an incremental build.
+    touch: str
+    #: Configuration values of both builds, over the root's conf.py.
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    #: The ablog_ext build's extensions, in order; the plain build's are the same
+    #: without ``ablog_ext``.
+    extensions: Sequence[str] = WITH_EXT
+    builders: Sequence[str] = ("html",)
+    #: The test id, if not the root's name.
+    name: str = ""
+    #: Marks of its tests (``pytest.mark.book_theme``: see ``noxfile.py``).
+    marks: Sequence[pytest.MarkDecorator] = ()
+
+    def confoverrides(self) -> dict[str, Any]:
+        """The ablog_ext build's configuration overrides."""
+        return {**self.overrides, "extensions": list(self.extensions)}
+
+
+def on_theme(theme: str, name: str, *marks: pytest.MarkDecorator) -> Shape:
+    """``theme-looks`` (every ABlog sidebar, a postlist with excerpts) on *theme*."""
+    return Shape("theme-looks", "posts/first.rst", {"html_theme": theme}, name=name, marks=marks)
+
+
+#: One line per shape: links at every depth, a document at ``blog_path``, a theme
+#: that changes the configuration at build time, notebook posts with MyST-NB listed
+#: before ablog_ext, each theme.
+SHAPES = [
+    Shape("nested-excerpts", "posts/2024/entrance.rst", builders=("html", "dirhtml")),
+    Shape("blog-path-document", "posts/slate.rst"),
+    Shape("late-config", "posts/2025-01-18-salt.md", {}, (*PLAIN, "late_config", "ablog_ext")),
+    Shape(
+        "notebook-posts",
+        "posts/2024-03-09-spring-tides.ipynb",
+        extensions=("myst_nb", "ablog", "ablog_ext"),
+        builders=("html", "dirhtml"),
+    ),
+    on_theme("alabaster", "alabaster"),
+    on_theme("furo", "furo"),
+    # Its setup changes Sphinx's default templates_path: see helpers.sphinx_defaults_kept.
+    on_theme("pydata_sphinx_theme", "pydata-sphinx-theme"),
+    on_theme("sphinx_book_theme", "sphinx-book-theme", pytest.mark.book_theme),
+]
 
 
 @pytest.fixture(scope="module")
 def shape_builds(tmp_path_factory):
-    """Each root of :data:`SHAPES` built plain and with ablog_ext by a builder, when
-    first asked."""
+    """Each of :data:`SHAPES` built plain and with ablog_ext by a builder, when first
+    asked."""
     built: dict[tuple[str, str], Any] = {}
 
-    def get(root: str, buildername: str = "html") -> Any:
-        if (root, buildername) not in built:
-            built[root, buildername] = build_pair(tmp_path_factory, root, buildername)
-        return built[root, buildername]
+    def get(shape: Shape, buildername: str = "html") -> Any:
+        key = (shape.name or shape.root, buildername)
+        if key not in built:
+            built[key] = build_pair(
+                tmp_path_factory, shape.root, buildername, shape.extensions, **shape.overrides
+            )
+        return built[key]
 
     return get
 
 
 @pytest.fixture(
-    params=[(root, "html") for root in sorted(SHAPES)] + [("nested-excerpts", "dirhtml")],
-    ids=lambda param: "-".join(param),
+    params=[
+        pytest.param(
+            (shape, builder), id=f"{shape.name or shape.root}-{builder}", marks=shape.marks
+        )
+        for shape in SHAPES
+        for builder in shape.builders
+    ]
 )
 def shape(request, shape_builds):
-    root, buildername = request.param
-    plain, with_ext = shape_builds(root, buildername)
-    return root, plain, with_ext
+    shape, buildername = request.param
+    plain, with_ext = shape_builds(shape, buildername)
+    return shape, plain, with_ext
 
 
 @pytest.fixture
 def nested(shape_builds):
-    return shape_builds("nested-excerpts")
+    return shape_builds(SHAPES[0])
 
 
 def test_shape_keeps_every_plain_file(shape):
-    _root, plain, with_ext = shape
+    _shape, plain, with_ext = shape
     assert files(plain) - files(with_ext) == set()
 
 
 def test_shape_has_no_new_broken_link(shape):
-    _root, plain, with_ext = shape
+    _shape, plain, with_ext = shape
     plain_broken = broken_links(Path(plain.outdir))
     assert broken_links(Path(with_ext.outdir)) - plain_broken == set()
 
 
+def test_shape_has_no_new_top_level_folder(shape):
+    _shape, plain, with_ext = shape
+    assert top_level(with_ext) - top_level(plain) == set()
+
+
 def test_shape_incremental_build_equals_clean_build(shape, tmp_path):
-    root, _plain, with_ext = shape
+    shape, _plain, with_ext = shape
     srcdir = Path(with_ext.srcdir)
     clean = html_files(Path(with_ext.outdir))
-    extensions = {"extensions": [*PLAIN, "ablog_ext"]}
+    overrides = shape.confoverrides()
     buildername = with_ext.builder.name
-    build_dir(srcdir, buildername, confoverrides=extensions)  # nothing changed
+    build_dir(srcdir, buildername, confoverrides=overrides)  # nothing changed
     assert html_files(Path(with_ext.outdir)) == clean
-    post = srcdir / SHAPES[root]
+    post = srcdir / shape.touch
     post.write_text(post.read_text(encoding="utf-8"), encoding="utf-8")
-    written, _outdir = rebuild(srcdir, buildername=buildername, confoverrides=extensions)
-    assert any(page.startswith(SHAPES[root].rsplit(".", 1)[0]) for page in written), written
+    written, _outdir = rebuild(srcdir, buildername=buildername, confoverrides=overrides)
+    assert any(page.startswith(shape.touch.rsplit(".", 1)[0]) for page in written), written
     again = html_files(Path(with_ext.outdir))
     assert sorted(again) == sorted(clean)
     assert [page for page in clean if again[page] != clean[page]] == []
     # Its feeds too, against a clean build of a copy of the same sources.
     differences = equals_clean_build(
-        srcdir, tmp_path, buildername=buildername, confoverrides=extensions
+        srcdir, tmp_path, buildername=buildername, confoverrides=overrides
     )
     assert differences == ""
 

@@ -1,1 +1,1 @@
-"""The command-line tools: ``ablog-ext versions`` and ``ablog-ext init --from-jekyll``."""
+"""The command-line tools: ``ablog-ext new``, ``post``, ``versions`` and ``init --from-jekyll``."""

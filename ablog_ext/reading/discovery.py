@@ -37,7 +37,7 @@ from sphinx.util.matching import Matcher
 
 from ablog_ext._version import __version__
 from ablog_ext.blog.queries import future_cutoff, is_future, post_zone
-from ablog_ext.config import pattern_prefix, post_patterns
+from ablog_ext.config import pattern_prefix, post_patterns, provided_by_user
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
     FrontMatterBlock,
@@ -46,6 +46,7 @@ from ablog_ext.jekyll.frontmatter import (
 )
 from ablog_ext.reaches.ablog import ABLOG_TOMORROW
 from ablog_ext.reading.matched import matched_posts
+from ablog_ext.reading.notebooks import MARKDOWN_KINDS, is_notebook_file, notebook_file_front_matter
 from ablog_ext.reading.outside import is_left_out
 from ablog_ext.reading.posts import front_matter_blocks, is_draft
 from ablog_ext.state import Slot, build_state
@@ -92,6 +93,18 @@ _ADDED_PATTERNS: Slot[list[str]] = Slot("discovery: patterns added", lambda app:
 # -- suffixes ---------------------------------------------------------------------------------
 
 
+def own_source_suffix(app: Sphinx, config: Config) -> None:
+    """A ``source_suffix`` of the application's own, unless conf.py sets one.
+
+    Sphinx (8 and 9) merges the parsers' suffixes into the default value itself,
+    so each later application of the process starts from the first one's: after
+    a build with MyST-Parser, a MyST-NB site's ``.md`` files are read by MyST-Parser
+    (tests, and a resident server whose conf.py changed, build several sites in
+    one process).  The default's value, as Sphinx documents it, in a new dict."""
+    if not provided_by_user(config, "source_suffix"):
+        config.source_suffix = {".rst": "restructuredtext"}
+
+
 def register_post_suffixes(app: Sphinx, config: Config) -> None:
     """Read ``ablog_ext_post_suffixes`` as MyST Markdown, each unless ``source_suffix``
     names it already.  Before Sphinx merges the parsers' suffixes (800)."""
@@ -113,7 +126,9 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
     dated after the build (unless ``ablog_ext_future``), as Jekyll does not build
     them; then warn about files in posts folders that are not read as posts."""
     srcdir = Path(app.srcdir)
-    suffixes = tuple(suffix for suffix, kind in config.source_suffix.items() if kind == "markdown")
+    suffixes = tuple(
+        suffix for suffix, kind in config.source_suffix.items() if kind in MARKDOWN_KINDS
+    )
     user_excluded = Matcher([*config.exclude_patterns, *config.templates_path, *_ALWAYS_EXCLUDED])
     scan = _Scan()
     known = _KnownFacts(Path(app.doctreedir), front_matter_blocks(app))
@@ -209,7 +224,16 @@ class _Facts:
     date_line: str | None
 
 
+def _notebook_facts(path: Path) -> _Facts:
+    data = notebook_file_front_matter(path)
+    unpublished = bool(data) and normalise(data, path.name).published is False
+    blogpost = str(data.get("blogpost")).strip().lower() in {"true", "yes", "on", "1"}
+    return _Facts(unpublished, blogpost, {"date": data["date"]} if "date" in data else {}, None)
+
+
 def _read_facts(path: Path, config: Config, blocks: dict[str, FrontMatterBlock]) -> _Facts:
+    if is_notebook_file(path):
+        return _notebook_facts(path)
     head = _head(path)
     front = _front_matter_text(head)
     data: dict[str, Any] | None = None
@@ -414,14 +438,11 @@ def _warn_unread(app: Sphinx, config: Config, excluded: Matcher, left_out: set[s
             suggested = [s for p in own if (s := _suggested(p)) is not None]
             if not own and wider is not None:
                 suggested = [wider]
-            reason = (
-                f"blog_post_pattern ({', '.join(map(repr, patterns))}) does not match it"
-                + (
-                    f"; use {' or '.join(map(repr, suggested))} to take "
-                    + ("every suffix" if own else "its subfolders too")
-                    if suggested
-                    else ""
-                )
+            reason = f"blog_post_pattern ({', '.join(map(repr, patterns))}) does not match it" + (
+                f"; use {' or '.join(map(repr, suggested))} to take "
+                + ("every suffix" if own else "its subfolders too")
+                if suggested
+                else ""
             )
         logger.warning(
             "%s is not read as a post: %s",

@@ -239,6 +239,12 @@ def _mark_in_text(document: nodes.document, cut: Cut, mark: nodes.Element) -> bo
     return True
 
 
+def mark_before(node: nodes.Element) -> None:
+    """Mark the excerpt's end before *node* (a notebook's separator, found in
+    the doctree: a notebook has no source lines to cut at)."""
+    _insert_before(node, _mark())
+
+
 def mark_cut(document: nodes.document, cut: Cut) -> None:
     """Put the excerpt's end mark where *cut* says, in the document just parsed."""
     mark = _mark()
@@ -345,6 +351,7 @@ def plain_excerpt(excerpt: Iterable[nodes.Node]) -> str:
 
 
 # -- rendering --------------------------------------------------------------------------------
+
 
 def memoize_post_html(app: Sphinx, config: Any) -> None:
     """``config-inited``: ABlog's ``Post.to_html`` renders each post once per

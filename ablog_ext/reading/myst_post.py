@@ -224,7 +224,7 @@ def _post_renderer() -> type:
                 self._open_title_section(title, None)
 
         def _open_title_section(self, title: str, token: Any) -> None:
-            section = _title_section(self.document, title)
+            section = title_section(self.document, title)
             if token is not None:
                 for node in (section, section[0]):
                     self.add_line_and_source_path(node, token)
@@ -269,7 +269,7 @@ def install_default_document(app: Sphinx, config: Any) -> None:
     replace_once(base, "make_document", replacement)
 
 
-def _title_section(document: nodes.document, title: str) -> nodes.section:
+def title_section(document: nodes.document, title: str) -> nodes.section:
     """A section titled *title* (text), as a document's first heading would be."""
     section = nodes.section()
     title_node = nodes.title(title, title)
@@ -319,7 +319,7 @@ def _render_with_myst_parse(
             if node.line:
                 node.line = lines[min(max(node.line, 1), last) - 1]
     if title:
-        section = _title_section(document, title)
+        section = title_section(document, title)
         section.extend(list(document.children))
         document.clear()
         document += section

@@ -30,6 +30,9 @@ class ParsedPost:
     empty: bool = False
     #: One of ``ablog_ext_drafts``: a draft whatever its date.
     draft: bool = False
+    #: Read by MyST-NB as a notebook (:mod:`.notebooks`): its automatic excerpt
+    #: skips the cells' outputs.
+    notebook: bool = False
 
 
 def attach_parsed_post(document: nodes.document, parsed: ParsedPost) -> None:

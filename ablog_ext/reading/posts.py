@@ -58,6 +58,7 @@ from ablog_ext.reading.excerpts import (
 from ablog_ext.reading.matched import is_post_docname
 from ablog_ext.reading.myst_post import myst_config as site_myst_config
 from ablog_ext.reading.myst_post import myst_file_config, render_myst_post
+from ablog_ext.reading.notebooks import first_paragraphs
 from ablog_ext.reading.parsed import (
     ParsedPost,
     attach_parsed_post,
@@ -416,6 +417,9 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
             if meta.excerpt
             else (excerpt_before(doctree, survey.mark) if survey.mark is not None else None)
         )
+        if excerpt is None and parsed.notebook:
+            # ABlog's first paragraphs, without the cells' outputs.
+            excerpt = first_paragraphs(doctree, len(info.get("excerpt") or []))
         if excerpt is not None:
             info["excerpt"] = excerpt
         if meta.updated is not None and date is not None:

@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ablog_ext.commands.common import listed_names
+from ablog_ext.commands.files import (
+    is_relative_inside,
+    lands_inside,
+    refuse_unusable_folder,
+    target_inside,
+)
 from ablog_ext.commands.migrate import InitError
 from ablog_ext.commands.migrate.layout import MANIFEST
 
@@ -47,57 +53,25 @@ def check_folders(jekyll_dir: Path, sphinx_dir: Path, force: bool) -> None:
         raise InitError(
             f"SPHINX_DIR {sphinx_dir} contains JEKYLL_DIR {jekyll_dir}; choose a folder beside it"
         )
-    if os.path.lexists(sphinx_dir) and not sphinx_dir.is_dir():
-        raise InitError(f"SPHINX_DIR {sphinx_dir} exists and is not a folder")
-    if sphinx_dir.is_dir() and not force:
-        try:
-            empty = not any(os.scandir(sphinx_dir))
-        except OSError as error:
-            raise InitError(f"cannot read {sphinx_dir}: {error.strerror or error}") from None
-        if not empty:
-            raise InitError(
-                f"SPHINX_DIR {sphinx_dir} is not empty; pass --force to write into it "
-                "(files of the same name are replaced, other files are kept)"
-            )
+    refuse_unusable_folder(
+        sphinx_dir,
+        "SPHINX_DIR",
+        force,
+        "(files of the same name are replaced, other files are kept)",
+    )
 
 
 def read_manifest(sphinx_dir: Path) -> list[str]:
     """The files an earlier run wrote; [] when there is no readable manifest."""
     if (sphinx_dir / MANIFEST).is_symlink():
         raise InitError(f"{sphinx_dir / MANIFEST} is a symbolic link; init does not follow it")
-    return [item for item in listed_names(sphinx_dir / MANIFEST, "files") if _is_inside(item)]
-
-
-def _is_inside(rel: str) -> bool:
-    parts = rel.split("/")
-    return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts
-
-
-def _lands_inside(path: Path, sphinx_dir: Path) -> bool:
-    """Whether *path* (its folder's links followed; *path* itself may be a link,
-    which is what gets written or removed) is inside SPHINX_DIR."""
-    real_root = os.path.realpath(sphinx_dir)
-    real = os.path.join(os.path.realpath(path.parent), path.name)
-    return path.name not in ("", ".", "..") and os.path.commonpath([real, real_root]) == real_root
+    return [
+        item for item in listed_names(sphinx_dir / MANIFEST, "files") if is_relative_inside(item)
+    ]
 
 
 def _target(sphinx_dir: Path, rel: str) -> Path:
-    """``sphinx_dir / rel``, refusing to write through a symbolic link or outside
-    SPHINX_DIR."""
-    if not _is_inside(rel):
-        raise InitError(f"{sphinx_dir / rel} is not inside SPHINX_DIR; init writes nothing there")
-    path = sphinx_dir
-    for part in rel.split("/"):
-        path = path / part
-        if path.is_symlink():
-            raise InitError(
-                f"{path} is a symbolic link; init does not write through links: remove it"
-            )
-        if path != sphinx_dir / rel and os.path.lexists(path) and not path.is_dir():
-            raise InitError(f"{path} is a file where init needs a folder: remove it")
-    if not _lands_inside(path, sphinx_dir):
-        raise InitError(f"{path} is outside SPHINX_DIR; init writes nothing there")
-    return path
+    return target_inside(sphinx_dir, rel, "init", "SPHINX_DIR")
 
 
 def write(
@@ -150,7 +124,7 @@ def _remove_stale(stale: list[str], sphinx_dir: Path, result: WriteResult) -> No
         path = sphinx_dir / rel
         if not (path.is_symlink() or path.is_file()):
             continue
-        if not _lands_inside(path, sphinx_dir):
+        if not lands_inside(path, sphinx_dir):
             result.kept_outside.append(rel)
             continue
         path.unlink()
