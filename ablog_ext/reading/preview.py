@@ -26,7 +26,7 @@ def hidden_reason(config: Config, meta: PostMeta) -> str | None:
     if not showing_drafts(config):
         return None
     if not meta.published:
-        return "it says 'published: false'"
+        return "it says `published: false`"
     if is_future(meta.date, config):
         return "it is dated after today"
     return None
@@ -36,16 +36,21 @@ def draft_reason(config: Config, meta: PostMeta, draft: bool) -> str | None:
     """What the mark of a draft says, in a preview; ``None`` for a published post."""
     hidden = hidden_reason(config, meta)
     if hidden is not None:
-        return f"Not published: {hidden}. Only ablog-ext serve --drafts shows it."
+        return f"Not published: {hidden}. Only `ablog-ext serve --drafts` shows it."
     if showing_drafts(config) and (draft or meta.date is None):
         return "A draft: the site lists it under drafts, in no archive or feed."
     return None
 
 
 def mark_draft(section: nodes.Element, reason: str) -> None:
-    """An admonition titled "Draft" under the section's title."""
+    """An admonition titled "Draft" under the section's title; *reason*'s parts
+    between backquotes are code."""
     note = nodes.admonition("", classes=["attention", DRAFT_CLASS])
     note += nodes.title("", "Draft")
-    note += nodes.paragraph("", reason)
+    paragraph = nodes.paragraph()
+    # `quoted` parts as code: smart quotes and dashes leave them as typed.
+    for index, part in enumerate(reason.split("`")):
+        paragraph += nodes.literal(part, part) if index % 2 else nodes.Text(part)
+    note += paragraph
     where = 1 if section.children and isinstance(section[0], nodes.title) else 0
     section.insert(where, note)
