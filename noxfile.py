@@ -110,9 +110,10 @@ def site(session: nox.Session) -> None:
 
 @nox.session(name="site-live")
 def site_live(session: nox.Session) -> None:
-    """Serve the site with live reload while you edit it."""
-    session.install("-e", ".[notebooks]", "sphinx-autobuild")
-    session.run("sphinx-autobuild", "site", str(SITE_OUT), "--watch", "ablog_ext", *session.posargs)
+    """Serve the site with live reload while you edit it (``ablog-ext serve``; a
+    change to ``ablog_ext/`` needs a restart: the application stays in memory)."""
+    session.install("-e", ".[notebooks]")
+    session.run("ablog-ext", "serve", "site", *session.posargs)
 
 
 @nox.session(name="site-versions")

@@ -13,6 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ablog_ext.commands.migrate import add_init_command
     from ablog_ext.commands.new_post import add_post_command
     from ablog_ext.commands.new_site import add_new_command
+    from ablog_ext.commands.serve import add_serve_command
     from ablog_ext.commands.versions import add_versions_command
 
     parser = argparse.ArgumentParser(
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_new_command(subparsers)
     add_post_command(subparsers)
     add_versions_command(subparsers)
+    add_serve_command(subparsers)
     return parser
 
 

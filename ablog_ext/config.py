@@ -210,6 +210,15 @@ OPTIONS: tuple[Option, ...] = (
         "Publish posts dated after the build (Jekyll's `future`); otherwise they wait.",
     ),
     Option(
+        "ablog_ext_show_drafts",
+        False,
+        "env",
+        (bool,),
+        "Set by `ablog-ext serve --drafts` (a preview, built into a folder of its own): "
+        "also build posts with `published: false` and posts dated after the build, "
+        "each as a draft marked on its page. Never set it for a site you publish.",
+    ),
+    Option(
         "ablog_ext_excerpt_separator",
         "<!--more-->",
         "env",

@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from glob import glob
@@ -84,6 +85,9 @@ class _Scan:
 #: Docnames the build leaves out, found at ``config-inited`` (for the first build
 #: of the application), taken by :func:`remove_left_out_output`.
 _LEFT_OUT: Slot[list[str]] = Slot("discovery: posts left out")
+#: The patterns :func:`exclude_left_out_posts` added to ``exclude_patterns``, taken
+#: out again by :func:`rescan_left_out_posts`.
+_ADDED_PATTERNS: Slot[list[str]] = Slot("discovery: patterns added", lambda app: [], lasting=True)
 
 
 # -- suffixes ---------------------------------------------------------------------------------
@@ -134,8 +138,9 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
     known.save()
     left_out = [*scan.unpublished, *scan.future]
     build_state(app).set(_LEFT_OUT, [_docname(path, suffixes) for path in left_out])
-    if left_out:
-        config.exclude_patterns = [*config.exclude_patterns, *map(_escape_pattern, left_out)]
+    added = build_state(app).set(_ADDED_PATTERNS, [_escape_pattern(path) for path in left_out])
+    if added:
+        config.exclude_patterns = [*config.exclude_patterns, *added]
     if scan.unpublished:
         logger.info("ablog_ext: leaving out %d unpublished post(s)", len(scan.unpublished))
     if scan.future:
@@ -145,6 +150,30 @@ def exclude_left_out_posts(app: Sphinx, config: Config) -> None:
             len(scan.future),
         )
     _warn_unread(app, config, user_excluded, set(left_out))
+
+
+def rescan_left_out_posts(app: Sphinx) -> None:
+    """Before another build of the same application (``ablog-ext serve``): the posts
+    left out found again, as :func:`exclude_left_out_posts` finds them at
+    ``config-inited``, in place of the ones it found before."""
+    config = app.config
+    before: list[str] | None = build_state(app).peek(_ADDED_PATTERNS)
+    added = set(before or [])
+    config.exclude_patterns = [p for p in config.exclude_patterns if p not in added]
+    exclude_left_out_posts(app, config)
+
+
+def facts_changed(app: Sphinx, paths: Iterable[str]) -> bool:
+    """Whether a file of *paths* (modified since the last build of *app*, relative,
+    with ``/``) may change what :func:`exclude_left_out_posts` leaves out: its
+    ``published``, date or ``blogpost`` changed, or it is not a Markdown file the
+    last scan read."""
+    known = _KnownFacts(Path(app.doctreedir), {})
+    for rel in paths:
+        kept = known.previous.get(rel)
+        if kept is None or _read_facts(Path(app.srcdir, rel), app.config, {}) != kept[1]:
+            return True
+    return False
 
 
 def _source_files(srcdir: Path, excluded: Matcher) -> list[str]:
@@ -275,6 +304,8 @@ class _KnownFacts:
 
 
 def _classify(rel: str, facts: _Facts, config: Config, scan: _Scan) -> None:
+    if config.ablog_ext_show_drafts:  # a preview shows them all, as drafts (preview.py)
+        return
     if facts.unpublished:
         scan.unpublished.append(rel)
         return

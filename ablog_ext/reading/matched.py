@@ -35,6 +35,16 @@ def match_post_pattern(app: Sphinx, config: Config) -> None:
     build_state(app).set(_MATCHED, matched)
 
 
+def rematch_posts(app: Sphinx) -> None:
+    """Before another build of the same application (``ablog-ext serve``): the
+    documents matched again, here and in ABlog's own list (which ABlog globs only at
+    ``config-inited``), so a post added since the last build is read as a post."""
+    match_post_pattern(app, app.config)
+    if hasattr(app.config, "matched_blog_posts"):
+        found: list[str] | None = build_state(app).peek(_MATCHED)
+        app.config.matched_blog_posts = list(found or [])
+
+
 def matched_posts(config: Config) -> list[str]:
     """The documents ``blog_post_pattern`` matched (:func:`match_post_pattern`)."""
     app = app_of_config(config)

@@ -67,6 +67,7 @@ from ablog_ext.reading.parsed import (
 )
 from ablog_ext.reading.post_doctree import ablog_env_posts, lighten
 from ablog_ext.reading.preprocess import preprocess_post
+from ablog_ext.reading.preview import draft_reason, hidden_reason, mark_draft, showing_drafts
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.posts")
@@ -120,9 +121,9 @@ class JekyllMystParser(MystParser):
             folder_categories=folder_categories(config, env.docname, path),
             excerpt_separator=config.ablog_ext_excerpt_separator,
         )
-        parsed = ParsedPost(
-            meta, block, empty=not inputstring.strip(), draft=is_draft(config, env.docname, path)
-        )
+        # In a preview, a post a build would not publish is read as a draft.
+        draft = is_draft(config, env.docname, path) or hidden_reason(config, meta) is not None
+        parsed = ParsedPost(meta, block, empty=not inputstring.strip(), draft=draft)
         attach_parsed_post(document, parsed)
 
         myst_config: MdParserConfig = myst_file_config(document, site_myst_config(env), block.data)
@@ -326,7 +327,10 @@ class ApplyJekyllFrontMatter(SphinxTransform):
         if not sections:
             warn("the post has no title: add 'title' to its front matter", docname, 1)
             return
-        if not meta.published:
+        reason = draft_reason(self.config, meta, parsed.draft)
+        if reason is not None:
+            mark_draft(sections[0], reason)
+        if not meta.published and not showing_drafts(self.config):
             # Only reached when config-inited could not read the file; keep it out of the blog.
             warn("'published: false' post was read; it is not listed as a post", docname, 1)
             self._strip_blogpost()
