@@ -24,7 +24,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.queries import listed_posts
 from ablog_ext.pages.link_previews import hidden_pages, post_times, site_base
-from ablog_ext.pages.render import writes_html_pages
+from ablog_ext.reaches.ablog import ABLOG_ENV_POSTS
 
 logger = logging.getLogger("ablog_ext.sitemap")
 
@@ -33,6 +33,8 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 #: What one sitemap file may hold (sitemaps.org).
 MOST_URLS = 50_000
+#: The builders that write a page per document, at the URL ``get_target_uri`` gives.
+_PAGE_BUILDERS = {"html", "dirhtml"}
 #: Characters a URL keeps as they are; the others are percent-encoded.
 _URL_SAFE = "/:@!$&'()*+,;=~-._%"
 
@@ -90,8 +92,11 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: ``sitemap.xml`` and ``robots.txt``, the same bytes for
     the same site whatever was rebuilt."""
     base = site_base(app.config)
-    if exception is not None or not base or not writes_html_pages(app):
+    # One page a URL: not singlehtml's one page, nor an e-book.
+    if exception is not None or not base or app.builder.name not in _PAGE_BUILDERS:
         return
+    if not ABLOG_ENV_POSTS.on(app):
+        return  # No records of the posts: no dates, no way to tell drafts (its warning says so).
     if "sphinx_sitemap" in app.config.extensions:
         logger.info("ablog_ext: sphinx-sitemap writes sitemap.xml; ablog_ext writes none")
         return

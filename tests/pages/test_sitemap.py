@@ -139,3 +139,17 @@ def test_an_incremental_build_equals_a_clean_one(tmp_path):
     assert "posts/2024-05-03-plain.html" not in urls
     assert "blog/tag/fresh.html" in urls
     assert equals_clean_build(src, tmp_path) == ""
+
+
+def test_dirhtml_lists_folder_urls(tmp_path):
+    app = build_site(tmp_path, "previews", buildername="dirhtml")
+    urls = sitemap(app.outdir)
+    assert "posts/2024-03-01-cover/" in urls
+    assert "" in urls  # the index page, at the site's URL itself
+    assert "posts/draft/" not in urls
+    assert all(not url.endswith(".html") for url in urls)
+
+
+def test_singlehtml_writes_none(tmp_path):
+    app = build_site(tmp_path, "previews", buildername="singlehtml")
+    assert not Path(app.outdir, "sitemap.xml").exists()
