@@ -241,9 +241,13 @@ def article_tags(
         ("property", "article:published_time", published.isoformat()),
         ("property", "article:modified_time", modified.isoformat()),
     ]
-    if post.categories:
-        tags.append(("property", "article:section", post.categories[0]))
-    tags += [("property", "article:tag", tag) for tag in post.tags]
+    # The names as this post writes them: how another post spells a name it shares
+    # (the name its archive page shows) must not change this page.
+    record = blog_domain(app.env).posts.get(pagename)
+    categories = record["categories"] if record else list(post.categories)
+    if categories:
+        tags.append(("property", "article:section", categories[0]))
+    tags += [("property", "article:tag", tag) for tag in (record["tags"] if record else post.tags)]
     config = app.config
     has_image = bool(meta.get("og:image") or config.ogp_image or config.ogp_use_first_image)
     if has_image or not (social_cards_on(config) and _can_draw_cards()):

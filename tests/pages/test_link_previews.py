@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_site, read_page, warnings_of
+from helpers import build_dir, build_site, copy_root, edit, read_page, warnings_of
 
 BASE = "https://previews.example.org/site/"
 
@@ -123,3 +123,25 @@ def test_a_site_that_lists_sphinxext_opengraph_keeps_it_when_previews_are_off(tm
     tags = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
     assert tags["og:type"] == ["website"]
     assert not {key for key in tags if key.startswith(("article:", "twitter:"))}
+
+
+def test_without_a_site_default_image(tmp_path):
+    app = build_site(tmp_path, "previews", confoverrides={"ogp_image": None})
+    plain = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert "og:image" not in plain
+    assert plain["twitter:card"] == ["summary"]
+    cover = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
+    assert cover["og:image"] == [f"{BASE}assets/cover.png"]
+    assert cover["twitter:card"] == ["summary_large_image"]
+
+
+def test_names_as_the_post_writes_them(tmp_path):
+    """Another post spelling a shared tag otherwise leaves this post's page as it was."""
+    src = copy_root(tmp_path, "previews")
+    edit(src / "posts/2024-04-02-figure.md", "tags: [python]", "tags: [Python]")
+    app = build_dir(src)
+    assert meta_tags(app.outdir, "posts/2024-03-01-cover.html")["article:tag"] == [
+        "python",
+        "sphinx",
+    ]
+    assert meta_tags(app.outdir, "posts/2024-04-02-figure.html")["article:tag"] == ["Python"]
