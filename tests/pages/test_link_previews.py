@@ -145,3 +145,17 @@ def test_names_as_the_post_writes_them(tmp_path):
         "sphinx",
     ]
     assert meta_tags(app.outdir, "posts/2024-04-02-figure.html")["article:tag"] == ["Python"]
+
+
+def test_social_cards_asked_for_without_matplotlib(tmp_path, monkeypatch):
+    import sphinxext.opengraph as opengraph
+
+    # As sphinxext-opengraph leaves it when matplotlib cannot be imported.
+    monkeypatch.setattr(opengraph, "create_social_card", None)
+    overrides = {"ogp_social_cards": {"enable": True}, "ogp_image": None}
+    app = build_site(tmp_path, "previews", confoverrides=overrides)
+    warnings = warnings_of(app)
+    assert len(warnings) == 1 and "social cards need matplotlib" in warnings[0], warnings
+    tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert tags["twitter:card"] == ["summary"]
+    assert not list(Path(app.outdir).rglob("social_previews"))
