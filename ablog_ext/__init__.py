@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.events import connect_listeners
     from ablog_ext.pages.feeds import setup_feeds
     from ablog_ext.pages.html_theme import setup_theme
+    from ablog_ext.pages.link_previews import setup_link_previews
     from ablog_ext.pages.passages import setup_themes
     from ablog_ext.pages.review import setup_review
     from ablog_ext.reaches import setup_reaches
@@ -46,13 +47,16 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_themes(app)
     setup_review(app)
     setup_feeds(app)
+    # sphinxext-opengraph's page handler (500) connected before ablog_ext's rows.
+    setup_link_previews(app)
     setup_theme(app)
     connect_listeners(app)
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape
-        # (6: excerpts' :doc: targets stored absolute, so every post is read again).
-        "env_version": 6,
+        # (7: a post's front matter image recorded for link previews, so every post
+        # is read again).
+        "env_version": 7,
         # Our state lives in BlogDomain, which merges; speed/parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -157,6 +157,16 @@ OPTIONS: tuple[Option, ...] = (
         "left out there and stay in the blog's archives.",
     ),
     Option(
+        "ablog_ext_link_previews",
+        True,
+        "html",
+        (bool,),
+        "Rich link previews: each published post's page carries OpenGraph tags "
+        "(sphinxext-opengraph's, with the post's excerpt and image), `article:*` tags "
+        "and Twitter card tags; off, ablog_ext adds none (and sphinxext-opengraph, unless "
+        "the site lists it, writes none).",
+    ),
+    Option(
         "ablog_ext_review_pages",
         False,
         "html",
@@ -231,8 +241,7 @@ OPTIONS: tuple[Option, ...] = (
         [],
         "env",
         (list, tuple),
-        "Glob patterns of post documents that are drafts whatever their date "
-        "(Jekyll's `_drafts`).",
+        "Glob patterns of post documents that are drafts whatever their date (Jekyll's `_drafts`).",
     ),
     Option(
         "ablog_ext_folder_categories",

@@ -37,7 +37,15 @@ from sphinx.application import Sphinx
 from ablog_ext import config
 from ablog_ext.blog import archive_names, domain, names
 from ablog_ext.commands import versions
-from ablog_ext.pages import feed_list, feeds, html_theme, passages, review
+from ablog_ext.pages import (
+    feed_list,
+    feeds,
+    html_theme,
+    link_previews,
+    passages,
+    review,
+    sitemap,
+)
 from ablog_ext.reaches import check_builder_reaches, check_config_reaches
 from ablog_ext.reading import (
     ablog_posts,
@@ -94,6 +102,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("config-inited", 100, config.validate_options, "each option checked once, before use"),
     L("config-inited", 101, root_folders.exclude_root_folders, "after the check of the folders"),
     L("config-inited", 110, feed_list.check_feed_templates, "after ablog_ext's own options"),
+    L("config-inited", 120, link_previews.configure_previews,
+      "after ablog_ext's own options; sphinxext-opengraph reads its own at each page"),
     L("config-inited", 440, outside.exclude_unusable_files,
       "links out of the source folder left out before anything reads the files"),
     L("config-inited", 450, discovery.register_post_suffixes,
@@ -161,10 +171,14 @@ LISTENERS: tuple[Listener, ...] = (
     L("html-collect-pages", ABLOG, passages.theme_pages, "generated pages"),
     L("html-collect-pages", ABLOG, review.review_pages, "generated pages"),
     L("html-collect-pages", ABLOG, feeds.write_feeds, "generated files"),
+    L("html-page-context", 490, link_previews.post_fields,
+      "before sphinxext-opengraph's (500), which reads the fields"),
     L("html-page-context", ABLOG, review.add_reviews_to_context, "before the sidebars' test"),
     L("html-page-context", ABLOG, feeds.feed_links, "before the sidebars' test"),
     L("html-page-context", ABLOG, sidebars.skip_empty_check,
       "after feeds and reviews set their values, before the theme's own (connected later)"),
+    L("html-page-context", 510, link_previews.article_tags,
+      "after sphinxext-opengraph's (500): only the tags it lacks"),
     L("html-page-context", 900, html_theme.escape_header_nav,
       "after pydata-sphinx-theme's add_toctree_functions (500)"),
     L("html-page-context", 950, navigation.leave_posts_out,
@@ -175,6 +189,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("build-finished", ABLOG, page_cache.finish, "the page cache saved"),
     L("build-finished", ABLOG, discovery.remove_left_out_output, "pages of posts left out"),
     L("build-finished", ABLOG, root_folders.copy_root_folders, "the root folders copied"),
+    L("build-finished", 600, sitemap.write_sitemap,
+      "after the page cache removed pages the site no longer has"),
     L("build-finished", 1000, forget_build_state, "last: the next build starts afresh"),
 )  # fmt: skip
 

@@ -19,7 +19,10 @@ html_theme_options = {
 blog_title = "ablog-ext blog"
 blog_path = "blog"
 blog_post_pattern = "posts/*"
+# With the site's URL: link previews on every post (ablog_ext_link_previews, on by
+# default) and sitemap.xml with robots.txt.
 blog_baseurl = "https://ablog-ext.example.org/"
+ablog_ext_link_previews = True
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True
 ablog_ext_feed_archives = ["category", "theme"]

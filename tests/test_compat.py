@@ -156,7 +156,10 @@ def test_no_new_top_level_folder(pair):
     """``compat-dated-md`` has Markdown posts with dated names and categories, and no
     ``ablog_ext_permalink``: it gets no Jekyll redirect folders (``update/2024/...``)."""
     _root, _buildername, plain, with_ext = pair
-    assert top_level(with_ext) - top_level(plain) == set()
+    # Only the sitemap and robots.txt, at the root by their protocols, when the site has a URL.
+    config = with_ext.config
+    sitemap = {"sitemap.xml", "robots.txt"} if config.blog_baseurl or config.html_baseurl else set()
+    assert top_level(with_ext) - top_level(plain) == sitemap
 
 
 def test_dated_markdown_posts_get_no_redirect_pages_by_default(tmp_path):
@@ -366,7 +369,8 @@ def test_ablog_ext_archive_kinds_without_blog_feed_archives(tmp_path):
             "ablog_ext_feed_formats": ["rss"],
         },
     )
-    feeds = {p for p in files(app) if re.search(r"\.(xml|json)$", p)}
+    assert "sitemap.xml" in files(app)
+    feeds = {p for p in files(app) if re.search(r"\.(xml|json)$", p)} - {"sitemap.xml"}
     assert feeds == {
         f"{folder}/{name}"
         for folder in [

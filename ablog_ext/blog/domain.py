@@ -35,6 +35,10 @@ class PostRecord(TypedDict):
     #: The anchor of a post that is one section of its document (ABlog's section
     #: posts, see :mod:`.compat`); absent or empty for a whole-document post.
     section: NotRequired[str]
+    #: Front matter ``image`` as Jekyll writes it (a path from the site's root, or a
+    #: URL), for link previews; absent when the post has none (ABlog's ``image`` is
+    #: a number, and stays ABlog's).
+    image: NotRequired[str]
 
 
 class PassageRecord(TypedDict):

@@ -178,8 +178,8 @@ class AblogEnvPosts(Reach):
     target, attribute = "env.ablog_posts", "ablog_posts"
     fallback = (
         "its records of ABlog's posts: ablog_ext's feeds, year-in-review and theme pages list no "
-        "posts, old URLs get no redirects, excerpts end where ABlog ends them, and ABlog's own "
-        "Atom feeds are kept"
+        "posts, old URLs get no redirects, posts get no link previews and the site no sitemap, "
+        "excerpts end where ABlog ends them, and ABlog's own Atom feeds are kept"
     )
 
     def check(self, app: Sphinx) -> str | None:

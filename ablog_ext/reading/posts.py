@@ -425,6 +425,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     date = info.get("date")
     date_text = date.isoformat() if date else None
     updated_text = None
+    image = None
     if parsed is not None:
         meta = parsed.meta
         excerpt = _excerpt(parsed, doctree, survey.mark, info.get("excerpt") or [])
@@ -438,6 +439,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         if meta.date is not None and date is not None:
             date_text = meta.date.isoformat()
         updated_text = meta.updated.isoformat() if meta.updated else None
+        image = jekyll_image(parsed.block.data)
     record: PostRecord = {
         "title": info["title"],
         "date": date_text,
@@ -449,6 +451,8 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         "redirects": redirects,
         "lines": lines,
     }
+    if image:
+        record["image"] = image
     blog_domain(env).add_post(docname, record)
     for post in ablog_posts:
         # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it
@@ -486,6 +490,17 @@ def _excerpt(
         if isinstance(node, nodes.image) and node.get("uri") not in shown
     ]
     return excerpt
+
+
+def jekyll_image(data: dict[str, Any] | None) -> str | None:
+    """Front matter ``image`` as jekyll-seo-tag reads it: a path or URL, or a mapping
+    with ``path``; ``None`` for none, and for ABlog's number of an image in the post."""
+    value = (data or {}).get("image")
+    if isinstance(value, dict):
+        value = value.get("path")
+    if not isinstance(value, str) or not value.strip() or value.strip().isdigit():
+        return None
+    return value.strip()
 
 
 #: What a reader does not read as the post's words.

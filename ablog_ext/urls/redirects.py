@@ -57,15 +57,21 @@ def _generated_pagenames(app: Sphinx) -> set[str]:
     """Pages ABlog and ablog_ext generate; a redirect must not replace one."""
     from ablog.blog import Blog
 
-    from ablog_ext.blog.queries import theme_passages
-    from ablog_ext.pages.passages import group_by_theme
-    from ablog_ext.pages.review import review_years
-
     blog = Blog(app)
     names = {blog.posts.docname, blog.drafts.docname, blog.archive.docname}
     for catalog in [blog.archive, *blog.catalogs.values()]:
         names.add(catalog.docname)
         names.update(collection.docname for collection in catalog)
+    return names | own_generated_pagenames(app)
+
+
+def own_generated_pagenames(app: Sphinx) -> set[str]:
+    """Pages ablog_ext generates: the years in review and the themes."""
+    from ablog_ext.blog.queries import theme_passages
+    from ablog_ext.pages.passages import group_by_theme
+    from ablog_ext.pages.review import review_years
+
+    names: set[str] = set()
     blog_path = str(app.config.blog_path).strip("/")
     if app.config.ablog_ext_review_pages:
         names.update(f"{blog_path}/review/{year}" for year in review_years(app))

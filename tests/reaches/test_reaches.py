@@ -376,8 +376,10 @@ def renamed(old: str, new: str) -> Callable[[pytest.MonkeyPatch], None]:
 
 
 #: Without ABlog's posts, ablog_ext adds nothing to ABlog's own pages and Atom feeds:
-#: no RSS or JSON feeds, no year in review, no redirects from the posts' old URLs.
-ABLOG_FEEDS_ONLY = re.compile(r"\.json$|rss\.xml$|^blog/review/|^(?!blog/|posts/)[^/]+/\d{4}/")
+#: no RSS or JSON feeds, no year in review, no redirects from the posts' old URLs, no sitemap.
+ABLOG_FEEDS_ONLY = re.compile(
+    r"\.json$|rss\.xml$|^blog/review/|^(?!blog/|posts/)[^/]+/\d{4}/|^sitemap\.xml$"
+)
 
 #: id -> (simulation, package named, target named, outputs allowed to be missing)
 CHANGES: dict[
@@ -555,6 +557,8 @@ def site_view(outdir: Path) -> dict[str, tuple[Any, ...]]:
             continue
         if path.suffix == ".html" and rel not in {"genindex.html", "search.html"}:
             view[rel] = page_view(path)
+        elif rel == "sitemap.xml":
+            view[rel] = (path.read_text(encoding="utf-8"),)
         elif path.suffix in {".xml", ".json"}:
             view[rel] = feed_view(path)
     return view

@@ -1,0 +1,161 @@
+"""Rich link previews: OpenGraph, article and Twitter card tags, parsed from the built pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from helpers import build_dir, build_site, copy_root, edit, read_page, warnings_of
+
+BASE = "https://previews.example.org/site/"
+
+
+@pytest.fixture(scope="module")
+def built(site_factory):
+    return site_factory("previews")
+
+
+def meta_tags(outdir: Path, page: str) -> dict[str, list[str]]:
+    """Every ``<meta property|name=... content=...>`` of *page*, by key, in order."""
+    tags: dict[str, list[str]] = defaultdict(list)
+    for meta in read_page(outdir, page).head.find_all("meta"):
+        key = meta.get("property") or meta.get("name")
+        if key and meta.get("content") is not None:
+            tags[key].append(meta["content"])
+    return dict(tags)
+
+
+def preview_keys(tags: dict[str, list[str]]) -> set[str]:
+    return {key for key in tags if key.startswith(("og:", "article:", "twitter:"))}
+
+
+def test_a_post_with_a_jekyll_image(built):
+    tags = meta_tags(built.outdir, "posts/2024-03-01-cover.html")
+    assert tags["og:type"] == ["article"]
+    assert tags["og:title"] == ["A post with a “cover” & more"]
+    assert tags["og:url"] == [f"{BASE}posts/2024-03-01-cover.html"]
+    # The excerpt, as plain text: nothing below the separator.
+    assert tags["og:description"] == ["The cover’s excerpt has emphasis and a link."]
+    # A path from the site's root, as Jekyll writes it, under the site's URL.
+    assert tags["og:image"] == [f"{BASE}assets/cover.png"]
+    assert Path(built.outdir, "assets/cover.png").is_file()
+    assert tags["article:published_time"] == ["2024-03-01T10:30:00+01:00"]
+    assert tags["article:modified_time"] == ["2024-06-15T08:00:00+02:00"]
+    assert tags["article:section"] == ["Release Notes"]
+    assert tags["article:tag"] == ["python", "sphinx"]
+    assert tags["twitter:card"] == ["summary_large_image"]
+    assert tags["twitter:title"] == ["A post with a “cover” & more"]
+    assert tags["twitter:description"] == tags["og:description"]
+
+
+def test_each_tag_has_one_writer(built):
+    for page in ("posts/2024-03-01-cover.html", "posts/2024-04-02-figure.html", "about.html"):
+        tags = meta_tags(built.outdir, page)
+        # (The theme repeats its viewport: not a preview's.)
+        once = (preview_keys(tags) | {"description"}) - {"article:tag"}
+        assert {key: tags[key] for key in once if len(tags[key]) != 1} == {}, page
+
+
+def test_the_first_image_of_a_post(built):
+    tags = meta_tags(built.outdir, "posts/2024-04-02-figure.html")
+    assert tags["og:image"] == [f"{BASE}_images/figure.png"]
+    assert Path(built.outdir, "_images/figure.png").is_file()
+    assert tags["og:image:alt"] == ["A dot"]
+    assert tags["og:description"] == ["The figure’s excerpt."]
+    # A date without a time: midnight in the site's zone (ablog_ext_timezone).
+    assert tags["article:published_time"] == ["2024-04-02T00:00:00+02:00"]
+    assert tags["article:modified_time"] == tags["article:published_time"]
+    assert "article:section" not in tags
+    assert tags["article:tag"] == ["python"]
+
+
+def test_a_post_without_images_has_the_site_default(built):
+    tags = meta_tags(built.outdir, "posts/2024-05-03-plain.html")
+    assert tags["og:image"] == [f"{BASE}_static/default.png"]
+    assert "article:tag" not in tags
+    published = dt.datetime.fromisoformat(tags["article:published_time"][0])
+    assert published.utcoffset() is not None
+
+
+def test_drafts_and_redirect_pages_carry_none(built):
+    assert Path(built.outdir, "posts/draft.html").is_file()
+    assert preview_keys(meta_tags(built.outdir, "posts/draft.html")) == set()
+    for redirect in ("old/cover/index.html", "release notes/how-to/2024/03/01/cover.html"):
+        assert "refresh" in Path(built.outdir, redirect).read_text(encoding="utf-8")
+        assert preview_keys(meta_tags(built.outdir, redirect)) == set()
+
+
+def test_pages_that_are_not_posts(built):
+    tags = meta_tags(built.outdir, "about.html")
+    assert tags["og:type"] == ["website"]
+    assert tags["og:url"] == [f"{BASE}about.html"]
+    assert not {key for key in tags if key.startswith(("article:", "twitter:"))}
+
+
+def test_no_social_cards_unless_asked(built):
+    assert not list(Path(built.outdir).rglob("_images/social_previews/*"))
+    assert built.config.ogp_social_cards == {"enable": False}
+    assert not warnings_of(built)
+
+
+def test_previews_off_write_none(tmp_path):
+    app = build_site(
+        tmp_path,
+        "previews",
+        confoverrides={"ablog_ext_link_previews": False},
+    )
+    for page in ("posts/2024-03-01-cover.html", "about.html"):
+        assert preview_keys(meta_tags(app.outdir, page)) == set()
+
+
+def test_a_site_that_lists_sphinxext_opengraph_keeps_it_when_previews_are_off(tmp_path):
+    app = build_site(
+        tmp_path,
+        "previews",
+        confoverrides={
+            "ablog_ext_link_previews": False,
+            "extensions": ["sphinxext.opengraph", "ablog_ext"],
+        },
+    )
+    tags = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
+    assert tags["og:type"] == ["website"]
+    assert not {key for key in tags if key.startswith(("article:", "twitter:"))}
+
+
+def test_without_a_site_default_image(tmp_path):
+    app = build_site(tmp_path, "previews", confoverrides={"ogp_image": None})
+    plain = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert "og:image" not in plain
+    assert plain["twitter:card"] == ["summary"]
+    cover = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
+    assert cover["og:image"] == [f"{BASE}assets/cover.png"]
+    assert cover["twitter:card"] == ["summary_large_image"]
+
+
+def test_names_as_the_post_writes_them(tmp_path):
+    """Another post spelling a shared tag otherwise leaves this post's page as it was."""
+    src = copy_root(tmp_path, "previews")
+    edit(src / "posts/2024-04-02-figure.md", "tags: [python]", "tags: [Python]")
+    app = build_dir(src)
+    assert meta_tags(app.outdir, "posts/2024-03-01-cover.html")["article:tag"] == [
+        "python",
+        "sphinx",
+    ]
+    assert meta_tags(app.outdir, "posts/2024-04-02-figure.html")["article:tag"] == ["Python"]
+
+
+def test_social_cards_asked_for_without_matplotlib(tmp_path, monkeypatch):
+    import sphinxext.opengraph as opengraph
+
+    # As sphinxext-opengraph leaves it when matplotlib cannot be imported.
+    monkeypatch.setattr(opengraph, "create_social_card", None)
+    overrides = {"ogp_social_cards": {"enable": True}, "ogp_image": None}
+    app = build_site(tmp_path, "previews", confoverrides=overrides)
+    warnings = warnings_of(app)
+    assert len(warnings) == 1 and "social cards need matplotlib" in warnings[0], warnings
+    tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert tags["twitter:card"] == ["summary"]
+    assert not list(Path(app.outdir).rglob("social_previews"))

@@ -1,0 +1,14 @@
+project = "Previews test site"
+author = "Preview Tester"
+extensions = ["ablog_ext"]
+html_theme = "pydata_sphinx_theme"
+blog_post_pattern = "posts/*.md"
+blog_baseurl = "https://previews.example.org/site/"
+blog_title = "Previews"
+ablog_ext_timezone = "Europe/Berlin"
+ablog_ext_root_folders = ["assets"]
+ablog_ext_permalink = "date"
+ablog_ext_feed_formats = ["atom"]
+ogp_image = "_static/default.png"
+html_static_path = ["_static"]
+exclude_patterns = ["_build"]
