@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.pages.feeds import setup_feeds
     from ablog_ext.pages.html_theme import setup_theme
     from ablog_ext.pages.passages import setup_themes
+    from ablog_ext.pages.post_extras import setup_post_extras
     from ablog_ext.pages.review import setup_review
     from ablog_ext.reaches import setup_reaches
     from ablog_ext.reading.kramdown import setup_kramdown
@@ -45,14 +46,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_permalinks(app)
     setup_themes(app)
     setup_review(app)
+    setup_post_extras(app)
     setup_feeds(app)
     setup_theme(app)
     connect_listeners(app)
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape
-        # (6: excerpts' :doc: targets stored absolute, so every post is read again).
-        "env_version": 6,
+        # (6: excerpts' :doc: targets stored absolute; 7: posts' series).
+        "env_version": 7,
         # Our state lives in BlogDomain, which merges; speed/parallel.py merges ABlog's.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

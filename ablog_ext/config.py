@@ -23,7 +23,7 @@ logger = logging.getLogger("ablog_ext.config")
 
 #: The feed formats and the archive kinds with feeds (``pages/feed_list.py`` names their files).
 FEED_FORMATS = ("atom", "rss", "json")
-FEED_ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme")
+FEED_ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme", "series")
 
 #: An option's own check, after its type's: warns about what cannot be used, and
 #: puts a usable value in its place.
@@ -134,6 +134,14 @@ def _positive(app: Sphinx, config: Config, option: Option) -> None:
         config[option.name] = option.default
 
 
+def _not_negative(app: Sphinx, config: Config, option: Option) -> None:
+    value = config[option.name]
+    if isinstance(value, bool) or value < 0:
+        message = "%s should be a whole number, 0 or above, not %r; using %r"
+        _warn(option, message, option.name, value, option.default)
+        config[option.name] = option.default
+
+
 def _liquid_limit(name: str, default: int, doc: str) -> Option:
     return Option(name, default, "env", (int,), doc, _positive, "ablog_ext.liquid")
 
@@ -164,6 +172,31 @@ OPTIONS: tuple[Option, ...] = (
         "Generate blog/review/<year>.html, a year in review, for every year that has posts.",
     ),
     Option(
+        "ablog_ext_reading_time",
+        True,
+        "html",
+        (bool,),
+        'Show each post\'s reading time ("4 min read") under its title and in the '
+        "archive entries; off, nothing is shown.",
+    ),
+    Option(
+        "ablog_ext_words_per_minute",
+        200,
+        "html",
+        (int,),
+        "Reading speed for reading times, in words a minute: a post's minutes are its "
+        "words (as the review pages count them) divided by it, rounded up.",
+        _positive,
+    ),
+    Option(
+        "ablog_ext_related_posts",
+        3,
+        "html",
+        (int,),
+        "How many related posts (sharing tags and categories) end each post; 0 for none.",
+        _not_negative,
+    ),
+    Option(
         "ablog_ext_feed_formats",
         ["atom", "rss", "json"],
         "html",
@@ -178,7 +211,7 @@ OPTIONS: tuple[Option, ...] = (
         "html",
         (list, tuple),
         "Archive kinds with their own feeds, besides those of ABlog's blog_feed_archives: "
-        "category, tag, author, location, language, year, theme.",
+        "category, tag, author, location, language, year, theme, series.",
         _one_of(FEED_ARCHIVES),
         "ablog_ext.feeds",
     ),
@@ -222,8 +255,7 @@ OPTIONS: tuple[Option, ...] = (
         [],
         "env",
         (list, tuple),
-        "Glob patterns of post documents that are drafts whatever their date "
-        "(Jekyll's `_drafts`).",
+        "Glob patterns of post documents that are drafts whatever their date (Jekyll's `_drafts`).",
     ),
     Option(
         "ablog_ext_folder_categories",

@@ -37,7 +37,7 @@ from sphinx.application import Sphinx
 from ablog_ext import config
 from ablog_ext.blog import archive_names, domain, names
 from ablog_ext.commands import versions
-from ablog_ext.pages import feed_list, feeds, html_theme, passages, review
+from ablog_ext.pages import feed_list, feeds, html_theme, passages, post_extras, review, series
 from ablog_ext.reaches import check_builder_reaches, check_config_reaches
 from ablog_ext.reading import (
     ablog_posts,
@@ -154,15 +154,20 @@ LISTENERS: tuple[Listener, ...] = (
       "around ABlog's process_postlist (500)"),
     L("doctree-resolved", ABLOG, passages.resolve_theme_nodes, "the blog's passages known"),
     L("doctree-resolved", ABLOG, review.resolve_reviews, "the blog's posts known"),
+    L("doctree-resolved", ABLOG, post_extras.add_post_extras,
+      "reading time, series box, related posts: the blog's posts known"),
     L("doctree-resolved", 550, excerpts.restore_excerpts, "after ABlog's process_postlist"),
     L("html-collect-pages", 0, page_cache.note_generation, "first: this build generates pages"),
     L("html-collect-pages", 1, archive_names.shorten_before_pages, "before ABlog's archive pages"),
     L("html-collect-pages", ABLOG, redirects.write_redirect_pages, "generated pages"),
     L("html-collect-pages", ABLOG, passages.theme_pages, "generated pages"),
     L("html-collect-pages", ABLOG, review.review_pages, "generated pages"),
+    L("html-collect-pages", ABLOG, series.series_pages, "generated pages"),
     L("html-collect-pages", ABLOG, feeds.write_feeds, "generated files"),
     L("html-page-context", ABLOG, review.add_reviews_to_context, "before the sidebars' test"),
     L("html-page-context", ABLOG, feeds.feed_links, "before the sidebars' test"),
+    L("html-page-context", ABLOG, post_extras.note_post_extras,
+      "after page_reads' watcher (450) started the page's reads"),
     L("html-page-context", ABLOG, sidebars.skip_empty_check,
       "after feeds and reviews set their values, before the theme's own (connected later)"),
     L("html-page-context", 900, html_theme.escape_header_nav,

@@ -35,6 +35,10 @@ class PostRecord(TypedDict):
     #: The anchor of a post that is one section of its document (ABlog's section
     #: posts, see :mod:`.compat`); absent or empty for a whole-document post.
     section: NotRequired[str]
+    #: The series the post is part of (front matter ``series``), and its place in
+    #: it (``series_order``); absent or empty for a post in no series.
+    series: NotRequired[str]
+    series_order: NotRequired[int | None]
 
 
 class PassageRecord(TypedDict):
@@ -64,7 +68,7 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 5
+    data_version = 6
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
         # docname -> list of PostRecord, one per post, for a document whose posts
