@@ -1,5 +1,7 @@
 """What ablog_ext adds to each post's page: its reading time under the title, the
-box of its series, and its related posts at the end.
+box of its series, and its related posts at the end; and each post's reading time
+in ABlog's archive entries, before its excerpt (through ``Post.to_html``:
+:func:`~ablog_ext.speed.post_html.add_excerpt_prefix`).
 
 Each is made at ``doctree-resolved`` from the blog's data
 (:class:`~ablog_ext.blog.domain.BlogDomain`), as the review and theme nodes are,
@@ -12,6 +14,7 @@ and an incremental build gives the pages a clean build gives.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -25,6 +28,7 @@ from ablog_ext.pages.related import related_posts
 from ablog_ext.pages.render import Links, container, format_date, text_paragraph
 from ablog_ext.pages.series import box_shown, series_box, series_of
 from ablog_ext.speed.page_reads import shows, watch_context
+from ablog_ext.speed.post_html import add_excerpt_prefix
 
 #: The context values (for :mod:`.page_reads`) a post's page shows of other posts.
 RELATED = "ablog_ext_related_posts"
@@ -80,6 +84,22 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         section += related_box(app, links, related)
 
 
+def archive_reading_time(app: Sphinx, post: Any) -> str:
+    """Before the excerpt of ABlog's archive entry of *post*: its reading time."""
+    if not app.config.ablog_ext_reading_time:
+        return ""
+    domain = blog_domain(app.env)
+    docname, section = str(post.docname), getattr(post, "section", None) or ""
+    record = domain.posts.get(docname)
+    for each in domain.sections.get(docname) or []:
+        if section and each.get("section") == section:
+            record = each
+    if record is None:
+        return ""
+    minutes = html.escape(reading_time_text(app, record["words"]))
+    return f'<p class="ablog-ext-reading-time">{minutes}</p>'
+
+
 def related_box(app: Sphinx, links: Links, posts: tuple[Post, ...]) -> nodes.Element:
     box = container(["ablog-ext-related"])
     heading = text("Related posts")
@@ -118,3 +138,4 @@ def setup_post_extras(app: Sphinx) -> None:
     setup_messages(app)
     watch_context(app, RELATED, related_shown)
     watch_context(app, SERIES, box_shown)
+    add_excerpt_prefix(app, archive_reading_time)

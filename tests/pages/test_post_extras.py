@@ -273,3 +273,46 @@ def test_bad_series_order_warns_with_its_line(tmp_path):
     assert len(found) == 1
     assert "setup.md:7" in found[0]
     assert "'series_order' should be a whole number, not 'second'" in found[0]
+
+
+# -- reading time in archive entries --------------------------------------------------------
+
+
+def entry_times(outdir: Path, page: str) -> dict[str, str]:
+    """``{post title: reading time}`` of the entries of an archive page."""
+    soup = read_page(outdir, page)
+    result = {}
+    for entry in soup.select("div.ablog-post"):
+        time = entry.select_one(".ablog-ext-reading-time")
+        result[entry.select_one(".ablog-post-title").get_text(strip=True)] = (
+            time.get_text() if time else None
+        )
+    return result
+
+
+def test_archive_entries_show_reading_time(built):
+    assert entry_times(Path(built.outdir), "blog/category/docs.html") == {
+        "Setting up": "1 min read",
+        "A single part": "1 min read",
+        "Getting started": "3 min read",
+        "Packaging": "1 min read",
+    }
+
+
+def test_archive_entries_without_reading_time(tmp_path):
+    src = copy_root(tmp_path, "post-extras")
+    app = build_dir(src, confoverrides={"ablog_ext_reading_time": False})
+    assert set(entry_times(Path(app.outdir), "blog/category/docs.html").values()) == {None}
+
+
+def test_longer_post_rewrites_its_archive_entries_as_a_clean_build(tmp_path):
+    src = copy_root(tmp_path, "post-extras")
+    build_dir(src)
+    # Words added below the excerpt: the excerpt is the same, the reading time not.
+    longer = "\n\n" + " ".join(["more"] * 300) + "\n"
+    path = src / "posts" / "packaging.md"
+    path.write_text(path.read_text(encoding="utf-8") + longer, encoding="utf-8")
+    written, outdir = rebuild(src)
+    assert entry_times(outdir, "blog/category/docs.html")["Packaging"] == "4 min read"
+    assert "blog/category/docs.html" in written
+    assert equals_clean_build(src, tmp_path) == ""
