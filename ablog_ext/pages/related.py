@@ -15,7 +15,7 @@ its posts, so a post is compared only with posts that share a name with it).
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
 from collections.abc import Iterable
 
 from sphinx.environment import BuildEnvironment
@@ -40,23 +40,25 @@ def rank_related(posts: list[Post], limit: int) -> dict[str, tuple[Post, ...]]:
     """Up to *limit* related posts of each post of *posts*, by its key."""
     if limit <= 0:
         return {}
-    index: dict[str, list[Post]] = {}
-    names = {post.key: list(_index_names(post)) for post in posts}
-    for post in posts:
-        for name, _weight in names[post.key]:
-            index.setdefault(name, []).append(post)
+    # Posts by number: newest first, then by name, so a smaller number wins a tie.
+    order = sorted(posts, key=lambda post: post.key)
+    order.sort(key=lambda post: post.date, reverse=True)
+    count = len(order)
+    index: dict[str, list[int]] = {}
+    names = [list(_index_names(post)) for post in order]
+    for number, post_names in enumerate(names):
+        for name, _weight in post_names:
+            index.setdefault(name, []).append(number)
     related: dict[str, tuple[Post, ...]] = {}
-    for post in posts:
-        scores: Counter[Post] = Counter()
-        for name, weight in names[post.key]:
+    for number, post in enumerate(order):
+        scores: dict[int, int] = {}
+        for name, weight in names[number]:
             for other in index[name]:
-                scores[other] += weight
-        scores.pop(post, None)
-        # Stable sorts: by score, then newest first, then by name.
-        ranked = sorted(scores, key=lambda other: other.key)
-        ranked.sort(key=lambda other: other.date, reverse=True)
-        ranked.sort(key=lambda other: -scores[other])
-        related[post.key] = tuple(ranked[:limit])
+                scores[other] = scores.get(other, 0) + weight
+        scores.pop(number, None)
+        # The highest score first, then the smallest number: one integer to compare.
+        best = heapq.nsmallest(limit, scores, key=lambda other: other - scores[other] * count)
+        related[post.key] = tuple(order[other] for other in best)
     return related
 
 
