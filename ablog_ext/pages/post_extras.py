@@ -127,11 +127,15 @@ def note_post_extras(
 ) -> None:
     """``html-page-context``: a post's page shows its related posts and its series
     box, whatever its templates read (see :func:`add_post_extras`)."""
-    if doctree is None or _post_record(app, pagename) is None:
+    record = _post_record(app, pagename) if doctree is not None else None
+    if record is None:
         return
     if app.config.ablog_ext_related_posts:
         shows(app, pagename, RELATED)
-    shows(app, pagename, SERIES)
+    if record.get("series"):
+        # Without a series of its own (an edit that gives it one rewrites it), a
+        # post shows no box whatever other posts do.
+        shows(app, pagename, SERIES)
 
 
 def setup_post_extras(app: Sphinx) -> None:

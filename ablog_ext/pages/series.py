@@ -79,10 +79,11 @@ def blog_series(env: BuildEnvironment) -> list[Series]:
 
 def series_of(env: BuildEnvironment, key: str) -> Series | None:
     """The series of the post *key*, or ``None``."""
-    for series in blog_series(env):
-        if series.place(key) is not None:
-            return series
-    return None
+    by_post = blog_domain(env).memo(
+        "series-by-post",
+        lambda: {post.key: series for series in blog_series(env) for post in series.posts},
+    )
+    return by_post.get(key)
 
 
 def series_page(app: Sphinx, slug: str) -> str:
