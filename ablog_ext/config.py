@@ -126,20 +126,21 @@ def _known_placeholders(app: Sphinx, config: Config, option: Option) -> None:
         config[option.name] = "date"
 
 
-def _positive(app: Sphinx, config: Config, option: Option) -> None:
-    value = config[option.name]
-    if isinstance(value, bool) or value < 1:
-        message = "%s should be a whole number above 0, not %r; using %r"
-        _warn(option, message, option.name, value, option.default)
-        config[option.name] = option.default
+def _at_least(minimum: int, wanted: str) -> Check:
+    """A whole number of *minimum* or more (*wanted* says so in the warning); any
+    other value is replaced by the default."""
+
+    def check(app: Sphinx, config: Config, option: Option) -> None:
+        value = config[option.name]
+        if isinstance(value, bool) or value < minimum:
+            message = f"%s should be a whole number {wanted}, not %r; using %r"
+            _warn(option, message, option.name, value, option.default)
+            config[option.name] = option.default
+
+    return check
 
 
-def _not_negative(app: Sphinx, config: Config, option: Option) -> None:
-    value = config[option.name]
-    if isinstance(value, bool) or value < 0:
-        message = "%s should be a whole number, 0 or above, not %r; using %r"
-        _warn(option, message, option.name, value, option.default)
-        config[option.name] = option.default
+_positive = _at_least(1, "above 0")
 
 
 def _liquid_limit(name: str, default: int, doc: str) -> Option:
@@ -194,7 +195,7 @@ OPTIONS: tuple[Option, ...] = (
         "html",
         (int,),
         "How many related posts (sharing tags and categories) end each post; 0 for none.",
-        _not_negative,
+        _at_least(0, "0 or above"),
     ),
     Option(
         "ablog_ext_feed_formats",

@@ -25,7 +25,7 @@ from ablog_ext.blog.domain import PostRecord, blog_domain
 from ablog_ext.blog.queries import Post
 from ablog_ext.pages.messages import setup_messages, text
 from ablog_ext.pages.related import related_posts
-from ablog_ext.pages.render import Links, container, format_date, text_paragraph
+from ablog_ext.pages.render import Links, container, dated_link_item, text_paragraph
 from ablog_ext.pages.series import box_shown, series_box, series_of
 from ablog_ext.speed.page_reads import shows, watch_context
 from ablog_ext.speed.post_html import add_excerpt_prefix
@@ -106,13 +106,7 @@ def related_box(app: Sphinx, links: Links, posts: tuple[Post, ...]) -> nodes.Ele
     box += nodes.rubric(heading, heading, classes=["ablog-ext-related-title"])
     listing = nodes.bullet_list(classes=["ablog-ext-related-posts"])
     for post in posts:
-        item = nodes.list_item()
-        paragraph = nodes.paragraph()
-        paragraph += links.link(post.title, post.docname, post.section)
-        date = format_date(app, post.date)
-        paragraph += nodes.inline(date, f" · {date}", classes=["ablog-ext-related-date"])
-        item += paragraph
-        listing += item
+        listing += dated_link_item(app, links, post, "ablog-ext-related-date")
     box += listing
     return box
 

@@ -31,7 +31,8 @@ from ablog_ext.pages.messages import text
 from ablog_ext.pages.render import (
     Links,
     container,
-    format_date,
+    counted_index,
+    dated_link_item,
     render_fragment,
     writes_html_pages,
 )
@@ -167,30 +168,16 @@ def series_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         links = Links(app, pagename)
         listing = nodes.enumerated_list(enumtype="arabic", classes=["ablog-ext-series-posts"])
         for post in series.posts:
-            item = nodes.list_item()
-            paragraph = nodes.paragraph()
-            paragraph += links.link(post.title, post.docname, post.section)
-            date = format_date(app, post.date)
-            paragraph += nodes.inline(date, f" · {date}", classes=["ablog-ext-series-date"])
-            item += paragraph
-            listing += item
+            listing += dated_link_item(app, links, post, "ablog-ext-series-date")
         title = series_title(series.name)
         body = f"<h1>{html.escape(title)}</h1>" + render_fragment(app, pagename, [listing])
         context = {"title": html.escape(title), "body": body, "parents": []}
         yield pagename, context, "page.html"
     index = series_page(app, "").rstrip("/")
-    entries = [(s.name, s.slug, len(s.posts)) for s in all_series]
+    entries = [(s.name, series_page(app, s.slug), len(s.posts)) for s in all_series]
     if not cache.wanted(page_output(app, index), "series-index", entries):
         return
-    links = Links(app, index)
-    listing = nodes.bullet_list(classes=["ablog-ext-series-index"])
-    for name, slug, count in entries:
-        item = nodes.list_item()
-        paragraph = nodes.paragraph()
-        paragraph += links.link(name, series_page(app, slug))
-        paragraph += nodes.Text(f" ({count})")
-        item += paragraph
-        listing += item
+    listing = counted_index(Links(app, index), entries, ["ablog-ext-series-index"])
     heading = text("Series")
     body = f"<h1>{html.escape(heading)}</h1>" + render_fragment(app, index, [listing])
     yield index, {"title": html.escape(heading), "body": body, "parents": []}, "page.html"

@@ -11,16 +11,8 @@ from ablog_ext.blog.queries import Post
 from ablog_ext.pages.post_extras import reading_minutes
 from ablog_ext.pages.related import rank_related
 
-from helpers import (
-    build_dir,
-    copy_root,
-    edit,
-    equals_clean_build,
-    read_page,
-    rebuild,
-    warnings_of,
-    write_files,
-)
+import helpers
+from helpers import build_dir, copy_root, read_page
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +100,9 @@ def test_bad_options_warn_and_fall_back(tmp_path):
     app = build_dir(
         src, confoverrides={"ablog_ext_words_per_minute": 0, "ablog_ext_related_posts": -1}
     )
-    text = "\n".join(warnings_of(app))
+    text = "\n".join(helpers.warnings_of(app))
     assert "ablog_ext_words_per_minute should be a whole number above 0, not 0" in text
-    assert "ablog_ext_related_posts should be a whole number, 0 or above, not -1" in text
+    assert "ablog_ext_related_posts should be a whole number 0 or above, not -1" in text
     assert reading_time(read_page(Path(app.outdir), "posts/intro.html")) == "2 min read"
 
 
@@ -155,29 +147,29 @@ def test_tag_edit_rewrites_other_posts_as_a_clean_build(tmp_path):
     build_dir(src)
     # cooking now shares "python" and "sphinx": it ranks first for intro (200,
     # newer than python? no: python is newer, so second), and leaves solo's list.
-    edit(src / "posts" / "cooking.md", "tags: [food]", "tags: [python, sphinx, food]")
-    written, outdir = rebuild(src)
+    helpers.edit(src / "posts" / "cooking.md", "tags: [food]", "tags: [python, sphinx, food]")
+    written, outdir = helpers.rebuild(src)
     page = read_page(outdir, "posts/intro.html")
     assert related(page) == ["Python tips", "Bread", "Setting up"]
     assert "posts/intro.html" in written
     assert "posts/themes.html" in written
-    assert equals_clean_build(src, tmp_path) == ""
+    assert helpers.equals_clean_build(src, tmp_path) == ""
     # And back: the lists return to what they were.
-    edit(src / "posts" / "cooking.md", "tags: [python, sphinx, food]", "tags: [food]")
-    rebuild(src)
+    helpers.edit(src / "posts" / "cooking.md", "tags: [python, sphinx, food]", "tags: [food]")
+    helpers.rebuild(src)
     assert related(read_page(outdir, "posts/intro.html")) == [
         "Python tips",
         "Setting up",
         "A single part",
     ]
-    assert equals_clean_build(src, tmp_path) == ""
+    assert helpers.equals_clean_build(src, tmp_path) == ""
 
 
 def test_unrelated_edit_leaves_other_posts_alone(tmp_path):
     src = copy_root(tmp_path, "post-extras")
     build_dir(src)
-    edit(src / "posts" / "python.md", "word word", "Word word")  # a body edit
-    written, _ = rebuild(src)
+    helpers.edit(src / "posts" / "python.md", "word word", "Word word")  # a body edit
+    written, _ = helpers.rebuild(src)
     assert "posts/intro.html" not in written
 
 
@@ -236,7 +228,7 @@ def test_series_pages_and_feeds(built):
 
 
 def test_no_series_no_pages(tmp_path):
-    src = write_files(
+    src = helpers.write_files(
         tmp_path / "plain",
         {
             "conf.py": 'extensions = ["ablog_ext"]\nblog_post_pattern = ["posts/*.md"]\n'
@@ -254,22 +246,22 @@ def test_no_series_no_pages(tmp_path):
 def test_series_edit_rewrites_the_series_as_a_clean_build(tmp_path):
     src = copy_root(tmp_path, "post-extras")
     build_dir(src)
-    edit(
+    helpers.edit(
         src / "posts" / "python.md",
         "category: other\n",
         "category: other\nseries: Learning Sphinx\n",
     )
-    written, outdir = rebuild(src)
+    written, outdir = helpers.rebuild(src)
     assert series_posts(read_page(outdir, "posts/intro.html"))[-1] == "Python tips"
     assert "posts/setup.html" in written
-    assert equals_clean_build(src, tmp_path) == ""
+    assert helpers.equals_clean_build(src, tmp_path) == ""
 
 
 def test_bad_series_order_warns_with_its_line(tmp_path):
     src = copy_root(tmp_path, "post-extras")
-    edit(src / "posts" / "setup.md", "series_order: 2", "series_order: second")
+    helpers.edit(src / "posts" / "setup.md", "series_order: 2", "series_order: second")
     app = build_dir(src)
-    found = [w for w in warnings_of(app) if "series_order" in w]
+    found = [w for w in helpers.warnings_of(app) if "series_order" in w]
     assert len(found) == 1
     assert "setup.md:7" in found[0]
     assert "'series_order' should be a whole number, not 'second'" in found[0]
@@ -312,7 +304,7 @@ def test_longer_post_rewrites_its_archive_entries_as_a_clean_build(tmp_path):
     longer = "\n\n" + " ".join(["more"] * 300) + "\n"
     path = src / "posts" / "packaging.md"
     path.write_text(path.read_text(encoding="utf-8") + longer, encoding="utf-8")
-    written, outdir = rebuild(src)
+    written, outdir = helpers.rebuild(src)
     assert entry_times(outdir, "blog/category/docs.html")["Packaging"] == "4 min read"
     assert "blog/category/docs.html" in written
-    assert equals_clean_build(src, tmp_path) == ""
+    assert helpers.equals_clean_build(src, tmp_path) == ""
