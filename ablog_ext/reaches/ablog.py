@@ -177,9 +177,9 @@ class AblogEnvPosts(Reach):
 
     target, attribute = "env.ablog_posts", "ablog_posts"
     fallback = (
-        "its records of ABlog's posts: ablog_ext's feeds, year-in-review and theme pages list no "
-        "posts, old URLs get no redirects, excerpts end where ABlog ends them, and ABlog's own "
-        "Atom feeds are kept"
+        "its records of ABlog's posts: ablog_ext's feeds, year-in-review, theme and series pages "
+        "list no posts, posts show no reading time or related posts, old URLs get no redirects, "
+        "excerpts end where ABlog ends them, and ABlog's own Atom feeds are kept"
     )
 
     def check(self, app: Sphinx) -> str | None:
