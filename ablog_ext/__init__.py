@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from ablog_ext.pages.html_theme import setup_theme
     from ablog_ext.pages.link_previews import setup_link_previews
     from ablog_ext.pages.passages import setup_themes
+    from ablog_ext.pages.post_extras import setup_post_extras
     from ablog_ext.pages.review import setup_review
     from ablog_ext.reaches import setup_reaches
     from ablog_ext.reading.kramdown import setup_kramdown
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_permalinks(app)
     setup_themes(app)
     setup_review(app)
+    setup_post_extras(app)
     setup_feeds(app)
     # sphinxext-opengraph's page handler (500) connected before ablog_ext's rows.
     setup_link_previews(app)
@@ -54,8 +56,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bumped whenever what ablog_ext stores in the environment changes shape
-        # (7: a post's front matter image recorded for link previews, so every post
-        # is read again).
+        # (7: a post's front matter image, for link previews, and its series: every
+        # post is read again).
         "env_version": 7,
         # Our state lives in BlogDomain, which merges; speed/parallel.py merges ABlog's.
         "parallel_read_safe": True,

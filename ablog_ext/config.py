@@ -23,7 +23,7 @@ logger = logging.getLogger("ablog_ext.config")
 
 #: The feed formats and the archive kinds with feeds (``pages/feed_list.py`` names their files).
 FEED_FORMATS = ("atom", "rss", "json")
-FEED_ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme")
+FEED_ARCHIVES = ("category", "tag", "author", "location", "language", "year", "theme", "series")
 
 #: An option's own check, after its type's: warns about what cannot be used, and
 #: puts a usable value in its place.
@@ -126,12 +126,21 @@ def _known_placeholders(app: Sphinx, config: Config, option: Option) -> None:
         config[option.name] = "date"
 
 
-def _positive(app: Sphinx, config: Config, option: Option) -> None:
-    value = config[option.name]
-    if isinstance(value, bool) or value < 1:
-        message = "%s should be a whole number above 0, not %r; using %r"
-        _warn(option, message, option.name, value, option.default)
-        config[option.name] = option.default
+def _at_least(minimum: int, wanted: str) -> Check:
+    """A whole number of *minimum* or more (*wanted* says so in the warning); any
+    other value is replaced by the default."""
+
+    def check(app: Sphinx, config: Config, option: Option) -> None:
+        value = config[option.name]
+        if isinstance(value, bool) or value < minimum:
+            message = f"%s should be a whole number {wanted}, not %r; using %r"
+            _warn(option, message, option.name, value, option.default)
+            config[option.name] = option.default
+
+    return check
+
+
+_positive = _at_least(1, "above 0")
 
 
 def _liquid_limit(name: str, default: int, doc: str) -> Option:
@@ -174,6 +183,31 @@ OPTIONS: tuple[Option, ...] = (
         "Generate blog/review/<year>.html, a year in review, for every year that has posts.",
     ),
     Option(
+        "ablog_ext_reading_time",
+        True,
+        "html",
+        (bool,),
+        'Show each post\'s reading time ("4 min read") under its title and in the '
+        "archive entries; off, nothing is shown.",
+    ),
+    Option(
+        "ablog_ext_words_per_minute",
+        200,
+        "html",
+        (int,),
+        "Reading speed for reading times, in words a minute: a post's minutes are its "
+        "words (as the review pages count them) divided by it, rounded up.",
+        _positive,
+    ),
+    Option(
+        "ablog_ext_related_posts",
+        3,
+        "html",
+        (int,),
+        "How many related posts (sharing tags and categories) end each post; 0 for none.",
+        _at_least(0, "0 or above"),
+    ),
+    Option(
         "ablog_ext_feed_formats",
         ["atom", "rss", "json"],
         "html",
@@ -188,7 +222,7 @@ OPTIONS: tuple[Option, ...] = (
         "html",
         (list, tuple),
         "Archive kinds with their own feeds, besides those of ABlog's blog_feed_archives: "
-        "category, tag, author, location, language, year, theme.",
+        "category, tag, author, location, language, year, theme, series.",
         _one_of(FEED_ARCHIVES),
         "ablog_ext.feeds",
     ),

@@ -3,10 +3,10 @@ Jekyll site (with jekyll-feed) and a Hugo site, plus a Jekyll blog that uses
 Liquid and kramdown (the input of ``ablog-ext init --from-jekyll``).
 
 Posts have front matter dates (so plain ABlog does not take them for drafts),
-categories, tags, ``#`` sections, an excerpt separator and theme passages.  The
-Sphinx sites come in two shapes: ``toctree`` lists the posts in a hidden glob
-``toctree`` on the index page (the common way to avoid "not in any toctree"
-warnings), ``orphan`` lists them in no toctree.
+categories, tags, a series (every fourth post), ``#`` sections, an excerpt
+separator and theme passages.  The Sphinx sites come in two shapes: ``toctree``
+lists the posts in a hidden glob ``toctree`` on the index page (the common way to
+avoid "not in any toctree" warnings), ``orphan`` lists them in no toctree.
 
     python3 benchmarks/generate.py OUT --posts 1000 --variant ext --shape toctree
 """
@@ -95,7 +95,7 @@ EXT_CONF = (
     + """\
 extensions = ["ablog_ext"]
 ablog_ext_feed_formats = ["atom", "rss", "json"]
-ablog_ext_feed_archives = ["category"]
+ablog_ext_feed_archives = ["category", "series"]
 ablog_ext_review_pages = True
 """
 )
@@ -129,6 +129,8 @@ class Post:
     tags: list[str]
     intro: str
     sections: list[Section] = field(default_factory=list)
+    #: Every fourth post is in a series of ten (``series`` in the front matter).
+    series: str = ""
 
     @property
     def slug(self) -> str:
@@ -156,6 +158,7 @@ def make_posts(count: int, seed: int = 2019) -> list[Post]:
         categories = rng.sample(CATEGORIES, rng.choice([1, 1, 2]))
         tags = rng.sample(TAGS, rng.randint(0, 3))
         post = Post(index, date, f"Post number {index}", categories, tags, paragraph(rng))
+        post.series = f"Series {index // 40}" if index % 4 == 0 else ""
         for number in range(rng.randint(2, 4)):
             section = Section(f"Section {number + 1}", paragraph(rng))
             if rng.random() < 0.4:
@@ -172,6 +175,7 @@ def front_matter(post: Post, extra: list[str] | None = None) -> list[str]:
         f"date: {post.date:%Y-%m-%d %H:%M:%S}",  # no offset: plain ABlog cannot compare aware dates
         f"categories: [{', '.join(post.categories)}]",
         f"tags: [{', '.join(post.tags)}]",
+        *([f"series: {post.series}"] if post.series else []),
         *(extra or []),
         "---",
         "",

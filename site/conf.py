@@ -25,7 +25,7 @@ blog_baseurl = "https://ablog-ext.example.org/"
 ablog_ext_link_previews = True
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True
-ablog_ext_feed_archives = ["category", "theme"]
+ablog_ext_feed_archives = ["category", "theme", "series"]
 # This blog was never a Jekyll site: no old URLs to redirect from.
 ablog_ext_permalink = ""
 

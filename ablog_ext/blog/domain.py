@@ -39,6 +39,10 @@ class PostRecord(TypedDict):
     #: URL), for link previews; absent when the post has none (ABlog's ``image`` is
     #: a number, and stays ABlog's).
     image: NotRequired[str]
+    #: The series the post is part of (front matter ``series``), and its place in
+    #: it (``series_order``); absent or empty for a post in no series.
+    series: NotRequired[str]
+    series_order: NotRequired[int | None]
 
 
 class PassageRecord(TypedDict):
@@ -68,7 +72,7 @@ class BlogDomain(Domain):
 
     name = "ablog_ext"
     label = "ablog-ext"
-    data_version = 5
+    data_version = 6
     initial_data = {  # noqa: RUF012 (Sphinx's API)
         "posts": {},
         # docname -> list of PostRecord, one per post, for a document whose posts

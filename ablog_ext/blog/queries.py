@@ -82,6 +82,9 @@ class Post:
     words: int
     #: Anchor of a post that is one section of its document (ABlog's section posts).
     section: str = ""
+    #: The post's series (front matter ``series``), empty for none; its ``series_order``.
+    series: str = ""
+    series_order: int | None = None
 
     @property
     def key(self) -> str:
@@ -133,6 +136,8 @@ def _listed_posts(env: BuildEnvironment) -> list[Post]:
                 authors=names.rename("author", record["authors"]),
                 words=record["words"],
                 section=record.get("section", ""),
+                series=record.get("series", ""),
+                series_order=record.get("series_order"),
             )
         )
     posts.sort(key=lambda post: (post.date, post.key))

@@ -17,6 +17,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 
 from ablog_ext.blog.queries import Post, listed_posts, theme_passages
+from ablog_ext.pages.series import blog_series, series_page, series_title
 
 logger = logging.getLogger("ablog_ext.feeds")
 
@@ -260,7 +261,23 @@ def blog_feeds(app: Sphinx) -> list[Feed]:
             folder = f"{blog_path}/theme/{slug}"
             group = [post for d in sorted(docnames) for post in by_docname[d]]
             feeds.append(Feed(folder, f"{title} - Theme: {name}", folder, group, ablog=False))
+    if "series" in kinds:
+        feeds.extend(_series_feeds(app, title))
     return feeds
+
+
+def _series_feeds(app: Sphinx, title: str) -> list[Feed]:
+    """A feed per series, beside its page (``blog/series/<slug>/atom.xml``)."""
+    return [
+        Feed(
+            series_page(app, each.slug),
+            f"{title} - {series_title(each.name)}",
+            series_page(app, each.slug),
+            sorted(each.posts, key=lambda post: (post.date, post.key)),
+            ablog=False,
+        )
+        for each in blog_series(app.env)
+    ]
 
 
 def _ablog_key(ablog_post: Any) -> str:

@@ -26,6 +26,7 @@ from ablog_ext.pages.render import (
     Links,
     container,
     copy_for_page,
+    counted_index,
     format_date,
     render_fragment,
     resolved,
@@ -281,14 +282,8 @@ def theme_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not cache.wanted(page_output(app, index), "themes", [(n, s, len(g)) for n, s, g in groups]):
         return
     links = Links(app, index)
-    listing = nodes.bullet_list(classes=["themes-index"])
-    for name, slug, group in groups:
-        item = nodes.list_item()
-        paragraph = nodes.paragraph()
-        paragraph += links.link(name, links.theme_page(slug))
-        paragraph += nodes.Text(f" ({len(group)})")
-        item += paragraph
-        listing += item
+    entries = [(name, links.theme_page(slug), len(group)) for name, slug, group in groups]
+    listing = counted_index(links, entries, ["themes-index"])
     yield (
         index,
         {

@@ -203,3 +203,30 @@ def bar_chart_svg(bars: list[tuple[str, str, int]], description: str) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def dated_link_item(app: Sphinx, links: Links, post: Any, date_class: str) -> nodes.list_item:
+    """A list item: a link to *post* (a :class:`~ablog_ext.blog.queries.Post`), then
+    its date."""
+    item = nodes.list_item()
+    paragraph = nodes.paragraph()
+    paragraph += links.link(post.title, post.docname, post.section)
+    date = format_date(app, post.date)
+    paragraph += nodes.inline(date, f" · {date}", classes=[date_class])
+    item += paragraph
+    return item
+
+
+def counted_index(
+    links: Links, entries: list[tuple[str, str, int]], classes: list[str]
+) -> nodes.bullet_list:
+    """A list of ``(name, target page, count)``: each name linked, its count after it."""
+    listing = nodes.bullet_list(classes=classes)
+    for name, target, count in entries:
+        item = nodes.list_item()
+        paragraph = nodes.paragraph()
+        paragraph += links.link(name, target)
+        paragraph += nodes.Text(f" ({count})")
+        item += paragraph
+        listing += item
+    return listing

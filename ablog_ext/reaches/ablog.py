@@ -177,8 +177,9 @@ class AblogEnvPosts(Reach):
 
     target, attribute = "env.ablog_posts", "ablog_posts"
     fallback = (
-        "its records of ABlog's posts: ablog_ext's feeds, year-in-review and theme pages list no "
-        "posts, old URLs get no redirects, posts get no link previews and the site no sitemap, "
+        "its records of ABlog's posts: ablog_ext's feeds, year-in-review, theme and series pages "
+        "list no posts, posts show no reading time, related posts or link previews, the site has "
+        "no sitemap, old URLs get no redirects, "
         "excerpts end where ABlog ends them, and ABlog's own Atom feeds are kept"
     )
 

@@ -35,6 +35,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.domain import PostRecord, blog_domain, detach
 from ablog_ext.blog.queries import post_zone
+from ablog_ext.blog.series import SeriesMark, read_series
 from ablog_ext.config import pattern_prefix, post_patterns
 from ablog_ext.jekyll.frontmatter import (
     FILENAME_DATE,
@@ -402,6 +403,14 @@ def _date_outcome(meta: PostMeta) -> str:
 # -- 3. after ABlog read the post ---------------------------------------------------------
 
 
+def _series(parsed: ParsedPost, docname: str) -> SeriesMark:
+    """The post's ``series`` and ``series_order``, each problem reported at its line."""
+    mark = read_series(parsed.block.data or {})
+    for key, message in mark.problems:
+        warn(message, docname, parsed.block.key_lines.get(key, 1), "frontmatter")
+    return mark
+
+
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
     """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
 
@@ -426,6 +435,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     date_text = date.isoformat() if date else None
     updated_text = None
     image = None
+    series = SeriesMark()
     if parsed is not None:
         meta = parsed.meta
         excerpt = _excerpt(parsed, doctree, survey.mark, info.get("excerpt") or [])
@@ -440,6 +450,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
             date_text = meta.date.isoformat()
         updated_text = meta.updated.isoformat() if meta.updated else None
         image = jekyll_image(parsed.block.data)
+        series = _series(parsed, docname)
     record: PostRecord = {
         "title": info["title"],
         "date": date_text,
@@ -453,6 +464,8 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
     }
     if image:
         record["image"] = image
+    if series.name:
+        record["series"], record["series_order"] = series.name, series.order
     blog_domain(env).add_post(docname, record)
     for post in ablog_posts:
         # Whatever wrote the excerpt (ABlog's `post` directive allows sections), it

@@ -40,6 +40,24 @@ _FAST_DOCUMENTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 #: What shows a post that cannot be rendered (set at ``config-inited``).
 _ON_ERROR: Slot[list[OnError]] = Slot("post html: on error", lambda app: [], lasting=True)
 
+#: HTML put before a post's excerpt wherever ``to_html`` renders it (ABlog's archive
+#: entries), from the application and ABlog's post.
+ExcerptPrefix = Callable[[Sphinx, Any], str]
+_EXCERPT_PREFIXES: Slot[list[ExcerptPrefix]] = Slot(
+    "post html: before excerpts", lambda app: [], lasting=True
+)
+
+
+def add_excerpt_prefix(app: Sphinx, prefix: ExcerptPrefix) -> None:
+    """At setup: *prefix* (a post's reading time) goes before each excerpt of ABlog's
+    archive entries; :mod:`.stale_pages` counts it as part of the excerpt shown."""
+    build_state(app).get(_EXCERPT_PREFIXES).append(prefix)
+
+
+def excerpt_prefix(app: Sphinx, post: Any) -> str:
+    """The HTML that goes before *post*'s excerpt."""
+    return "".join(prefix(app, post) for prefix in build_state(app).get(_EXCERPT_PREFIXES))
+
 
 def _memoized_to_html(original: Any, on_error: OnError) -> Any:
     @functools.wraps(original)
@@ -76,6 +94,8 @@ def _memoized_to_html(original: Any, on_error: OnError) -> Any:
                 html = on_error(self, fulltext, error)
             finally:
                 _FAST_DOCUMENTS.reset(token)
+            if not fulltext:
+                html = excerpt_prefix(app, self) + html
             # Markup: HTML that the autoescaping of ABlog's templates must keep.
             cache[key] = Markup(html)
         return cache[key]
@@ -172,12 +192,14 @@ def _instance_to_html(
     post: Any, original: Callable[..., str], on_error: OnError | None
 ) -> Callable[..., Markup]:
     def to_html(*args: Any, **kwargs: Any) -> Markup:
+        fulltext = bool(kwargs["fulltext"] if "fulltext" in kwargs else len(args) > 1 and args[1])
+        prefix = "" if fulltext else excerpt_prefix(post_app(post), post)
         try:
-            return Markup(original(*args, **kwargs))
+            return Markup(prefix + original(*args, **kwargs))
         except Exception as error:
             if on_error is None:
                 raise
-            return Markup(on_error(post, bool(kwargs.get("fulltext")), error))
+            return Markup(prefix + on_error(post, fulltext, error))
 
     return to_html
 

@@ -56,6 +56,7 @@ from ablog_ext.speed.page_cache import (
 )
 from ablog_ext.speed.page_reads import applies, context_sources, recorder, take_recorder
 from ablog_ext.speed.parallel import reset_blog
+from ablog_ext.speed.post_html import excerpt_prefix
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.fresh")
@@ -193,7 +194,7 @@ class Digests:
 
     def excerpt(self, args: list[Any]) -> Any:
         post = self.blog[args[0]]
-        return None if post is None else excerpt_digest(post)
+        return None if post is None else (excerpt_digest(post), excerpt_prefix(self.app, post))
 
     def context(self, args: list[Any]) -> Any:
         source = self.sources.get(args[0])

@@ -70,11 +70,14 @@ def own_generated_pagenames(app: Sphinx) -> set[str]:
     from ablog_ext.blog.queries import theme_passages
     from ablog_ext.pages.passages import group_by_theme
     from ablog_ext.pages.review import review_years
+    from ablog_ext.pages.series import blog_series, series_page
 
     names: set[str] = set()
     blog_path = str(app.config.blog_path).strip("/")
     if app.config.ablog_ext_review_pages:
         names.update(f"{blog_path}/review/{year}" for year in review_years(app))
+    for series in blog_series(app.env):
+        names.update((f"{blog_path}/series", series_page(app, series.slug)))
     groups = group_by_theme(theme_passages(app.env))
     if groups:
         names.add(f"{blog_path}/theme")

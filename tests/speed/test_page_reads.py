@@ -61,10 +61,16 @@ def test_retitled_old_post_rewrites_only_the_pages_that_show_it(site, tmp_path):
     edit(site / f"{OLDEST}.md", "The first post", "A retitled first post")
     written, _ = rebuild(site)
     # Too old for any "recent posts": only its page, its next post (whose
-    # "previous" it is) and the archive pages that list it.
+    # "previous" it is), the posts whose related posts list it, and the archive
+    # pages that list it.
     assert written - SPHINX_WRITES == {
         f"{OLDEST}.html",
         "posts/2020-06-10-second.html",
+        # Posts whose related posts (3 at most) list it: the third and sixth share
+        # its category Career, the sixth and eighth its tag python.
+        "posts/2021-01-15-third.html",
+        "posts/2021-07-07-sixth.html",
+        "posts/2021-11-11-eighth.html",
         "blog.html",
         "blog/2020.html",
         "blog/archive.html",
@@ -229,7 +235,9 @@ def test_parallel_writes_are_recorded(tmp_path):
     build_dir(src, parallel=3)
     edit(src / f"{OLDEST}.md", "The first post", "A retitled first post")
     written, outdir = rebuild(src, parallel=3)
-    assert "posts/2021-07-07-sixth.html" not in written
+    # The fourth shows nothing of it (the sixth lists it among its related posts).
+    assert "posts/2021-03-20-fourth.html" not in written
+    assert "posts/2021-07-07-sixth.html" in written
     assert "posts/2020-06-10-second.html" in written
     edit(src / f"{NEWEST}.md", "The eighth post", "A retitled eighth post")
     written, outdir = rebuild(src, parallel=3)

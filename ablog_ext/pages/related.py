@@ -1,0 +1,72 @@
+"""Related posts: the posts that share the most tags and categories with a post.
+
+Ranked as Hugo ranks related content: each index has a weight, and a candidate's
+score is the sum, over the names it shares with the post, of the weight of the
+index the name is in: :data:`TAG_WEIGHT` a shared tag, :data:`CATEGORY_WEIGHT` a
+shared category (names compared without case, as ABlog's archive pages merge
+them).  A post that shares nothing is not related.  Equal scores go to the newer
+post, then to the post's name, so the list is the same in every build.  Unlike
+Hugo's default (``includeNewer: false``), newer posts are candidates too: a
+blog's newest posts are what a reader most wants to find from an older one.
+
+The lists of the whole blog are ranked once per build (an index from each name to
+its posts, so a post is compared only with posts that share a name with it).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from sphinx.environment import BuildEnvironment
+
+from ablog_ext.blog.domain import blog_domain
+from ablog_ext.blog.queries import Post, listed_posts
+
+#: Hugo's ``related.indices`` weights for tags and categories.
+TAG_WEIGHT = 100
+CATEGORY_WEIGHT = 50
+
+
+def _index_names(post: Post) -> Iterable[tuple[str, int]]:
+    """``(index:name, weight)`` of each name of *post*, once each."""
+    indices = (("t", post.tags, TAG_WEIGHT), ("c", post.categories, CATEGORY_WEIGHT))
+    for kind, names, weight in indices:
+        for name in sorted({name.casefold() for name in names if name.strip()}):
+            yield f"{kind}:{name}", weight
+
+
+def rank_related(posts: list[Post], limit: int) -> dict[str, tuple[Post, ...]]:
+    """Up to *limit* related posts of each post of *posts*, by its key."""
+    if limit <= 0:
+        return {}
+    # Posts by number: newest first, then by name, so a smaller number wins a tie.
+    order = sorted(posts, key=lambda post: post.key)
+    order.sort(key=lambda post: post.date, reverse=True)
+    count = len(order)
+    index: dict[str, list[int]] = {}
+    names = [list(_index_names(post)) for post in order]
+    for number, post_names in enumerate(names):
+        for name, _weight in post_names:
+            index.setdefault(name, []).append(number)
+    related: dict[str, tuple[Post, ...]] = {}
+    for number, post in enumerate(order):
+        scores: dict[int, int] = {}
+        for name, weight in names[number]:
+            for other in index[name]:
+                scores[other] = scores.get(other, 0) + weight
+        scores.pop(number, None)
+        # The highest score first, then the smallest number: one integer to compare.
+        best = heapq.nsmallest(limit, scores, key=lambda other: other - scores[other] * count)
+        related[post.key] = tuple(order[other] for other in best)
+    return related
+
+
+def related_posts(env: BuildEnvironment, key: str) -> tuple[Post, ...]:
+    """The related posts of the post *key* (``docname`` or ``docname#section``):
+    ``ablog_ext_related_posts`` of them at most.  Ranked once per build."""
+    limit = int(env.config.ablog_ext_related_posts)
+    table = blog_domain(env).memo(
+        f"related-posts-{limit}", lambda: rank_related(listed_posts(env), limit)
+    )
+    return table.get(key, ())
