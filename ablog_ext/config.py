@@ -363,6 +363,16 @@ OPTIONS: tuple[Option, ...] = (
         "and next links. The default, `None`, lists every post on one page, as ABlog does.",
         _positive_or_none,
     ),
+    Option(
+        "ablog_ext_paginate_path",
+        "",
+        "html",
+        (str,),
+        "The old URLs of the blog's later pages, as Jekyll's `paginate_path` gives them "
+        "(`/page:num/`): each page of the blog after the first gets a redirect from its old "
+        "URL. The default, an empty string, writes none (`ablog-ext init --from-jekyll` "
+        "sets it from `_config.yml`).",
+    ),
 )
 
 

@@ -50,6 +50,13 @@ def page_count(posts: int, per_page: int) -> int:
     return max(1, math.ceil(posts / per_page))
 
 
+def later_pages(docname: str, posts: int, per_page: int | None) -> list[str]:
+    """The names of the pages after the first of an archive of *posts* posts."""
+    if not per_page:
+        return []
+    return [page_name(docname, n) for n in range(2, page_count(posts, per_page) + 1)]
+
+
 class CollectionPage(Collection):
     """One page of an ABlog collection, as its template sees it: iterating it gives
     the page's posts; ``docname`` is the page's name (the excerpts' links are made
