@@ -24,6 +24,7 @@ split.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -38,11 +39,20 @@ COLLECTION = "ablog/collection.html"
 PAGE_TEMPLATE = "ablog_ext/collection_page.html"
 
 Page = tuple[str, dict[str, Any], str]
+#: The name of a later page of an archive: the archive's, then the page's number.
+_LATER_PAGE = re.compile(r"(.+)/page/([2-9]|[1-9]\d+)")
 
 
 def page_name(docname: str, number: int) -> str:
     """The page name of page *number* of the archive *docname*."""
     return docname if number == 1 else f"{docname}/page/{number}"
+
+
+def archive_of(pagename: str) -> str:
+    """The archive whose later page *pagename* is (``blog/tag/x`` of
+    ``blog/tag/x/page/2``); any other page's own name."""
+    found = _LATER_PAGE.fullmatch(pagename)
+    return found.group(1) if found else pagename
 
 
 def page_count(posts: int, per_page: int) -> int:

@@ -146,7 +146,14 @@ def test_every_archive_is_split(tmp_path: Path) -> None:
         "prev": "2.html",
         "head-prev": "2.html",
     }
-    # The feed of the category is not split, and its link on every page is the same.
+
+    # The feed of the category is not split, and every page of it links to it.
+    def alternates(soup: BeautifulSoup) -> set[str]:
+        links = soup.select('link[rel="alternate"]')
+        return {str(link["href"]) for link in links if str(link["href"]).startswith("https:")}
+
+    assert "https://pages.example.org/blog/category/ml/atom.xml" in alternates(soup)
+    assert alternates(soup) == alternates(read_page(out, "blog/category/ml.html"))
     feed = (out / "blog/category/ml/atom.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == 2 * PER_PAGE + 1
     assert not (out / "blog/category/ml/page/atom.xml").exists()
