@@ -266,3 +266,16 @@ def test_same_output_as_without(tmp_path: Path) -> None:
     assert sorted(got) == sorted(want)
     differing = [key for key in want if got[key] != want[key] and key != ".buildinfo"]
     assert differing == []
+
+
+def test_redirect_from_never_replaces_a_page(tmp_path: Path) -> None:
+    """A post's old URL at a later page's file is refused, with a warning."""
+    src = make_site(tmp_path, PER_PAGE + 1)
+    edit_text = post(4).replace(
+        "author: Ada\n", "author: Ada\nredirect_from: [/blog/page/2.html]\n"
+    )
+    write_files(src, {"posts/2021-01-04-post-4.md": edit_text})
+    app = build_dir(src)
+    found = [w for w in warnings_of(app) if "/blog/page/2.html" in w]
+    assert len(found) == 1 and "would overwrite the page 'blog/page/2'" in found[0], found
+    assert titles(read_page(Path(app.outdir), "blog/page/2.html")) == ["Post number 1"]
