@@ -4,6 +4,7 @@ added and removed; the option's check."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,47 @@ def test_redirect_from_never_replaces_a_page(tmp_path: Path) -> None:
     found = [w for w in warnings_of(app) if "/blog/page/2.html" in w]
     assert len(found) == 1 and "would overwrite the page 'blog/page/2'" in found[0], found
     assert titles(read_page(Path(app.outdir), "blog/page/2.html")) == ["Post number 1"]
+
+
+PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "Page %(number)d of %(count)d"
+msgstr "Seite %(number)d von %(count)d"
+
+msgid "Older posts"
+msgstr "Ältere Beiträge"
+"""
+
+CATALOG_EXTENSION = """\
+from pathlib import Path
+
+
+def setup(app):
+    app.add_message_catalog("ablog_ext", str(Path(__file__).parent / "locale"))
+"""
+
+
+def test_words_are_translated_in_the_ablog_ext_domain(tmp_path: Path) -> None:
+    """A catalog of the ``ablog_ext`` domain (as the package's own would be) gives the
+    pages' words in the site's language."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    src = make_site(tmp_path, PER_PAGE + 1)
+    write_files(src, {"catalog_ext.py": CATALOG_EXTENSION})
+    messages = src / "locale" / "de" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    with (messages / "ablog_ext.mo").open("wb") as mo:
+        write_mo(mo, read_po(io.StringIO(PO), locale="de"))
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            'language = "de"\nimport sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n'
+        )
+        conf.write('extensions.append("catalog_ext")\n')
+    app = build_dir(src)
+    soup = read_page(Path(app.outdir), "blog.html")
+    assert nav(soup)["label"] == "Seite 1 von 2"
+    assert soup.select_one("a.ablog-ext-pages__next").get_text(strip=True) == "Ältere Beiträge"
