@@ -139,15 +139,8 @@ def _positive_or_none(app: Sphinx, config: Config, option: Option) -> None:
     value = config[option.name]
     if value is None or (not isinstance(value, bool) and value >= 1):
         return
-    logging.getLogger(option.logger).warning(
-        "%s%s should be a whole number above 0 or None, not %r; using %r",
-        _conf_py(app),
-        option.name,
-        value,
-        option.default,
-        type="ablog_ext",
-        subtype="config",
-    )
+    message = "%s%s should be a whole number above 0 or None, not %r; using %r"
+    _warn(option, message, _conf_py(app), option.name, value, option.default)
     config[option.name] = option.default
 
 

@@ -32,6 +32,8 @@ from ablog.blog import Collection
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 
+from ablog_ext.speed.blog_views import post_key
+
 _ = get_translation("ablog_ext")
 
 #: ABlog's template of an archive page, and the one that shows a page of it.
@@ -79,7 +81,7 @@ class CollectionPage(Collection):
         self.page = number
         self._page_docname = docname
         self._posts_iter = list(posts)
-        self._posts = {_post_name(post): post for post in posts}
+        self._posts = {post_key(post): post for post in posts}
 
     @property
     def docname(self) -> str:
@@ -88,11 +90,6 @@ class CollectionPage(Collection):
     @property
     def path(self) -> str:
         return str(self.whole.path)
-
-
-def _post_name(post: Any) -> str:
-    section = getattr(post, "section", "") or ""
-    return f"{post.docname}#{section}" if section else str(post.docname)
 
 
 def labels(number: int, count: int) -> dict[str, str]:
