@@ -143,6 +143,22 @@ def _at_least(minimum: int, wanted: str) -> Check:
 _positive = _at_least(1, "above 0")
 
 
+def _positive_or_none(app: Sphinx, config: Config, option: Option) -> None:
+    """``None`` or a whole number above 0; else a warning at conf.py and the default."""
+    value = config[option.name]
+    if value is None or (not isinstance(value, bool) and value >= 1):
+        return
+    message = "%s%s should be a whole number above 0 or None, not %r; using %r"
+    _warn(option, message, _conf_py(app), option.name, value, option.default)
+    config[option.name] = option.default
+
+
+def _conf_py(app: Sphinx) -> str:
+    """What a warning about an option starts with: the site's conf.py, where it is set
+    (Sphinx would read a ``location`` without a line as a document's name)."""
+    return f"{Path(app.confdir, 'conf.py')}: " if app.confdir else ""
+
+
 def _liquid_limit(name: str, default: int, doc: str) -> Option:
     return Option(name, default, "env", (int,), doc, _positive, "ablog_ext.liquid")
 
@@ -386,6 +402,26 @@ OPTIONS: tuple[Option, ...] = (
         _known_placeholders,
         "ablog_ext.permalinks",
     ),
+    Option(
+        "ablog_ext_posts_per_page",
+        None,
+        "html",
+        (int, type(None)),
+        "Posts on each page of an archive (the blog, each category, tag, author, location, "
+        "language and year): later pages are `<archive>/page/<n>.html`, each with previous "
+        "and next links. The default, `None`, lists every post on one page, as ABlog does.",
+        _positive_or_none,
+    ),
+    Option(
+        "ablog_ext_paginate_path",
+        "",
+        "html",
+        (str,),
+        "The old URLs of the blog's later pages, as Jekyll's `paginate_path` gives them "
+        "(`/page:num/`): each page of the blog after the first gets a redirect from its old "
+        "URL. The default, an empty string, writes none (`ablog-ext init --from-jekyll` "
+        "sets it from `_config.yml`).",
+    ),
 )
 
 
@@ -458,17 +494,18 @@ def validate_options(app: Sphinx, config: Config) -> None:
     """A value of the wrong type gets a warning and the default, once per build;
     then each option's own check runs on a value of the right type."""
     for option in OPTIONS:
-        _check_type(config, option)
+        _check_type(app, config, option)
     for option in OPTIONS:
         if option.check is not None:
             option.check(app, config, option)
 
 
-def _check_type(config: Config, option: Option) -> None:
+def _check_type(app: Sphinx, config: Config, option: Option) -> None:
     value = config[option.name]
     if not isinstance(value, option.types):
         logger.warning(
-            "%s should be %s, not %r; using the default %r",
+            "%s%s should be %s, not %r; using the default %r",
+            _conf_py(app),
             option.name,
             " or ".join(kind.__name__ for kind in option.types),
             value,

@@ -25,6 +25,8 @@ blog_baseurl = "https://ablog-ext.example.org/"
 ablog_ext_link_previews = True
 post_date_format = "%d %B %Y"
 ablog_ext_review_pages = True
+# Ten posts a page: blog.html, then blog/page/2.html.
+ablog_ext_posts_per_page = 10
 ablog_ext_feed_archives = ["category", "theme", "series"]
 # This blog was never a Jekyll site: no old URLs to redirect from.
 ablog_ext_permalink = ""

@@ -66,7 +66,8 @@ def render_conf(title: str, base_url: str, author: str | None) -> str:
     if base_url == PLACEHOLDER_URL:
         comment = "a placeholder: the address the site is published at"
     _assign(lines, "blog_baseurl", base_url, comment)
-    _assign(lines, "blog_path", "blog", "blog.html lists every post")
+    _assign(lines, "blog_path", "blog", "blog.html lists the latest posts")
+    _assign(lines, "ablog_ext_posts_per_page", 10, "then blog/page/2.html, ...")
     _assign(lines, "blog_post_pattern", "posts/*", "ablog-ext post writes there")
     _assign(lines, "post_date_format", "%d %B %Y")
     if author:

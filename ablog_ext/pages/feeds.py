@@ -36,6 +36,7 @@ from ablog_ext.pages.feed_list import (
     feed_variants,
     feeds_enabled,
 )
+from ablog_ext.pages.pagination import archive_of
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.ablog import ABLOG_ATOM_FEEDS, ABLOG_ENV_POSTS
 from ablog_ext.speed.page_reads import shows, watch_context
@@ -103,22 +104,28 @@ def page_feeds(app: Sphinx, pagename: str) -> tuple[str, list[tuple[str, str]]]:
     by_page = domain.memo(
         "feeds-by-page", lambda: {feed.pagename: feed for feed in blog_feeds(app)}
     )
-    feed = by_page.get(pagename)
+    # A later page of an archive (blog/tag/x/page/2) shows the archive's feeds.
+    archive = archive_of(pagename) if app.config.ablog_ext_posts_per_page else pagename
+    feed = by_page.get(archive)
     if feed is None:
         # Every page without a feed of its own links to the same: the blog's feed.
         tags, links = domain.memo(
             "feeds-elsewhere", lambda: _page_feeds(app, pagename, None, by_page)
         )
         return tags, list(links)
-    return _page_feeds(app, pagename, feed, by_page)
+    return _page_feeds(app, pagename, feed, by_page, archive)
 
 
 def _page_feeds(
-    app: Sphinx, pagename: str, feed: Feed | None, by_page: dict[str, Feed]
+    app: Sphinx,
+    pagename: str,
+    feed: Feed | None,
+    by_page: dict[str, Feed],
+    archive: str | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     blog_path = str(app.config.blog_path).strip("/")
     shown = [feed] if feed is not None else []
-    if pagename != blog_path and blog_path in by_page:
+    if (archive or pagename) != blog_path and blog_path in by_page:
         shown.append(by_page[blog_path])
     baseurl = str(app.config.blog_baseurl).rstrip("/") + "/"
     formats = list(app.config.ablog_ext_feed_formats)

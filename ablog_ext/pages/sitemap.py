@@ -44,6 +44,7 @@ def sitemap_pages(app: Sphinx) -> dict[str, dt.datetime | None]:
     from ablog.blog import Blog
     from ablog.post import register_posts
 
+    from ablog_ext.pages.pagination import later_pages
     from ablog_ext.urls.redirects import own_generated_pagenames
 
     env = app.env
@@ -61,14 +62,21 @@ def sitemap_pages(app: Sphinx) -> dict[str, dt.datetime | None]:
     blog = Blog(app)
     if not blog:
         register_posts(app)
-    pages[blog.posts.docname] = max(stamps.values(), default=None)
+    per_page = app.config.ablog_ext_posts_per_page
+
+    def archive(docname: str, posts: int, lastmod: dt.datetime | None) -> None:
+        # Its later pages too (ablog_ext_posts_per_page), dated as the archive.
+        for name in [docname, *later_pages(docname, posts, per_page)]:
+            pages[name] = lastmod
+
+    archive(blog.posts.docname, len(blog.posts), max(stamps.values(), default=None))
     # The archive pages ABlog writes: none for an empty catalog or collection.
     for catalog in [blog.archive, *blog.catalogs.values()]:
         dates: list[dt.datetime] = []
         for collection in catalog:
             own = [stamps[p.docname] for p in collection if p.docname in stamps]
             if len(collection):
-                pages[collection.docname] = max(own, default=None)
+                archive(collection.docname, len(collection), max(own, default=None))
             dates += own
         if catalog:
             pages[catalog.docname] = max(dates, default=None)

@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 
+from ablog_ext.pages.pagination import PAGE_TEMPLATE
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.ablog import ABLOG_COLLECTION_ENTRIES
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
@@ -215,11 +216,20 @@ def keep_entries(app: Sphinx) -> None:
     def collection_entry(context: Any, post: Any) -> Markup:
         return kept.html(context, post)
 
+    globals_ = {ABLOG_COLLECTION_ENTRIES.FUNCTION: collection_entry}
+
     def wanted(name: str, template: Any) -> bool:
+        if name == PAGE_TEMPLATE:
+            return True
         return name == COLLECTION and sidebars.ours(template) and _is_ours(environment, POSTCARD)
 
     def stand_in(name: str, template: Any) -> Any:
-        globals_ = {ABLOG_COLLECTION_ENTRIES.FUNCTION: collection_entry}
+        if name == PAGE_TEMPLATE:
+            # It extends ABlog's: the blocks it inherits render in its own context.
+            page = object.__new__(type(template))
+            page.__dict__.update(template.__dict__)
+            page.globals = environment.make_globals({**template.globals, **globals_})
+            return page
         # ABlog's file name: errors and profiles name the file the text is from.
         filename = getattr(template, "filename", None)
         return compile_template(environment, collection_source, COLLECTION, filename, globals_)

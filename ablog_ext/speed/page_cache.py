@@ -29,6 +29,7 @@ from sphinx.util import logging
 
 from ablog_ext._version import __version__
 from ablog_ext.pages.html_theme import escape_archive_titles, escape_page_titles
+from ablog_ext.pages.pagination import paginate
 from ablog_ext.reaches.ablog import ABLOG_ARCHIVE_PAGES
 from ablog_ext.reaches.base import loaded_by
 from ablog_ext.reaches.sphinx import SPHINX_BUILD_INFO
@@ -260,7 +261,7 @@ def ablog_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
     # The posts live through the generation: their ids stay theirs.
     seen: dict[int, Any] = {}
     handler = build_state(app).peek(_ABLOG_GENERATOR)
-    for pagename, context, template in handler(app) if handler is not None else ():
+    for pagename, context, template in paginate(app, handler(app) if handler is not None else ()):
         if cache.wanted(page_output(app, pagename), template, _context_key(app, context, seen)):
             escape_page_titles(context)
             yield pagename, context, template

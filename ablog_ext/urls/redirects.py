@@ -15,6 +15,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.jekyll.permalinks import destination
+from ablog_ext.pages.pagination import labels, later_pages, page_count, page_name
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.speed.page_cache import page_cache, page_output
 from ablog_ext.urls.permalinks import old_urls
@@ -58,15 +59,20 @@ def _generated_pagenames(app: Sphinx) -> set[str]:
     from ablog.blog import Blog
 
     blog = Blog(app)
-    names = {blog.posts.docname, blog.drafts.docname, blog.archive.docname}
+    names = {blog.archive.docname}
+    per_page = app.config.ablog_ext_posts_per_page
+    collections = [blog.posts, blog.drafts]
     for catalog in [blog.archive, *blog.catalogs.values()]:
         names.add(catalog.docname)
-        names.update(collection.docname for collection in catalog)
+        collections += list(catalog)
+    for collection in collections:
+        names.add(collection.docname)
+        names.update(later_pages(collection.docname, len(collection), per_page))
     return names | own_generated_pagenames(app)
 
 
 def own_generated_pagenames(app: Sphinx) -> set[str]:
-    """Pages ablog_ext generates: the years in review and the themes."""
+    """Pages ablog_ext generates: the years in review, the series and the themes."""
     from ablog_ext.blog.queries import theme_passages
     from ablog_ext.pages.passages import group_by_theme
     from ablog_ext.pages.review import review_years
@@ -128,14 +134,10 @@ def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
     named ``old`` at ``old/index.html``, not ``old.html``)."""
     if not writes_html_pages(app):
         return
-    builder = app.builder
     domain = blog_domain(app.env)
     pages = set(app.env.found_docs) | _SPHINX_PAGES | _generated_pagenames(app)
     taken = {page_output(app, pagename): pagename for pagename in sorted(pages)}
     claimed: dict[str, str] = {}
-    cache = page_cache(app)
-    baseurl = app.config.blog_baseurl or app.config.html_baseurl or ""
-    outdir = Path(app.outdir).resolve()
     for redirect in wanted_redirects(app.env):
         output, docname = redirect.output, redirect.docname
         if output is None:
@@ -161,23 +163,66 @@ def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
             continue
         claimed[output] = docname
         title = domain.posts[docname]["title"]
-        target = builder.get_target_uri(docname)
-        if not cache.wanted(output, "redirect", target, title, baseurl):
-            continue
-        context = {
-            # Up to the root and down: the path may hold a '#', which relative_uri cuts at.
-            "redirect_url": "../" * output.count("/") + target,
-            "redirect_title": title,
-            "redirect_canonical": urljoin(baseurl.rstrip("/") + "/", target) if baseurl else "",
-            "language": app.config.language,
-        }
-        try:
-            file = (outdir / output).resolve()
-            if outdir not in file.parents:
-                continue
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(builder.templates.render(TEMPLATE, context), encoding="utf-8")
-        except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-            reason = getattr(error, "strerror", None) or error
-            _refuse(redirect, "cannot write %s (%s)", output, reason)
+        problem = _write_redirect(app, output, docname, title)
+        if problem is not None:
+            _refuse(redirect, "cannot write %s (%s)", output, problem)
+    for output, pagename, title in page_redirects(app):
+        if output in taken or output in claimed:
+            continue  # a page of the site's own, or a post's old URL, is there
+        claimed[output] = pagename
+        problem = _write_redirect(app, output, pagename, title)
+        if problem is not None:
+            logger.warning(
+                "no redirect from the blog's old page %s: cannot write it (%s)",
+                output,
+                problem,
+                type="ablog_ext",
+                subtype="redirect",
+            )
     yield from ()
+
+
+def _write_redirect(app: Sphinx, output: str, pagename: str, title: str) -> Any:
+    """The redirect page at *output* to *pagename*, unless the page cache has it
+    already; what kept it from being written, or ``None``."""
+    builder = app.builder
+    baseurl = app.config.blog_baseurl or app.config.html_baseurl or ""
+    target = builder.get_target_uri(pagename)
+    if not page_cache(app).wanted(output, "redirect", target, title, baseurl):
+        return None
+    context = {
+        # Up to the root and down: the path may hold a '#', which relative_uri cuts at.
+        "redirect_url": "../" * output.count("/") + target,
+        "redirect_title": title,
+        "redirect_canonical": urljoin(baseurl.rstrip("/") + "/", target) if baseurl else "",
+        "language": app.config.language,
+    }
+    outdir = Path(app.outdir).resolve()
+    try:
+        file = (outdir / output).resolve()
+        if outdir not in file.parents:
+            return None
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(builder.templates.render(TEMPLATE, context), encoding="utf-8")
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        return getattr(error, "strerror", None) or error
+    return None
+
+
+def page_redirects(app: Sphinx) -> Iterator[tuple[str, str, str]]:
+    """``(output, pagename, title)`` of a redirect from each later page of the blog at
+    its old Jekyll URL (``ablog_ext_paginate_path``, Jekyll's ``paginate_path``:
+    ``/page:num/``) to its page here (``blog/page/2``)."""
+    from ablog.blog import Blog
+
+    pattern = str(app.config.ablog_ext_paginate_path or "")
+    per_page = app.config.ablog_ext_posts_per_page
+    if ":num" not in pattern or not per_page:
+        return
+    blog = Blog(app)
+    title = str(app.config.blog_title or app.config.project or "")
+    for number in range(2, page_count(len(blog.posts), per_page) + 1):
+        output = redirect_output(pattern.replace(":num", str(number)))
+        if output is not None:
+            label = labels(number, page_count(len(blog.posts), per_page))["label"]
+            yield output, page_name(blog.posts.docname, number), f"{title}: {label}"

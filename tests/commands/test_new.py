@@ -88,6 +88,7 @@ def test_new_conf_values(built):
     assert conf["blog_title"] == conf["project"] == 'Ann\'s "notes": #1'
     assert conf["blog_baseurl"] == "https://ann.example/blog/"
     assert conf["ablog_ext_review_pages"] is True
+    assert conf["ablog_ext_posts_per_page"] == 10
     assert conf["ablog_ext_feed_archives"] == ["category", "theme"]
     assert "author" not in conf
     requirements = (site / "requirements.txt").read_text(encoding="utf-8")

@@ -153,3 +153,16 @@ def test_dirhtml_lists_folder_urls(tmp_path):
 def test_singlehtml_writes_none(tmp_path):
     app = build_site(tmp_path, "previews", buildername="singlehtml")
     assert not Path(app.outdir, "sitemap.xml").exists()
+
+
+def test_pages_of_posts_are_listed(tmp_path):
+    # Every page of every archive, and no other: each listed URL is a written page.
+    app = build_site(tmp_path, "previews", confoverrides={"ablog_ext_posts_per_page": 1})
+    listed = sitemap(Path(app.outdir))
+    later = sorted(url for url in listed if "/page/" in url)
+    assert "blog/page/2.html" in later
+    assert all(Path(app.outdir, url).is_file() for url in listed)
+    written = {
+        path.relative_to(app.outdir).as_posix() for path in Path(app.outdir).rglob("page/*.html")
+    }
+    assert set(later) == written

@@ -157,7 +157,13 @@ def not_carried_lines(plan: Plan) -> list[str]:
         lines.append(f"  collections: {_some(collections)}")
     paginate = config.get("paginate") or config.get("pagination")
     pagination_plugins = [name for name in plugins if name in PAGINATION_PLUGINS]
-    if paginate or pagination_plugins:
+    per_page = config.get("paginate")
+    if isinstance(per_page, int) and not isinstance(per_page, bool) and per_page >= 1:
+        lines.append(
+            f"  (covered: pagination (paginate: {per_page}): the blog's archive in pages "
+            f"of {per_page}; old page URLs redirect)"
+        )
+    elif paginate or pagination_plugins:
         what = f"paginate: {paginate}" if config.get("paginate") else _some(pagination_plugins)
         lines.append(
             f"  pagination ({what}): index.md lists the latest 10 posts, "

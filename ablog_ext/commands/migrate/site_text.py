@@ -258,6 +258,7 @@ def _jekyll_section(lines: list[str], plan: Plan, draft_pattern: str | None) -> 
     lines.append("# Old post URLs: each gets a redirect, and links to them resolve.")
     _assign(lines, "ablog_ext_permalink", permalink, origin)
     _reading_options(lines, config)
+    _pagination_options(lines, config)
     if draft_pattern:
         _assign(lines, "ablog_ext_drafts", [draft_pattern], "from _drafts: never published")
     if plan.nested:
@@ -280,6 +281,23 @@ def _jekyll_section(lines: list[str], plan: Plan, draft_pattern: str | None) -> 
     plugins = config_list(config, "plugins") + config_list(config, "gems")
     if "jekyll-feed" in plugins:
         lines.append("# jekyll-feed: ablog_ext writes blog/atom.xml, rss.xml and feed.json.")
+
+
+def _pagination_options(lines: list[str], config: dict[str, Any]) -> None:
+    """jekyll-paginate's ``paginate`` (posts a page) and ``paginate_path`` (its later
+    pages' URLs, ``/page:num/`` by default): the blog's pages, and a redirect from
+    each old page URL."""
+    per_page = config.get("paginate")
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
+        return
+    _assign(lines, "ablog_ext_posts_per_page", per_page, "_config.yml paginate")
+    path = config.get("paginate_path")
+    if isinstance(path, str) and ":num" in path:
+        origin = "_config.yml paginate_path"
+    else:
+        path, origin = "/page:num/", "jekyll-paginate's default paginate_path"
+    lines.append("# The old URLs of the blog's later pages: each redirects to its page here.")
+    _assign(lines, "ablog_ext_paginate_path", path, origin)
 
 
 def _reading_options(lines: list[str], config: dict[str, Any]) -> None:
