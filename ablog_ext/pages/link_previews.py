@@ -178,13 +178,17 @@ def post_description(app: Sphinx, post: Post) -> str:
 
 def post_image(app: Sphinx, pagename: str, doctree: nodes.Node) -> tuple[str, str] | None:
     """``(URL, alt text)`` of the post's image: its front matter ``image`` (from the
-    site's root, as Jekyll reads it), else its first image; ``None`` leaves
-    sphinxext-opengraph's ``ogp_image``, the site's default."""
+    site's root, as Jekyll reads it), else its first image (unless the site asked
+    for social cards); ``None`` leaves it to sphinxext-opengraph (``ogp_image``, the
+    site's default, or its social card)."""
     base = site_base(app.config)
     record = blog_domain(app.env).posts.get(pagename)
     written = record.get("image") if record else None
     if written:
         return (written if urlsplit(written).scheme else urljoin(base, written.lstrip("/"))), ""
+    if social_cards_on(app.config) and _can_draw_cards():
+        # The site asked for social cards: each post without an image of its own keeps its card.
+        return None
     for image in _images(doctree):
         uri = str(image.get("uri", ""))
         if PurePosixPath(urlsplit(uri).path).suffix.lower() not in _RASTER:

@@ -159,3 +159,20 @@ def test_social_cards_asked_for_without_matplotlib(tmp_path, monkeypatch):
     tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
     assert tags["twitter:card"] == ["summary"]
     assert not list(Path(app.outdir).rglob("social_previews"))
+
+
+def test_social_cards_asked_for_are_kept(tmp_path, monkeypatch):
+    # A site that turned social cards on keeps a card for each post without a front
+    # matter image, rather than the post's first image (a real blog lost 27 of 64).
+    import sphinxext.opengraph as opengraph
+
+    def card(*args: object, **kwargs: object) -> Path:
+        return Path("_images/social_previews/card.png")
+
+    monkeypatch.setattr(opengraph, "create_social_card", card)
+    overrides = {"ogp_social_cards": {"enable": True}, "ogp_image": None}
+    app = build_site(tmp_path, "previews", confoverrides=overrides)
+    figure = meta_tags(app.outdir, "posts/2024-04-02-figure.html")
+    assert figure["og:image"] == [f"{BASE}_images/social_previews/card.png"]
+    cover = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
+    assert cover["og:image"] != figure["og:image"]
