@@ -302,6 +302,14 @@ OPTIONS: tuple[Option, ...] = (
         "post are its first categories, as Jekyll's `en/news/_posts/` gives `en` and `news`.",
     ),
     Option(
+        "ablog_ext_space_separated_tags",
+        False,
+        "env",
+        (bool,),
+        "Read `tags: a b` as two tags, as Jekyll does; off, as ABlog reads it: one tag "
+        "(a comma list is a list either way). `ablog-ext init --from-jekyll` turns it on.",
+    ),
+    Option(
         "ablog_ext_liquid",
         False,
         "env",

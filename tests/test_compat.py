@@ -703,3 +703,24 @@ def test_liquid_and_kramdown_only_on_sites_that_ask(tmp_path_factory):
     assert with_ext.select_one("pre").get_text() == plain.select_one("pre").get_text()
     assert "${{ secrets.USER }}" in with_ext.select_one("pre").get_text()
     assert str(with_ext.select_one("a.card")) == str(plain.select_one("a.card"))
+
+
+@pytest.mark.parametrize("jekyll", [False, True])
+def test_tags_with_spaces_as_the_site_reads_them(tmp_path_factory, jekyll):
+    # ABlog reads `tags: python colormaps` as one tag (a real blog has that tag's
+    # page); Jekyll as two, which a site from Jekyll asks for.
+    srcdir = write_files(
+        tmp_path_factory.mktemp("tags"),
+        {
+            "conf.py": 'blog_post_pattern = "posts/*"\nexclude_patterns = ["_build"]\n',
+            "index.md": "# Notes\n",
+            "posts/colours.md": "---\ntitle: Colours\ndate: 2024-02-02\n"
+            "tags: python colormaps\n---\n\nA palette.\n",
+        },
+    )
+    overrides = {"extensions": list(WITH_EXT), "ablog_ext_space_separated_tags": jekyll}
+    app = build_dir(srcdir, confoverrides=overrides)
+    tags = sorted(str(tag) for tag in app.env.ablog_posts["posts/colours"][0]["tags"])
+    assert tags == (["colormaps", "python"] if jekyll else ["python colormaps"])
+    page = "python.html" if jekyll else "python-colormaps.html"
+    assert Path(app.outdir, "blog", "tag", page).is_file()

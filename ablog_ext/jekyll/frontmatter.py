@@ -265,12 +265,15 @@ def normalise(
     zone: dt.tzinfo | None = None,
     folder_categories: Sequence[str] = (),
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR,
+    space_separated_tags: bool = True,
 ) -> PostMeta:
     """Normalise a post's front matter.  Never raises.
 
     With a *zone*, dates are given in it (see :func:`in_zone`); *folder_categories*
     come before the front matter's, as Jekyll's categories from a post's folders;
-    *excerpt_separator* is the site's, which the post's own replaces.
+    *excerpt_separator* is the site's, which the post's own replaces;
+    *space_separated_tags*: ``tags: a b`` is two tags, as Jekyll reads it (ABlog
+    reads one).
     """
     # Each field in turn: the problems are reported in this order.
     problems: list[Problem] = []
@@ -278,7 +281,7 @@ def normalise(
     date, date_source = _date(front_matter, source_path, zone, problems)
     updated = parse_date(front_matter.get("last_modified_at"), "last_modified_at", problems)
     categories = _categories(front_matter, folder_categories, problems)
-    tags = _merged_names(front_matter, ("tags", True), ("tag", False), problems)
+    tags = _merged_names(front_matter, ("tags", space_separated_tags), ("tag", False), problems)
     authors = _merged_names(front_matter, ("author", False), ("authors", False), problems)
     published = _flag(front_matter, "published", problems)
     comments = _flag(front_matter, "comments", problems)

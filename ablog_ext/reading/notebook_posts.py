@@ -106,6 +106,7 @@ def read_notebook(reader: Any, text: str, document: nodes.document, parse: Any) 
         zone=post_zone(config),
         folder_categories=folder_categories(config, docname, path),
         excerpt_separator=config.ablog_ext_excerpt_separator,
+        space_separated_tags=config.ablog_ext_space_separated_tags,
     )
     empty = not any(str(cell.get("source") or "").strip() for cell in notebook.get("cells") or [])
     draft = is_draft(config, docname, path)

@@ -121,6 +121,7 @@ class JekyllMystParser(MystParser):
             zone=post_zone(config),
             folder_categories=folder_categories(config, env.docname, path),
             excerpt_separator=config.ablog_ext_excerpt_separator,
+            space_separated_tags=config.ablog_ext_space_separated_tags,
         )
         # In a preview, a post a build would not publish is read as a draft.
         draft = is_draft(config, env.docname, path) or hidden_reason(config, meta) is not None

@@ -220,6 +220,7 @@ def test_defaults_when_config_is_silent(tmp_path):
     assert "setup" not in conf and "ablog_ext_liquid_data" not in conf
     # Jekyll reads every post with Liquid and kramdown: so does the new site.
     assert conf["ablog_ext_liquid"] is True
+    assert conf["ablog_ext_space_separated_tags"] is True
     assert conf["ablog_ext_kramdown"] is True
 
 

@@ -264,8 +264,9 @@ def _jekyll_section(lines: list[str], plan: Plan, draft_pattern: str | None) -> 
     if plan.nested:
         lines.append("# Jekyll's categories from folders: en/news/_posts/x.md is in en and news.")
         _assign(lines, "ablog_ext_folder_categories", True)
-    lines.append("# Posts read as Jekyll reads them: Liquid first, then kramdown's syntax.")
+    lines.append("# Posts read as Jekyll reads them: Liquid, kramdown's syntax, `tags: a b`.")
     _assign(lines, "ablog_ext_liquid", True)
+    _assign(lines, "ablog_ext_space_separated_tags", True)
     kramdown = config.get("kramdown")
     if isinstance(kramdown, dict) and kramdown:
         # parse_block_html: Markdown inside HTML blocks, as kramdown reads it.

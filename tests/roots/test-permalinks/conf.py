@@ -10,3 +10,4 @@ ablog_ext_permalink = "date"
 # Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
 ablog_ext_liquid = True
 ablog_ext_kramdown = True
+ablog_ext_space_separated_tags = True

@@ -10,5 +10,6 @@ ablog_ext_root_folders = ["assets"]
 ablog_ext_site = {"baseurl": "/notes"}
 ablog_ext_kramdown = {"input": "GFM", "parse_block_html": True}
 
-# Posts from a Jekyll blog: Liquid and kramdown read as Jekyll reads them.
+# Posts from a Jekyll blog: Liquid, kramdown and tags read as Jekyll reads them.
+ablog_ext_space_separated_tags = True
 ablog_ext_liquid = True
