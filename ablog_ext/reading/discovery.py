@@ -48,7 +48,7 @@ from ablog_ext.reaches.ablog import ABLOG_TOMORROW
 from ablog_ext.reading.matched import matched_posts
 from ablog_ext.reading.notebooks import MARKDOWN_KINDS, is_notebook_file, notebook_file_front_matter
 from ablog_ext.reading.outside import is_left_out
-from ablog_ext.reading.posts import front_matter_blocks, is_draft
+from ablog_ext.reading.posts import front_matter_blocks, is_draft, truthy
 from ablog_ext.state import Slot, build_state
 
 logger = logging.getLogger("ablog_ext.postfiles")
@@ -227,7 +227,7 @@ class _Facts:
 def _notebook_facts(path: Path) -> _Facts:
     data = notebook_file_front_matter(path)
     unpublished = bool(data) and normalise(data, path.name).published is False
-    blogpost = str(data.get("blogpost")).strip().lower() in {"true", "yes", "on", "1"}
+    blogpost = truthy(data.get("blogpost"))
     return _Facts(unpublished, blogpost, {"date": data["date"]} if "date" in data else {}, None)
 
 

@@ -20,11 +20,8 @@ from docutils import nodes
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
-from ablog_ext.blog.queries import post_zone
-from ablog_ext.jekyll.frontmatter import normalise
 from ablog_ext.reading.environment import env_app
 from ablog_ext.reading.excerpts import mark_before
-from ablog_ext.reading.matched import is_post_docname
 from ablog_ext.reading.myst_post import title_section
 from ablog_ext.reading.notebooks import (
     dates_quoted,
@@ -36,9 +33,9 @@ from ablog_ext.reading.notebooks import (
 from ablog_ext.reading.parsed import ParsedPost, attach_parsed_post
 from ablog_ext.reading.posts import (
     JekyllMystParser,
-    folder_categories,
     front_matter_blocks,
-    is_draft,
+    is_post_document,
+    read_post_meta,
     slug_title,
     source_path,
     warn,
@@ -97,19 +94,11 @@ def read_notebook(reader: Any, text: str, document: nodes.document, parse: Any) 
     if suffix != ".ipynb":
         text = dates_quoted(text, block)
     data = block.data or {}
-    if not (is_post_docname(config, docname) or _truthy(data.get("blogpost"))):
+    if not is_post_document(env, data):
         parse(text)
         return True
-    meta = normalise(
-        data,
-        str(env.doc2path(docname)),
-        zone=post_zone(config),
-        folder_categories=folder_categories(config, docname, path),
-        excerpt_separator=config.ablog_ext_excerpt_separator,
-        space_separated_tags=config.ablog_ext_space_separated_tags,
-    )
+    meta, draft = read_post_meta(env, data)
     empty = not any(str(cell.get("source") or "").strip() for cell in notebook.get("cells") or [])
-    draft = is_draft(config, docname, path)
     attach_parsed_post(document, ParsedPost(meta, block, empty, draft, notebook=True))
     if config.ablog_ext_safe_posts:
         text = _safe_text(text, suffix)
@@ -151,10 +140,6 @@ def _headings_below_title() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(kept)
-
-
-def _truthy(value: object) -> bool:
-    return value is True or str(value).strip().lower() in {"true", "yes", "on", "1"}
 
 
 def _opening_title(document: nodes.document) -> str | None:

@@ -106,25 +106,13 @@ class JekyllMystParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
-        config = env.config
         app = env_app(env)
         block = read_front_matter(inputstring, front_matter_blocks(app) if app else None)
         data = block.data or {}
-        is_post = is_post_docname(config, env.docname) or _truthy(data.get("blogpost"))
-        if not is_post:
+        if not is_post_document(env, data):
             super().parse(inputstring, document)
             return
-        path = source_path(env, env.docname)
-        meta = normalise(
-            data,
-            str(env.doc2path(env.docname)),
-            zone=post_zone(config),
-            folder_categories=folder_categories(config, env.docname, path),
-            excerpt_separator=config.ablog_ext_excerpt_separator,
-            space_separated_tags=config.ablog_ext_space_separated_tags,
-        )
-        # In a preview, a post a build would not publish is read as a draft.
-        draft = is_draft(config, env.docname, path) or hidden_reason(config, meta) is not None
+        meta, draft = read_post_meta(env, data)
         parsed = ParsedPost(meta, block, empty=not inputstring.strip(), draft=draft)
         attach_parsed_post(document, parsed)
 
@@ -264,8 +252,32 @@ def source_path(env: Any, docname: str) -> str:
     return PurePosixPath(Path(env.doc2path(docname, False))).as_posix()
 
 
-def _truthy(value: object) -> bool:
+def truthy(value: object) -> bool:
+    """A front matter flag such as ``blogpost`` as YAML or text writes it."""
     return value is True or str(value).strip().lower() in {"true", "yes", "on", "1"}
+
+
+def is_post_document(env: Any, data: dict[str, Any]) -> bool:
+    """Whether the document being read, with front matter *data*, is a post."""
+    return is_post_docname(env.config, env.docname) or truthy(data.get("blogpost"))
+
+
+def read_post_meta(env: Any, data: dict[str, Any]) -> tuple[PostMeta, bool]:
+    """The post's front matter *data* normalised with the site's settings, and
+    whether it is read as a draft (in a preview, so is a post a build would not
+    publish). One reading for Markdown posts and notebooks."""
+    config, docname = env.config, env.docname
+    path = source_path(env, docname)
+    meta = normalise(
+        data,
+        str(env.doc2path(docname)),
+        zone=post_zone(config),
+        folder_categories=folder_categories(config, docname, path),
+        excerpt_separator=config.ablog_ext_excerpt_separator,
+        space_separated_tags=config.ablog_ext_space_separated_tags,
+    )
+    draft = is_draft(config, docname, path) or hidden_reason(config, meta) is not None
+    return meta, draft
 
 
 def _without_broken_front_matter(text: str, block: FrontMatterBlock) -> str:
