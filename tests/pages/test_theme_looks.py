@@ -80,6 +80,26 @@ STYLES_JS = """([selectors, properties]) => Object.fromEntries(selectors.map(sel
     return Object.fromEntries(properties.map(name => [name, style.getPropertyValue(name)]));
   }),
 ]))"""
+#: The themes other than pydata-sphinx-theme (whose adaptations are tested on their own).
+OTHER_THEMES = [
+    "alabaster",
+    "furo",
+    # It pins an older pydata-sphinx-theme: nox runs it after installing it.
+    pytest.param("sphinx_book_theme", marks=pytest.mark.book_theme),
+]
+
+#: Each item of ABlog's archive entries on the blog's page (date, authors, category,
+#: tags), its box relative to its entry's list.  ablog_ext's ablog/postcard2.html puts
+#: the names in a list of their own (a list may not hold ABlog's <div>): they must stay
+#: where ABlog put them.
+ENTRY_ITEMS_JS = """() => [...document.querySelectorAll(".ablog-archive")].map(list => {
+  const origin = list.getBoundingClientRect();
+  return [...list.querySelectorAll("li:not(.ablog__postcard2)")].map(item => {
+    const box = item.getBoundingClientRect();
+    return [item.textContent.replace(/\\s+/g, " ").trim(),
+      ...[box.x - origin.x, box.y - origin.y, box.width, box.height].map(Math.round)];
+  });
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +123,18 @@ def styles(browser: Browser, outdir: Path) -> dict[str, dict[str, list[dict[str,
             page.wait_for_load_state("load")
             found[pagename] = page.evaluate(STYLES_JS, [selectors, PROPERTIES])
     return found
+
+
+def entry_items(browser: Browser, outdir: Path) -> list[list[list]]:
+    """``ENTRY_ITEMS_JS`` on the blog's page of the site built in *outdir*."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    with contextlib.ExitStack() as stack:
+        stack.callback(context.close)
+        url = stack.enter_context(serve(outdir))
+        page = context.new_page()
+        page.goto(url + "blog.html")
+        page.wait_for_load_state("load")
+        return page.evaluate(ENTRY_ITEMS_JS)
 
 
 def differences(plain: dict, with_ext: dict) -> set[tuple[str, str, str]]:
@@ -136,18 +168,19 @@ def build_both(tmp_path_factory, theme: str) -> tuple[Path, Path]:
     return Path(plain.outdir), Path(with_ext.outdir)
 
 
-@pytest.mark.parametrize(
-    "theme",
-    [
-        "alabaster",
-        "furo",
-        # It pins an older pydata-sphinx-theme: nox runs it after installing it.
-        pytest.param("sphinx_book_theme", marks=pytest.mark.book_theme),
-    ],
-)
+@pytest.mark.parametrize("theme", OTHER_THEMES)
 def test_theme_shows_ablog_elements_as_without_ablog_ext(browser, tmp_path_factory, theme):
     plain, with_ext = build_both(tmp_path_factory, theme)
     assert differences(styles(browser, plain), styles(browser, with_ext)) == set()
+
+
+@pytest.mark.parametrize("theme", [*OTHER_THEMES, "pydata_sphinx_theme"])
+def test_archive_entries_place_their_items_as_without_ablog_ext(browser, tmp_path_factory, theme):
+    plain, with_ext = build_both(tmp_path_factory, theme)
+    before = entry_items(browser, plain)
+    # Three posts, each with its date, author, category and tags.
+    assert len(before) == 3 and all(len(items) == 4 for items in before), before
+    assert entry_items(browser, with_ext) == before
 
 
 def test_pydata_theme_changes_only_the_documented_adaptations(browser, tmp_path_factory):
