@@ -123,6 +123,13 @@ def test_a_site_postcard2_template_is_its_own(tmp_path):
         soup = BeautifulSoup((outdir / page).read_bytes(), "html.parser")
         cards = [li.get_text() for li in soup.select("li.own-card")]
         assert cards and all(text.startswith(page[: -len(".html")] + " / ") for text in cards)
+    # ablog_ext's post card (its ablog/postcard.html) shows it too, as ABlog's does.
+    post = BeautifulSoup((outdir / "posts/2020-01-05-third.html").read_bytes(), "html.parser")
+    card = post.select_one(".ablog__postcard")
+    assert card is not None
+    assert [li.get_text() for li in card.select("li.own-card")] == [
+        "posts/2020-01-05-third / The third post"
+    ]
 
 
 def test_a_second_build_of_the_same_application_shows_the_new_entry(tmp_path):
