@@ -48,7 +48,6 @@ from ablog_ext.speed.page_reads import watch_context, watched
 logger = logging.getLogger("ablog_ext.review")
 
 GROUPINGS = ("month", "category", "tag", "theme")
-WORDS_PER_MINUTE = 200  # MyST's default reading speed
 
 
 class year_review(nodes.container):
@@ -149,9 +148,11 @@ class Review:
     def words(self) -> int:
         return sum(post.words for post in self.posts)
 
-    @property
-    def minutes(self) -> int:
-        return round(self.words / WORDS_PER_MINUTE)
+    def minutes(self, words_per_minute: int) -> int:
+        """Minutes of reading of all its posts at *words_per_minute*
+        (``ablog_ext_words_per_minute``, as each post's reading time), rounded: a
+        year's total, as MyST counts a page's."""
+        return round(self.words / max(1, words_per_minute))
 
     @property
     def categories(self) -> Counter[str]:
@@ -207,7 +208,8 @@ def render_stats(app: Sphinx, links: Links, review: Review) -> nodes.container:
     stats = container(["year-in-review-stats"])
     stats += _stat(f"{len(posts):,}", "posts" if len(posts) != 1 else "post")
     stats += _stat(f"{review.words:,}", "words")
-    stats += _stat(f"{review.minutes:,}", "minutes of reading")
+    minutes = review.minutes(int(app.config.ablog_ext_words_per_minute))
+    stats += _stat(f"{minutes:,}", "minutes of reading")
     stats += _stat(
         f"{len(review.categories):,}", "categories" if len(review.categories) != 1 else "category"
     )

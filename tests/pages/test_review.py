@@ -55,6 +55,16 @@ def test_figures_for_a_calendar_year(built, html):
     assert link["href"] == "posts/2019-11-30-tech-lead.html"
 
 
+def test_minutes_of_reading_follow_the_reading_speed(site_factory, html):
+    """The review's minutes come at ablog_ext_words_per_minute, as each post's
+    reading time does (a fixed 200 words a minute would give 1 minute here)."""
+    app = site_factory("review", confoverrides={"ablog_ext_words_per_minute": 10})
+    (block,) = review_blocks(html, app, "review-2019")
+    words = sum(p.words for p in listed_posts(app.env) if p.date.year == 2019)
+    assert round(words / 200) != round(words / 10)
+    assert stats(block)["minutes of reading"] == str(round(words / 10))
+
+
 def test_words_are_counted_from_the_body(built):
     posts = {p.docname: p for p in listed_posts(built.env)}
     text = "Short tips on dataclasses, pathlib and f-strings, with a few more words to count."
