@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import html
+import posixpath
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -413,10 +414,21 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def reviews_for_page(app: Sphinx, pagename: str) -> list[tuple[int, str]]:
-    """``(year, uri)`` of each review page, newest first, as *pagename* links to them."""
-    years = blog_domain(app.env).memo("review-years", lambda: review_years(app))
+    """``(year, uri)`` of each review page, newest first, as *pagename* links to them:
+    the same for every page of a folder but the review pages themselves (a link to
+    the page it is on is empty), so made once a folder."""
+    domain = blog_domain(app.env)
+    years = domain.memo("review-years", lambda: review_years(app))
     links = Links(app, pagename)
-    return [(year, links.uri(links.review_page(year))) for year in reversed(years)]
+    targets = [(year, links.review_page(year)) for year in reversed(years)]
+
+    def compute() -> tuple[tuple[int, str], ...]:
+        return tuple((year, links.uri(target)) for year, target in targets)
+
+    if any(target == pagename for _year, target in targets):
+        return list(compute())
+    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    return list(domain.memo(f"review-links:{folder}", compute))
 
 
 def add_reviews_to_context(
