@@ -212,7 +212,8 @@ OPTIONS: tuple[Option, ...] = (
         "html",
         (int,),
         "Reading speed for reading times, in words a minute: a post's minutes are its "
-        "words (as the review pages count them) divided by it, rounded up.",
+        "words (as the review pages count them) divided by it, rounded up; the review "
+        "pages' minutes of reading use it too.",
         _positive,
     ),
     Option(

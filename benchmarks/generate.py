@@ -9,6 +9,12 @@ lists the posts in a hidden glob ``toctree`` on the index page (the common way t
 avoid "not in any toctree" warnings), ``orphan`` lists them in no toctree.
 
     python3 benchmarks/generate.py OUT --posts 1000 --variant ext --shape toctree
+
+Two more ablog_ext variants time what issue 21 adds, on the same posts: ``ext-on``
+has all of it on (pages of 10 posts, reading time, related posts, the series of
+every fourth post, link previews, the sitemap), ``ext-off`` none of it (no series
+in the front matter; the sitemap's handler disconnected, since the feeds need the
+URL that turns it on).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ PROSE = (
 WORDS = PROSE.split(" ")
 SHAPES = ("toctree", "orphan")
 VARIANTS = ("plain", "ext")
+#: ablog_ext with issue 21's features all off, and all on (the benchmark's pair).
+FEATURE_VARIANTS = ("ext-off", "ext-on")
 SITE_TITLE = "Benchmark blog"
 BASE_URL = "https://bench.example.org/"
 
@@ -99,6 +107,42 @@ ablog_ext_feed_archives = ["category", "series"]
 ablog_ext_review_pages = True
 """
 )
+
+FEATURES_OFF_CONF = (
+    EXT_CONF
+    + """\
+ablog_ext_posts_per_page = None
+ablog_ext_reading_time = False
+ablog_ext_related_posts = 0
+ablog_ext_link_previews = False
+
+
+def setup(app):
+    # No sitemap: ablog_ext writes one whenever the site has a URL (the feeds need it).
+    from ablog_ext.pages.sitemap import write_sitemap
+
+    for listener in list(app.events.listeners["build-finished"]):
+        if listener.handler is write_sitemap:
+            app.disconnect(listener.id)
+"""
+)
+
+FEATURES_ON_CONF = (
+    EXT_CONF
+    + """\
+ablog_ext_posts_per_page = 10
+ablog_ext_reading_time = True
+ablog_ext_related_posts = 3
+ablog_ext_link_previews = True
+"""
+)
+
+CONFS = {
+    "plain": PLAIN_CONF,
+    "ext": EXT_CONF,
+    "ext-off": FEATURES_OFF_CONF,
+    "ext-on": FEATURES_ON_CONF,
+}
 
 HIDDEN_TOCTREE = """
 ```{toctree}
@@ -211,17 +255,20 @@ def hugo_theme(name: str, passage: str) -> list[str]:
 
 
 def generate(root: Path, posts: int, variant: str, shape: str = "orphan", seed: int = 2019) -> Path:
-    """Write the Sphinx site for *variant* (``plain`` or ``ext``) and *shape* into *root*."""
-    if variant not in VARIANTS or shape not in SHAPES:
+    """Write the Sphinx site for *variant* (``plain``, ``ext``, ``ext-off``, ``ext-on``)
+    and *shape* into *root*."""
+    if variant not in CONFS or shape not in SHAPES:
         raise ValueError(f"unknown variant or shape: {variant}, {shape}")
     (root / "posts").mkdir(parents=True, exist_ok=True)
-    (root / "conf.py").write_text(PLAIN_CONF if variant == "plain" else EXT_CONF, encoding="utf-8")
+    (root / "conf.py").write_text(CONFS[variant], encoding="utf-8")
     review = "" if variant == "plain" else "\n```{year-in-review} 2021\n```\n"
     toctree = HIDDEN_TOCTREE if shape == "toctree" else ""
     (root / "index.md").write_text(
         f"# Benchmark\n\n```{{postlist}} 10\n```\n{review}{toctree}", encoding="utf-8"
     )
     for post in make_posts(posts, seed):
+        if variant == "ext-off":
+            post.series = ""
         (root / "posts" / f"{post.slug}.md").write_text(
             post_text(post, myst_theme), encoding="utf-8"
         )
@@ -492,7 +539,9 @@ def main() -> None:
     parser.add_argument("output", type=Path)
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument(
-        "--variant", choices=[*VARIANTS, "jekyll", "hugo", "jekyll-liquid"], default="ext"
+        "--variant",
+        choices=[*VARIANTS, *FEATURE_VARIANTS, "jekyll", "hugo", "jekyll-liquid"],
+        default="ext",
     )
     parser.add_argument("--shape", choices=SHAPES, default="toctree")
     args = parser.parse_args()

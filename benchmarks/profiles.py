@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import SHAPES, VARIANTS, generate
+from generate import FEATURE_VARIANTS, SHAPES, VARIANTS, generate
 from run import edit_body, edit_sidebar
 
 
@@ -213,7 +213,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
+    parser.add_argument(
+        "--variants", nargs="+", choices=[*VARIANTS, *FEATURE_VARIANTS], default=list(VARIANTS)
+    )
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, help="keep the .prof files in this folder")

@@ -22,6 +22,11 @@ memory in use) and the largest single process's peak comes from the kernel
 (``wait4``), exact.  A build whose tree goes above ``--memory-limit`` MB or runs
 longer than ``--timeout`` seconds is stopped and reported as such.
 
+``--features N`` adds issue 21's pair at N posts, each shape: ablog_ext with pages of
+posts, reading time, related posts, series, link previews and the sitemap all on,
+against the same posts with all of it off (``generate.py``'s ``ext-on`` and
+``ext-off``), taking turns; the target is at most 1.10x.
+
 A last row times ``ablog-ext init --from-jekyll SRC DST`` plus a full build of DST,
 against ``jekyll build`` of SRC, on a generated Jekyll blog whose posts use Liquid
 and kramdown (``--migration-posts``, 500 by default).
@@ -48,6 +53,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import (
+    FEATURE_VARIANTS,
     SHAPES,
     generate,
     generate_hugo,
@@ -72,6 +78,9 @@ class Run:
     #: Peak of the summed proportional set sizes (a page shared by n processes counts
     #: 1/n in each): the memory the tree really uses, forked workers included.
     pss_mb: float = 0.0
+    #: CPU seconds (user and system) of the process and the workers it waited for:
+    #: what other work on a shared machine changes least.
+    cpu: float = 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -184,6 +193,7 @@ def measure(
     # ru_maxrss (KB) of wait4: the largest peak of the process and its reaped children.
     single = max(usage.ru_maxrss * 1024, peak[1])
     run = Run(seconds, max(peak[0], single) / 2**20, single / 2**20)
+    run.cpu = usage.ru_utime + usage.ru_stime
     # No PSS sample (a build shorter than one): its RSS stands for it.
     run.pss_mb = (peak[2] or min(peak[0], single)) / 2**20
     if failed:
@@ -304,6 +314,7 @@ def median(runs: list[Run]) -> Run:
         statistics.median(run.single_mb for run in runs),
         middle.read,
         pss_mb=statistics.median(run.pss_mb for run in runs),
+        cpu=statistics.median(run.cpu for run in runs),
     )
 
 
@@ -509,6 +520,73 @@ def run_growth(
         for system in systems:
             shutil.rmtree(system.srcdir, ignore_errors=True)
     return growths
+
+
+def run_features(
+    posts: int, shapes: list[str], workdir: Path, options: Options
+) -> dict[str, tuple[Run, Run]]:
+    """Full builds of ablog_ext with issue 21's features off and on, on the same
+    posts, taking turns: ``{shape: (off, on)}``."""
+    pairs = {}
+    for shape in shapes:
+        systems = []
+        for variant in FEATURE_VARIANTS:
+            system = sphinx_system(variant, workdir / f"{variant}-{shape}-{posts}")
+            generate(system.srcdir, posts, variant, shape)
+            systems.append(system)
+        runs = take_turns(systems, options, clean)
+        off, on = (median(runs[system.name]) for system in systems)
+        pairs[shape] = (off, on)
+        labels = ("issue-21 features off", "all on")
+        rows = [
+            Row(
+                f"ext, {label}, {posts} posts",
+                median(runs[system.name]),
+                "ext",
+                "features",
+                output_size(system.outdir) if not runs[system.name][-1].failed else None,
+            )
+            for label, system in zip(labels, systems, strict=True)
+        ]
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print_table(
+            f"Issue 21's features, {shape} shape, taking turns (load average after: {load})", rows
+        )
+        if not off.failed and not on.failed:
+            print(
+                f"all on: {on.seconds / off.seconds:.2f}x the build without them "
+                f"(CPU seconds: {on.cpu:.1f} against {off.cpu:.1f}, "
+                f"{on.cpu / off.cpu:.2f}x)\n",
+                flush=True,
+            )
+        for system in systems:
+            shutil.rmtree(system.srcdir, ignore_errors=True)
+    return pairs
+
+
+def feature_targets(posts: int, pairs: dict[str, tuple[Run, Run]]) -> list[str]:
+    """One line per shape: issue 21's features cost at most 1.10x."""
+    lines = []
+    for shape, (off, on) in sorted(pairs.items()):
+        if off.failed or on.failed:
+            lines.append(
+                f"- not measured: {shape}, {posts} posts: issue 21's features (a build failed)"
+            )
+            continue
+        ratio = on.seconds / off.seconds
+        mark = "met" if ratio <= 1.1 else "MISSED"
+        lines.append(
+            f"- {mark}: {shape}, {posts} posts: full build with issue 21's features all on "
+            f"{ratio:.2f}x the build without them ({on.seconds:.1f} s against "
+            f"{off.seconds:.1f} s; target at most 1.10x)"
+        )
+        # Wall-clock time follows the machine's load; CPU time much less so.
+        cpu = on.cpu / off.cpu if off.cpu else float("inf")
+        lines.append(
+            f"- {'met' if cpu <= 1.1 else 'MISSED'}: {shape}, {posts} posts: the same in CPU "
+            f"seconds {cpu:.2f}x ({on.cpu:.1f} s against {off.cpu:.1f} s; target at most 1.10x)"
+        )
+    return lines
 
 
 # -- the migration row -----------------------------------------------------------------------
@@ -740,11 +818,12 @@ def targets(
 
 #: The command's options, in the order --help lists them, and what each says there.
 OPTIONS: dict[str, dict[str, Any]] = {
-    "--posts": {"type": int, "nargs": "+", "default": [200]},
+    "--posts": {"type": int, "nargs": "*", "default": [200]},
     "--repeat": {"type": int, "default": 3},
     "--shapes": {"nargs": "+", "choices": SHAPES, "default": list(SHAPES)},
     "--skip-parallel": {"action": "store_true"},
     "--growth": {"type": int, "default": 0},
+    "--features": {"type": int, "default": 0},
     "--parallel-systems": {"nargs": "+", "choices": SPHINX, "default": list(SPHINX)},
     "--full-only-above": {"type": int, "default": 0},
     "--parallel-repeat": {"type": int},
@@ -754,9 +833,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--timeout": {"type": float, "default": 1200},
 }
 HELP = {
+    "--posts": "sizes of the main tables (none: only the rows other options ask for)",
     "--repeat": "builds of each kind (median)",
     "--skip-parallel": "no -j 2 builds",
     "--growth": "also time ablog_ext at the first --posts size and this one, taking turns",
+    "--features": "also time issue 21's features off and all on at this many posts, taking turns",
     "--parallel-systems": "which sites get -j 2 builds",
     "--full-only-above": "above this many posts, full builds only (no rebuild rows): the growth",
     "--parallel-repeat": "-j 2 builds of each system (default: --repeat)",
@@ -838,10 +919,16 @@ def main() -> None:
                     f"init + full build: {migration.seconds / jekyll.seconds:.2f}x `jekyll build`\n"
                 )
         growths = {}
-        if args.growth:
+        if args.growth and args.posts:
             growths = run_growth(args.posts[0], args.growth, args.shapes, workdir, options)
+        pairs = {}
+        if args.features:
+            pairs = run_features(args.features, args.shapes, workdir, options)
     print("## Targets\n")
-    print("\n".join(targets(results, args.posts, growths)))
+    if args.posts:
+        print("\n".join(targets(results, args.posts, growths)))
+    if pairs:
+        print("\n".join(feature_targets(args.features, pairs)))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ its posts, so a post is compared only with posts that share a name with it).
 from __future__ import annotations
 
 import heapq
+import math
+from collections import Counter
 from collections.abc import Iterable
 
 from sphinx.environment import BuildEnvironment
@@ -50,15 +52,19 @@ def rank_related(posts: list[Post], limit: int) -> dict[str, tuple[Post, ...]]:
         for name, _weight in post_names:
             index.setdefault(name, []).append(number)
     related: dict[str, tuple[Post, ...]] = {}
+    # A name's weight in units of the weights' greatest common divisor: its posts
+    # counted that many times give each candidate its score in those units.
+    unit = math.gcd(TAG_WEIGHT, CATEGORY_WEIGHT)
     for number, post in enumerate(order):
-        scores: dict[int, int] = {}
+        members: list[int] = []
         for name, weight in names[number]:
-            for other in index[name]:
-                scores[other] = scores.get(other, 0) + weight
+            members += index[name] * (weight // unit)
+        scores = Counter(members)  # counted at C speed
         scores.pop(number, None)
-        # The highest score first, then the smallest number: one integer to compare.
-        best = heapq.nsmallest(limit, scores, key=lambda other: other - scores[other] * count)
-        related[post.key] = tuple(order[other] for other in best)
+        # The highest score first, then the smallest number: one integer each,
+        # ``other - score * count``, whose remainder by ``count`` is ``other``.
+        best = heapq.nsmallest(limit, [other - score * count for other, score in scores.items()])
+        related[post.key] = tuple(order[key % count] for key in best)
     return related
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import html
+import posixpath
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +49,6 @@ from ablog_ext.speed.page_reads import watch_context, watched
 logger = logging.getLogger("ablog_ext.review")
 
 GROUPINGS = ("month", "category", "tag", "theme")
-WORDS_PER_MINUTE = 200  # MyST's default reading speed
 
 
 class year_review(nodes.container):
@@ -149,9 +149,11 @@ class Review:
     def words(self) -> int:
         return sum(post.words for post in self.posts)
 
-    @property
-    def minutes(self) -> int:
-        return round(self.words / WORDS_PER_MINUTE)
+    def minutes(self, words_per_minute: int) -> int:
+        """Minutes of reading of all its posts at *words_per_minute*
+        (``ablog_ext_words_per_minute``, as each post's reading time), rounded: a
+        year's total, as MyST counts a page's."""
+        return round(self.words / max(1, words_per_minute))
 
     @property
     def categories(self) -> Counter[str]:
@@ -207,7 +209,8 @@ def render_stats(app: Sphinx, links: Links, review: Review) -> nodes.container:
     stats = container(["year-in-review-stats"])
     stats += _stat(f"{len(posts):,}", "posts" if len(posts) != 1 else "post")
     stats += _stat(f"{review.words:,}", "words")
-    stats += _stat(f"{review.minutes:,}", "minutes of reading")
+    minutes = review.minutes(int(app.config.ablog_ext_words_per_minute))
+    stats += _stat(f"{minutes:,}", "minutes of reading")
     stats += _stat(
         f"{len(review.categories):,}", "categories" if len(review.categories) != 1 else "category"
     )
@@ -411,10 +414,21 @@ def review_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def reviews_for_page(app: Sphinx, pagename: str) -> list[tuple[int, str]]:
-    """``(year, uri)`` of each review page, newest first, as *pagename* links to them."""
-    years = blog_domain(app.env).memo("review-years", lambda: review_years(app))
+    """``(year, uri)`` of each review page, newest first, as *pagename* links to them:
+    the same for every page of a folder but the review pages themselves (a link to
+    the page it is on is empty), so made once a folder."""
+    domain = blog_domain(app.env)
+    years = domain.memo("review-years", lambda: review_years(app))
     links = Links(app, pagename)
-    return [(year, links.uri(links.review_page(year))) for year in reversed(years)]
+    targets = [(year, links.review_page(year)) for year in reversed(years)]
+
+    def compute() -> tuple[tuple[int, str], ...]:
+        return tuple((year, links.uri(target)) for year, target in targets)
+
+    if any(target == pagename for _year, target in targets):
+        return list(compute())
+    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    return list(domain.memo(f"review-links:{folder}", compute))
 
 
 def add_reviews_to_context(

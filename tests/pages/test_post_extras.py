@@ -142,6 +142,45 @@ def test_rank_related_is_deterministic_and_limited():
     assert rank_related(posts, 0) == {}
 
 
+def test_rank_related_as_scored_one_by_one():
+    """The ranking (an index, counted at C speed) gives what scoring every pair
+    gives: the weights summed over shared names (without case), highest first, then
+    newest, then by name; ties and names that differ only in case included."""
+    import datetime as dt
+    import random
+
+    from ablog_ext.pages.related import CATEGORY_WEIGHT, TAG_WEIGHT
+
+    def names(values):
+        return {value.casefold() for value in values if value.strip()}
+
+    def reference(posts, limit):
+        table = {}
+        for post in posts:
+            scored = []
+            for other in posts:
+                if other.key == post.key:
+                    continue
+                score = TAG_WEIGHT * len(names(post.tags) & names(other.tags))
+                score += CATEGORY_WEIGHT * len(names(post.categories) & names(other.categories))
+                if score:
+                    scored.append((-score, -other.date.timestamp(), other.key, other))
+            table[post.key] = tuple(entry[3] for entry in sorted(scored)[:limit])
+        return table
+
+    rng = random.Random(21)
+    for _ in range(200):
+        posts = [
+            Post(f"p{i}", "t", dt.datetime(2024, 1, rng.randint(1, 4)),
+                 dt.datetime(2024, 1, 1), None,
+                 tuple(rng.sample(["A", "a", "b", "c"], rng.randint(0, 2))),
+                 tuple(rng.sample(["x", "X", "y", "z", " "], rng.randint(0, 3))), (), 0)
+            for i in range(rng.randint(1, 30))
+        ]  # fmt: skip
+        for limit in (1, 3, 5):
+            assert rank_related(posts, limit) == reference(posts, limit)
+
+
 def test_tag_edit_rewrites_other_posts_as_a_clean_build(tmp_path):
     src = copy_root(tmp_path, "post-extras")
     build_dir(src)

@@ -55,6 +55,16 @@ def test_figures_for_a_calendar_year(built, html):
     assert link["href"] == "posts/2019-11-30-tech-lead.html"
 
 
+def test_minutes_of_reading_follow_the_reading_speed(site_factory, html):
+    """The review's minutes come at ablog_ext_words_per_minute, as each post's
+    reading time does (a fixed 200 words a minute would give 1 minute here)."""
+    app = site_factory("review", confoverrides={"ablog_ext_words_per_minute": 10})
+    (block,) = review_blocks(html, app, "review-2019")
+    words = sum(p.words for p in listed_posts(app.env) if p.date.year == 2019)
+    assert round(words / 200) != round(words / 10)
+    assert stats(block)["minutes of reading"] == str(round(words / 10))
+
+
 def test_words_are_counted_from_the_body(built):
     posts = {p.docname: p for p in listed_posts(built.env)}
     text = "Short tips on dataclasses, pathlib and f-strings, with a few more words to count."
@@ -219,3 +229,26 @@ def test_compute_review_is_pure(built):
     review = compute_review(posts, Window.year(2020))
     assert [p.title for p in review.posts] == ["A year in New York"]
     assert [len(m[2]) for m in review.months] == [0, 1] + [0] * 10
+
+
+def test_review_links_in_the_sidebar_of_every_folder(built, html):
+    """The sidebar's links to the review pages, made once a folder, are right on
+    a page of each folder and on the review pages themselves (a link to its own
+    page there)."""
+    from sphinx.util.osutil import relative_uri
+
+    builder = built.builder
+    checked = 0
+    # Two pages of each folder (blog/2019 and blog/2020 share the made links).
+    for page in ["blog", "blog/2019", "blog/2020", "blog/review/2019", "blog/review/2020",
+                 "blog/category/career"]:  # fmt: skip
+        box = html(built, page).select_one(".ablog-ext__reviews")
+        assert box is not None, page
+        links = {a.get_text(strip=True): a["href"] for a in box.select("a")}
+        base = builder.get_target_uri(page)
+        for year in (2020, 2019):
+            target = builder.get_target_uri(f"blog/review/{year}")
+            expected = "" if target == base else relative_uri(base, target)
+            assert links[f"{year} in review"] == expected, (page, year)
+            checked += 1
+    assert checked == 12
