@@ -23,6 +23,7 @@ rebuild that the save started (Jekyll's ``...done in``, Hugo's ``Total in``).
 
 from __future__ import annotations
 
+import http.client
 import math
 import os
 import shutil
@@ -133,6 +134,14 @@ class OtherServer(Server):
                 return
             time.sleep(0.1)
         raise SystemExit(f"{self.other.name} stopped:\n{self.log.read_text()}")
+
+    def get(self, path: str) -> str:
+        """The page, or "" while there is none; Jekyll's server may send a page it is
+        rewriting, shorter than it said (http.client.IncompleteRead)."""
+        try:
+            return super().get(path)
+        except http.client.HTTPException:
+            return ""
 
     def status(self) -> dict:
         """``ablog-ext serve``'s status, as far as the log tells: rebuilds ended so far."""
