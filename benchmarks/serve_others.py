@@ -125,7 +125,11 @@ class OtherServer(Server):
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-        self._wait_for_first_build()
+        try:
+            self._wait_for_first_build()
+        except BaseException:  # Ctrl-C, SIGTERM or a failed build: no server left behind
+            self.stop()
+            raise
 
     def _wait_for_first_build(self) -> None:
         """Until the listing page is served: both servers serve after the first build."""
