@@ -14,7 +14,9 @@ Rows (the targets of issue 20 at 1000 posts):
   ``--memory-edits`` body edits (at most 1.15 times).
 
 The site is ``generate.py``'s ``ext`` variant (``toctree`` shape), written into a
-temporary folder (or ``--workdir``).
+temporary folder (or ``--workdir``).  Then, unless ``--no-others``, the same rows for
+``jekyll serve`` (with and without ``--incremental``) and ``hugo server`` where they
+are installed, and a Markdown table with the ratios (``serve_others.py``).
 """
 
 from __future__ import annotations
