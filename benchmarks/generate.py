@@ -287,6 +287,14 @@ permalink: /posts/:year-:month-:day-:title.html
 plugins:
   - jekyll-feed
 exclude: [_build, Gemfile, Gemfile.lock]
+# Posts get the post layout (title, date, categories, tags, the sidebars), as the
+# Sphinx and Hugo pages do: without it Jekyll writes the bare body.
+defaults:
+  - scope:
+      path: ""
+      type: posts
+    values:
+      layout: post
 """
 
 #: Every page: the latest posts, the archive by year, categories and tags with counts,

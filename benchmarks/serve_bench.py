@@ -14,13 +14,16 @@ Rows (the targets of issue 20 at 1000 posts):
   ``--memory-edits`` body edits (at most 1.15 times).
 
 The site is ``generate.py``'s ``ext`` variant (``toctree`` shape), written into a
-temporary folder (or ``--workdir``).
+temporary folder (or ``--workdir``).  Then, unless ``--no-others``, the same rows for
+``jekyll serve`` (with and without ``--incremental``) and ``hugo server`` where they
+are installed, and a Markdown table with the ratios (``serve_others.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -91,8 +94,8 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def posts_of(srcdir: Path) -> list[Path]:
-    return sorted((srcdir / "posts").glob("*.md"))
+def posts_of(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.md"))
 
 
 def replace_line(path: Path, prefix: str, line: str) -> None:
@@ -102,21 +105,28 @@ def replace_line(path: Path, prefix: str, line: str) -> None:
 
 
 def timed(
-    server: Server, page: str, marker: str, edit: Callable[[], object]
+    server: Server, page: str, marker: str, edit: Callable[[], object], timeout: float = math.inf
 ) -> tuple[float, float]:
-    """Seconds from the save until *page* shows *marker*, and until the rebuild ended."""
+    """Seconds from the save until *page* shows *marker* (``math.inf`` if it did not
+    within *timeout*), and until the rebuild ended."""
     generation = server.status()["generation"]
     start = time.perf_counter()
     edit()
     while marker not in server.get(page):
+        if time.perf_counter() - start > timeout:
+            server.idle_after(generation)
+            return math.inf, time.perf_counter() - start
         time.sleep(POLL)
     shown = time.perf_counter() - start
     server.idle_after(generation)
     return shown, time.perf_counter() - start
 
 
-def measure(server: Server, srcdir: Path, edits: int) -> dict[str, list[tuple[float, float]]]:
-    posts = posts_of(srcdir)
+def measure(
+    server: Server, folder: Path, edits: int, listing: str = "blog.html", timeout: float = math.inf
+) -> dict[str, list[tuple[float, float]]]:
+    """The edits, on the posts in *folder*: ``serve_others`` makes the same ones."""
+    posts = posts_of(folder)
     rows: dict[str, list[tuple[float, float]]] = {
         "body": [],
         "title": [],
@@ -127,18 +137,19 @@ def measure(server: Server, srcdir: Path, edits: int) -> dict[str, list[tuple[fl
         post = posts[(turn * 7 + len(posts) // 2) % len(posts)]
         page = f"posts/{post.stem}.html"
         body = f"Edited body number {turn}"
-        rows["body"].append(timed(server, page, body, partial(_append, post, f"\n{body}.\n")))
+        append = partial(_append, post, f"\n{body}.\n")
+        rows["body"].append(timed(server, page, body, append, timeout))
         title = f"Retitled post {turn}"
         retitle = partial(replace_line, post, "title: ", f"title: {title}")
-        rows["title"].append(timed(server, page, title, retitle))
+        rows["title"].append(timed(server, page, title, retitle, timeout))
         category = f"Moved here {turn}"
         move = partial(replace_line, post, "categories: ", f"categories: [{category}]")
-        rows["category"].append(timed(server, page, category, move))
-        new = srcdir / "posts" / f"2024-06-{turn + 1:02d}-a-new-post-{turn}.md"
+        rows["category"].append(timed(server, page, category, move, timeout))
+        new = folder / f"2024-06-{turn + 1:02d}-a-new-post-{turn}.md"
         new_title = f"A brand new post {turn}"
         text = f"---\ntitle: {new_title}\ndate: 2024-06-{turn + 1:02d} 10:00:00\n---\n\nNew.\n"
         add = partial(new.write_text, text, encoding="utf-8")
-        rows["new"].append(timed(server, "blog.html", new_title, add))
+        rows["new"].append(timed(server, listing, new_title, add, timeout))
     return rows
 
 
@@ -148,7 +159,7 @@ def _append(path: Path, text: str) -> None:
 
 
 def memory(server: Server, srcdir: Path, count: int) -> tuple[int, int]:
-    post = posts_of(srcdir)[0]
+    post = posts_of(srcdir / "posts")[0]
     before = server.rss()
     for turn in range(count):
         marker = f"Memory edit {turn}"
@@ -172,6 +183,16 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--memory-edits", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--others",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="then jekyll serve (with and without --incremental) and hugo server, where "
+        "installed, on the same posts (serve_others.py); --no-others skips them",
+    )
+    parser.add_argument(
+        "--others-timeout", type=float, default=30, help="seconds before a change counts as unshown"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="serve-bench-"))
     srcdir = generate(workdir / "site", args.posts, "ext", shape="toctree")
@@ -180,7 +201,8 @@ def main() -> None:
     first = time.perf_counter() - start
     try:
         after_first = server.rss()
-        rows = measure(server, srcdir, args.edits)
+        rows = measure(server, srcdir / "posts", args.edits)
+        after_edits = server.rss()
         print(f"ablog-ext serve, {args.posts} posts, medians of {args.edits} edits")
         print(f"  first build and serve: {first:.2f} s, RSS {after_first / 2**20:.0f} MiB")
         for kind, runs in rows.items():
@@ -200,6 +222,12 @@ def main() -> None:
             )
     finally:
         server.stop()
+    if args.others:
+        import serve_others
+
+        ablog = serve_others.Measured("ablog-ext serve", first, after_first, after_edits, rows)
+        ablog.load = serve_others.load_average()
+        serve_others.compare(ablog, workdir, args.posts, args.edits, args.others_timeout)
 
 
 if __name__ == "__main__":
