@@ -196,3 +196,25 @@ def test_an_allowed_rule_is_allowed_on_its_element_only(browser, axe):  # noqa: 
 def test_an_allowed_element_must_be_one(browser, axe):  # noqa: F811
     with pytest.raises(Exception, match="matches 2 elements"):
         run_on(browser, axe, STRAY_ITEMS, {"list": "main > div"})
+
+
+def test_comments_link_has_a_name_before_disqus_fills_it(browser, axe, tmp_path):  # noqa: F811
+    """With Font Awesome, ABlog's comments link held only the count Disqus's script
+    writes into it: empty where the script is blocked (axe's link-name)."""
+    app = build_site(
+        tmp_path, "accessibility",
+        confoverrides={
+            "html_theme": "pydata_sphinx_theme",
+            "disqus_shortname": "example",
+            "fontawesome_included": True,
+        },
+    )  # fmt: skip
+    html = (Path(app.outdir) / "posts" / "first.html").read_text(encoding="utf-8")
+    assert "#disqus_thread" in html
+    with serve(Path(app.outdir)) as url:
+        allowed = {
+            rule: selector for (name, rule), selector in ALLOWED.items()
+            if name == "pydata_sphinx_theme"
+        }  # fmt: skip
+        found = check_page(browser, axe, url + "posts/first.html", "light", allowed)
+    assert not found, report(found)
