@@ -3,11 +3,13 @@ rebuild writes first, and what it keeps between rebuilds."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import pickle
 import shutil
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
+from test_incremental_random import Site
 
 from ablog_ext.commands.serve import env_pickle
 from ablog_ext.commands.serve.first import page_name
@@ -34,6 +37,18 @@ class Discarded(io.StringIO):
 def resident(root: Path) -> ResidentSite:
     out = root / "_build" / "serve"
     return ResidentSite(root, out / "html", out / "doctrees", terminal=Discarded())
+
+
+@contextlib.contextmanager
+def built_site(tmp_path: Path) -> Iterator[tuple[Site, ResidentSite]]:
+    """The random-edit tests' small site, built once by a resident application."""
+    blog = small_site(tmp_path)
+    site = resident(blog.root)
+    try:
+        assert site.build().error is None
+        yield blog, site
+    finally:
+        site.close()
 
 
 def written_order(site: ResidentSite) -> list[str]:
@@ -108,10 +123,7 @@ def test_memory_stays_flat_over_many_edits(tmp_path):
 
 
 def test_a_page_a_request_waits_for_is_written_first(tmp_path):
-    blog = small_site(tmp_path)
-    site = resident(blog.root)
-    try:
-        assert site.build().error is None
+    with built_site(tmp_path) as (blog, site):
         order = written_order(site)
         post = blog.new_post()
         blog.posts[post.slug] = post
@@ -127,8 +139,6 @@ def test_a_page_a_request_waits_for_is_written_first(tmp_path):
         assert generated[0] == "blog", generated
         assert order.index("blog") < order.index("index")
         assert {"posts/post-001", "blog/2021"} <= set(order)
-    finally:
-        site.close()
 
 
 def differences_from_clean_build(root: Path, html: Path, tmp_path: Path) -> str:
@@ -139,15 +149,10 @@ def differences_from_clean_build(root: Path, html: Path, tmp_path: Path) -> str:
 
 
 def test_the_saved_environment_is_what_a_later_sphinx_build_reads(tmp_path):
-    blog = small_site(tmp_path)
-    site = resident(blog.root)
-    try:
-        assert site.build().error is None
+    with built_site(tmp_path) as (blog, site):
         blog.posts["post-002"].title = "Saved after the build"
         blog.write()
         assert site.build(Changes(modified=frozenset({"posts/post-002.md"}))).error is None
-    finally:
-        site.close()
     with (site.doctrees / ENV_PICKLE_FILENAME).open("rb") as stream:
         env = pickle.load(stream)
     assert isinstance(env, BuildEnvironment)
@@ -164,17 +169,12 @@ def test_the_saved_environment_is_what_a_later_sphinx_build_reads(tmp_path):
 
 
 def test_an_environment_saved_while_a_build_ran_is_read_afresh(tmp_path):
-    blog = small_site(tmp_path)
-    site = resident(blog.root)
-    try:
-        assert site.build().error is None
+    with built_site(tmp_path) as (blog, site):
         app = site.app
         # As if the server stopped between Sphinx's save and its own.
         with env_pickle.saved_at_the_end(app):
             stand_in = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
         (site.doctrees / ENV_PICKLE_FILENAME).write_bytes(stand_in)
-    finally:
-        site.close()
     with pytest.raises(pickle.UnpicklingError, match="ablog-ext serve stopped"):
         pickle.loads(stand_in)
     status = io.StringIO()
