@@ -113,6 +113,17 @@ class BlogDomain(Domain):
         result: T = cache[key]
         return result
 
+    def memo_of(self, key: str, inputs: Any, compute: Callable[[], T]) -> T:
+        """*compute*'s result, kept while *inputs* (compared by ``==``) stay the
+        same, across documents changed and builds of one application: for what a
+        document's change rarely changes (a body edit leaves the related posts
+        alone), computed again only when it does."""
+        kept: dict[str, tuple[Any, Any]] = self.__dict__.setdefault("_memo_of", {})
+        if key not in kept or kept[key][0] != inputs:
+            kept[key] = (inputs, compute())
+        result: T = kept[key][1]
+        return result
+
     def _changed(self) -> None:
         self.__dict__.pop("_memo", None)
 

@@ -70,9 +70,24 @@ def rank_related(posts: list[Post], limit: int) -> dict[str, tuple[Post, ...]]:
 
 def related_posts(env: BuildEnvironment, key: str) -> tuple[Post, ...]:
     """The related posts of the post *key* (``docname`` or ``docname#section``):
-    ``ablog_ext_related_posts`` of them at most.  Ranked once per build."""
+    ``ablog_ext_related_posts`` of them at most.  Ranked once per build, and
+    again only when a post's key, date, tags or categories changed."""
     limit = int(env.config.ablog_ext_related_posts)
-    table = blog_domain(env).memo(
-        f"related-posts-{limit}", lambda: rank_related(listed_posts(env), limit)
-    )
+    domain = blog_domain(env)
+    table = domain.memo(f"related-posts-{limit}", lambda: _related_table(env, limit))
     return table.get(key, ())
+
+
+def _related_table(env: BuildEnvironment, limit: int) -> dict[str, tuple[Post, ...]]:
+    posts = listed_posts(env)
+    # What the ranking reads of each post; the table gives keys, so a post shown
+    # as related is this build's (its title may have changed).
+    inputs = [(post.key, post.date, post.tags, post.categories) for post in posts]
+
+    def ranked() -> dict[str, tuple[str, ...]]:
+        table = rank_related(posts, limit)
+        return {key: tuple(other.key for other in related) for key, related in table.items()}
+
+    keys = blog_domain(env).memo_of(f"related-keys-{limit}", inputs, ranked)
+    by_key = {post.key: post for post in posts}
+    return {key: tuple(by_key[other] for other in related) for key, related in keys.items()}

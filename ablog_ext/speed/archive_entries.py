@@ -38,7 +38,7 @@ from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.ablog import ABLOG_COLLECTION_ENTRIES
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
 from ablog_ext.speed import page_reads as fresh
-from ablog_ext.speed import sidebars
+from ablog_ext.speed import sidebars, stale_pages
 from ablog_ext.speed.post_html import excerpt_folder_free
 from ablog_ext.speed.templates import compile_template, replace_template_lookup
 from ablog_ext.state import Slot, build_state
@@ -61,6 +61,8 @@ class Entry:
     reads: tuple[fresh.Aspect, ...]
     #: The page it was rendered for.
     origin: str
+    #: What each read gave then (:func:`.stale_pages.digests_of`).
+    digests: tuple[str, ...] | None = None
 
 
 class Entries:
@@ -70,6 +72,9 @@ class Entries:
         self.app = app
         self.template = template
         self.kept: dict[Hashable, Entry | None] = {}
+        #: Entries of earlier builds, each shown again when nothing it read
+        #: changed since (:func:`forget_entries`).
+        self.last: dict[Hashable, Entry] = {}
         # Placeholders nothing in a page can hold by chance.
         self.mark = f"\x1aablog-ext-{uuid.uuid4().hex}-"
         self.pattern = re.compile(re.escape(self.mark) + r"(\d+)\x1a")
@@ -109,11 +114,18 @@ class Entries:
         if key is None:
             return self.render(variables)
         pagename = variables["pagename"]
+        last = self.last.pop(key, None) if key not in self.kept else None
+        if last is not None and stale_pages.unchanged(self.app, last.reads, last.digests):
+            self.kept[key] = last
         if key not in self.kept:
             with fresh.capturing(self.app, pagename) as reads:
                 entry = self.render_marked(variables)
             if entry is not None and fresh.portable(reads or (), pagename):
-                entry = Entry(entry.parts, entry.links, _once(reads or ()), pagename)
+                once = _once(reads or ())
+                # Kept between builds: only an excerpt the same in every folder.
+                folder_free = isinstance(key, tuple) and len(key) == 1
+                digests = stale_pages.digests_of(self.app, once) if folder_free else None
+                entry = Entry(entry.parts, entry.links, once, pagename, digests)
                 self.kept[key] = entry
                 return self.fill(entry, variables["pathto"]) or self.render(variables)
             self.kept[key] = None
@@ -240,7 +252,20 @@ def keep_entries(app: Sphinx) -> None:
 
 def forget_entries(app: Sphinx, env: Any) -> None:
     """``env-updated``: each build of an application renders its entries afresh
-    (posts may have changed since its last build)."""
+    (posts may have changed since its last build), but for an entry whose reads
+    all give what they gave when it was rendered (:func:`.stale_pages.unchanged`)
+    and whose excerpt is the same in every folder (one that links or numbers
+    anything may show what another document says, which its reads do not cover):
+    a server that builds again after an edit renders only the entries it changed."""
     kept = entries(app)
-    if kept is not None:
-        kept.kept.clear()
+    if kept is None:
+        return
+    carried = {**kept.last, **kept.kept}
+    kept.last = {
+        key: entry
+        for key, entry in carried.items()
+        if entry is not None
+        and entry.digests is not None
+        and str(key[0]).split("#", 1)[0] in env.found_docs  # type: ignore[index]
+    }
+    kept.kept = {}

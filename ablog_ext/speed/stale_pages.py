@@ -292,6 +292,20 @@ def freshness(app: Sphinx) -> Freshness:
     return build_state(app).get(_FRESHNESS)
 
 
+def digests_of(app: Sphinx, aspects: Iterable[Aspect]) -> tuple[str, ...] | None:
+    """What each of *aspects* gives now, hashed (``None`` when no page's reads are
+    followed): for HTML kept between builds (:mod:`.archive_entries`)."""
+    if not applies(app):
+        return None
+    digests = freshness(app).digests
+    return tuple(digests(tuple(aspect)) for aspect in aspects)
+
+
+def unchanged(app: Sphinx, aspects: Iterable[Aspect], digests: tuple[str, ...] | None) -> bool:
+    """Whether *aspects* give now what they gave when :func:`digests_of` gave *digests*."""
+    return digests is not None and digests_of(app, aspects) == digests
+
+
 def stale_output(app: Sphinx, output: str) -> bool:
     """For :meth:`.PageCache.wanted`: whether a generated page shows something else now."""
     return applies(app) and freshness(app).stale(output)
@@ -304,16 +318,37 @@ def document_outputs(app: Sphinx, docnames: Iterable[str]) -> dict[str, str]:
     return {page_output(app, docname): docname for docname in docnames}
 
 
+#: Set by ``ablog-ext serve`` (:func:`defer_rewrites`): the documents that show
+#: something of the blog that changed are found after the pages an author looks
+#: at are written (:func:`stale_documents`), not when the documents are read.
+_DEFERRED: Slot[bool] = Slot("stale pages: found after the pages looked at", lasting=True)
+
+
+def defer_rewrites(app: Sphinx, deferred: bool = True) -> None:
+    """From the next build of *app* on, :func:`pages_to_rewrite` leaves the
+    documents to write again to whoever writes the pages (it must call
+    :func:`stale_documents` before the build finishes)."""
+    build_state(app).set(_DEFERRED, deferred)
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: documents that show something of the blog that changed.
 
-    They are written again, not read again.
+    They are written again, not read again.  Under ``ablog-ext serve`` they are
+    found later (:func:`defer_rewrites`).
     """
     register_blog(app)
+    if not applies(app) or build_state(app).peek(_DEFERRED):
+        return []
+    return stale_documents(app, env.found_docs)
+
+
+def stale_documents(app: Sphinx, docnames: Iterable[str]) -> list[str]:
+    """Those of *docnames* whose pages show something of the blog that changed."""
     if not applies(app):
         return []
     state = freshness(app)
-    outputs = document_outputs(app, env.found_docs)
+    outputs = document_outputs(app, docnames)
     stale = sorted(docname for output, docname in outputs.items() if state.stale(output))
     if stale and state.known:
         logger.info("ablog_ext: %d page(s) show changed posts; writing them again", len(stale))

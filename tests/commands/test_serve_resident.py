@@ -3,15 +3,28 @@ rebuild writes first, and what it keeps between rebuilds."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
+import pickle
+import shutil
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from serving import small_site
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.console import strip_colors
+from sphinx.util.docutils import docutils_namespace
+from test_incremental_random import Site
 
+from ablog_ext.commands.serve import env_pickle
 from ablog_ext.commands.serve.first import page_name
 from ablog_ext.commands.serve.resident import Changes, ResidentSite
+
+from helpers import build_dir, output_snapshot, snapshot_differences
 
 
 class Discarded(io.StringIO):
@@ -24,6 +37,18 @@ class Discarded(io.StringIO):
 def resident(root: Path) -> ResidentSite:
     out = root / "_build" / "serve"
     return ResidentSite(root, out / "html", out / "doctrees", terminal=Discarded())
+
+
+@contextlib.contextmanager
+def built_site(tmp_path: Path) -> Iterator[tuple[Site, ResidentSite]]:
+    """The random-edit tests' small site, built once by a resident application."""
+    blog = small_site(tmp_path)
+    site = resident(blog.root)
+    try:
+        assert site.build().error is None
+        yield blog, site
+    finally:
+        site.close()
 
 
 def written_order(site: ResidentSite) -> list[str]:
@@ -95,3 +120,66 @@ def test_memory_stays_flat_over_many_edits(tmp_path):
         assert (last - first) / EDITS < 60_000, (first, last)
     finally:
         site.close()
+
+
+def test_a_page_a_request_waits_for_is_written_first(tmp_path):
+    with built_site(tmp_path) as (blog, site):
+        order = written_order(site)
+        post = blog.new_post()
+        blog.posts[post.slug] = post
+        blog.write()
+        added = f"posts/{post.slug}"
+        with site.pages_first.requesting("blog"):
+            report = site.build(Changes(added=frozenset({added + ".md"})))
+        assert report.error is None
+        # The new post, then blog.html that lists it: before the other archive
+        # pages and every other document that shows the new post in a sidebar.
+        assert order[0] == added
+        generated = [page for page in order if page.startswith("blog")]
+        assert generated[0] == "blog", generated
+        assert order.index("blog") < order.index("index")
+        assert {"posts/post-001", "blog/2021"} <= set(order)
+
+
+def differences_from_clean_build(root: Path, html: Path, tmp_path: Path) -> str:
+    clean_src = tmp_path / "clean-site"
+    shutil.copytree(root, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = build_dir(clean_src)
+    return snapshot_differences(output_snapshot(html), output_snapshot(Path(clean.outdir)))
+
+
+def test_the_saved_environment_is_what_a_later_sphinx_build_reads(tmp_path):
+    with built_site(tmp_path) as (blog, site):
+        blog.posts["post-002"].title = "Saved after the build"
+        blog.write()
+        assert site.build(Changes(modified=frozenset({"posts/post-002.md"}))).error is None
+    with (site.doctrees / ENV_PICKLE_FILENAME).open("rb") as stream:
+        env = pickle.load(stream)
+    assert isinstance(env, BuildEnvironment)
+    assert env.titles["posts/post-002"].astext() == "Saved after the build"
+    assert "__reduce_ex__" not in vars(env)
+    # sphinx-build, on the served folders: it loads that environment and reads nothing.
+    status = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(blog.root, blog.root, site.html, site.doctrees, "html", status=status)
+        app.build()
+    said = strip_colors(status.getvalue())
+    assert "loading pickled environment... failed" not in said
+    assert "updating environment: 0 added, 0 changed, 0 removed" in said
+
+
+def test_an_environment_saved_while_a_build_ran_is_read_afresh(tmp_path):
+    with built_site(tmp_path) as (blog, site):
+        app = site.app
+        # As if the server stopped between Sphinx's save and its own.
+        with env_pickle.saved_at_the_end(app):
+            stand_in = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
+        (site.doctrees / ENV_PICKLE_FILENAME).write_bytes(stand_in)
+    with pytest.raises(pickle.UnpicklingError, match="ablog-ext serve stopped"):
+        pickle.loads(stand_in)
+    status = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(blog.root, blog.root, site.html, site.doctrees, "html", status=status)
+        app.build()
+    assert "loading pickled environment... failed" in strip_colors(status.getvalue())
+    assert not differences_from_clean_build(blog.root, site.html, tmp_path)
