@@ -160,6 +160,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("env-updated", 900, archive_names.shorten_after_reading, "ABlog's catalogs are filled"),
     # -- writing ------------------------------------------------------------------------
     L("write-started", ABLOG, stale_pages.forget_reads, "until the build ends, reads unknown"),
+    L("write-started", ABLOG, templates.hold_templates,
+      "templates not checked for edits on each lookup while pages are written"),
     L("write-started", 900, parallel.freeze_before_forks,
       "last: Sphinx forks its writers right after"),
     L("doctree-resolved", 450, excerpts.guard_postlist_excerpts,
@@ -198,6 +200,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("build-finished", ABLOG, root_folders.copy_root_folders, "the root folders copied"),
     L("build-finished", 600, sitemap.write_sitemap,
       "after the page cache removed pages the site no longer has"),
+    L("build-finished", 900, templates.release_templates,
+      "templates checked for edits again, before the state is forgotten"),
     L("build-finished", 1000, forget_build_state, "last: the next build starts afresh"),
 )  # fmt: skip
 

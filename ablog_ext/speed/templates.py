@@ -7,6 +7,16 @@ Jinja's own bytecode cache keeps the compiled templates in the build folder
 (``.doctrees/ablog_ext_jinja``); Jinja checks each template's source against
 it, so an edited template is compiled again.  A site or theme that set a
 bytecode cache itself keeps its own.
+
+While the pages are written, Jinja's ``auto_reload`` is off
+(:func:`hold_templates`): with it on, every lookup of a template (about sixty a
+page: the layout's blocks, the theme's components, the sidebars) asks the
+loader whether the file changed, a ``stat`` each, and no template file changes
+between writing one page and the next.  A template an earlier build of the
+same application loaded is checked once, when the writing starts; ``auto_reload``
+is on again when the build ends (:func:`release_templates`), so the next build
+of the same application (a server that keeps its application) sees an edited
+template.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from sphinx.application import Sphinx
 
 from ablog_ext.reaches.jinja import JINJA_TEMPLATE_LOOKUP
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
+from ablog_ext.state import Slot, build_state
 
 
 def use_bytecode_cache(app: Sphinx) -> None:
@@ -35,6 +46,35 @@ def use_bytecode_cache(app: Sphinx) -> None:
     except OSError:
         return  # a read-only build folder: templates are compiled as before
     environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
+#: The Jinja environment whose ``auto_reload`` :func:`hold_templates` turned off.
+_HELD: Slot[Any] = Slot("templates: auto_reload off while pages are written")
+
+
+def hold_templates(app: Sphinx, *args: Any) -> None:
+    """``write-started``: templates are not checked for changes on each lookup
+    until the build ends (a site or theme that turned ``auto_reload`` off keeps it)."""
+    import jinja2
+
+    environment = SPHINX_TEMPLATES.environment(app)
+    if not isinstance(environment, jinja2.Environment) or not environment.auto_reload:
+        return
+    # What an earlier build of this application loaded is checked once, here.
+    cache = environment.cache
+    if cache is not None:
+        for key, template in list(cache.items()):
+            if not template.is_up_to_date:
+                del cache[key]
+    environment.auto_reload = False
+    build_state(app).set(_HELD, environment)
+
+
+def release_templates(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: templates are checked again, as before the writing."""
+    environment = build_state(app).pop(_HELD)
+    if environment is not None:
+        environment.auto_reload = True
 
 
 def replace_template_lookup(
