@@ -64,6 +64,7 @@ from ablog_ext.reading import (
 from ablog_ext.speed import (
     archive_entries,
     deleted_posts,
+    later_pages,
     navigation,
     page_cache,
     page_reads,
@@ -128,6 +129,8 @@ LISTENERS: tuple[Listener, ...] = (
     L("builder-inited", ABLOG, feeds.explain_missing_baseurl, "once, before any page"),
     L("builder-inited", 800, sidebars.keep_sidebars, "after the theme's templates are loaded"),
     L("builder-inited", 801, archive_entries.keep_entries, "likewise, after the sidebars"),
+    L("builder-inited", 802, later_pages.skip_chrome_handlers,
+      "after the theme connected its handlers and the frames are made"),
     L("builder-inited", 900, templates.use_bytecode_cache,
       "after Sphinx made its template loader (its own builder-inited)"),
     # -- env-get-outdated: which documents to read again --------------------------------
@@ -156,6 +159,7 @@ LISTENERS: tuple[Listener, ...] = (
     L("env-updated", ABLOG, posts.forget_front_matter, "every post is read"),
     L("env-updated", ABLOG, sidebars.forget_kept, "the blog may have changed"),
     L("env-updated", ABLOG, archive_entries.forget_entries, "likewise"),
+    L("env-updated", ABLOG, later_pages.forget_frames, "likewise"),
     L("env-updated", ABLOG, navigation.forget_swaps, "the toctrees may have changed"),
     L("env-updated", 900, archive_names.shorten_after_reading, "ABlog's catalogs are filled"),
     # -- writing ------------------------------------------------------------------------

@@ -37,8 +37,8 @@ from ablog_ext.pages.pagination import PAGE_TEMPLATE
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reaches.ablog import ABLOG_COLLECTION_ENTRIES
 from ablog_ext.reaches.sphinx import SPHINX_TEMPLATES
+from ablog_ext.speed import later_pages, sidebars, stale_pages
 from ablog_ext.speed import page_reads as fresh
-from ablog_ext.speed import sidebars, stale_pages
 from ablog_ext.speed.post_html import excerpt_folder_free
 from ablog_ext.speed.templates import compile_template, replace_template_lookup
 from ablog_ext.state import Slot, build_state
@@ -212,6 +212,7 @@ def keep_entries(app: Sphinx) -> None:
     Jinja environment, comes back with its loop's body replaced by a call that
     keeps each entry's HTML."""
     build_state(app).pop(_ENTRIES)
+    later_pages.stop_frames(app)
     # singlehtml's links carry the page's anchor; other builders write no archive.
     if not REUSE or not writes_html_pages(app) or app.builder.name == "singlehtml":
         return
@@ -223,6 +224,7 @@ def keep_entries(app: Sphinx) -> None:
         return
     collection_source, entry_source = split
     kept = Entries(app, compile_template(environment, entry_source, COLLECTION))
+    later = later_pages.start_frames(app)
 
     @jinja2.pass_context
     def collection_entry(context: Any, post: Any) -> Markup:
@@ -241,13 +243,16 @@ def keep_entries(app: Sphinx) -> None:
             page = object.__new__(type(template))
             page.__dict__.update(template.__dict__)
             page.globals = environment.make_globals({**template.globals, **globals_})
-            return page
+            # A later page of an archive: its archive's frame, filled.
+            return later_pages.FramedPage(later, page)
         # ABlog's file name: errors and profiles name the file the text is from.
         filename = getattr(template, "filename", None)
         return compile_template(environment, collection_source, COLLECTION, filename, globals_)
 
     if replace_template_lookup(app, wanted=wanted, stand_in=stand_in):
         build_state(app).set(_ENTRIES, kept)
+    else:
+        later_pages.stop_frames(app)
 
 
 def forget_entries(app: Sphinx, env: Any) -> None:

@@ -221,7 +221,11 @@ def capturing(app: Sphinx, pagename: str) -> Iterator[list[Aspect] | None]:
     try:
         yield captured
     finally:
-        reads.captures.remove(captured)
+        # By identity: a capture inside this one may hold the same reads.
+        for index, other in enumerate(reads.captures):
+            if other is captured:
+                del reads.captures[index]
+                break
 
 
 def portable(aspects: Iterable[Aspect], pagename: str) -> bool:
