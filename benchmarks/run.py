@@ -553,10 +553,15 @@ def run_features(
             f"Issue 21's features, {shape} shape, taking turns (load average after: {load})", rows
         )
         if not off.failed and not on.failed:
+            # Each turn's pair was built minutes apart at most: its ratio is less
+            # moved by the machine's speed drifting over the run than the medians'.
+            turns = list(zip(runs[systems[0].name], runs[systems[1].name], strict=False))
+            per_turn = [b.cpu / a.cpu for a, b in turns if a.cpu and b.cpu]
             print(
                 f"all on: {on.seconds / off.seconds:.2f}x the build without them "
                 f"(CPU seconds: {on.cpu:.1f} against {off.cpu:.1f}, "
-                f"{on.cpu / off.cpu:.2f}x)\n",
+                f"{on.cpu / off.cpu:.2f}x; each turn's CPU ratio: "
+                f"{', '.join(f'{ratio:.2f}' for ratio in per_turn)})\n",
                 flush=True,
             )
         for system in systems:
