@@ -191,7 +191,11 @@ def post_image(app: Sphinx, pagename: str, doctree: nodes.Node) -> tuple[str, st
         return None
     for image in _images(doctree):
         uri = str(image.get("uri", ""))
-        if PurePosixPath(urlsplit(uri).path).suffix.lower() not in _RASTER:
+        try:
+            path = urlsplit(uri).path
+        except ValueError:  # not a URL (``http://[x``): no preview can show it
+            continue
+        if PurePosixPath(path).suffix.lower() not in _RASTER:
             continue
         # By then Sphinx made the image's URI relative to the page (``../_images/``).
         page = urljoin(base, app.builder.get_target_uri(pagename))
