@@ -327,6 +327,19 @@ def test_bad_series_order_warns_with_its_line(tmp_path):
     assert "'series_order' should be a whole number, not 'second'" in found[0]
 
 
+@pytest.mark.parametrize("written", ['"--2"', '"²"'])
+def test_an_odd_series_order_warns_and_does_not_stop_the_build(tmp_path, written):
+    # Text that looks like digits but that int() does not read.
+    src = copy_root(tmp_path, "post-extras")
+    helpers.edit(src / "posts" / "setup.md", "series_order: 2", f"series_order: {written}")
+    app = build_dir(src)
+    found = [w for w in helpers.warnings_of(app) if "series_order" in w]
+    assert len(found) == 1
+    assert "setup.md:7" in found[0]
+    assert "'series_order' should be a whole number" in found[0]
+    assert series_posts(read_page(Path(app.outdir), "posts/setup.html"))
+
+
 # -- reading time in archive entries --------------------------------------------------------
 
 
