@@ -193,3 +193,16 @@ def test_an_image_that_is_not_a_url_is_a_warning(tmp_path):
     assert "2024-05-03-plain.md:4" in found[0]
     tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
     assert tags["og:image"] == [f"{BASE}_static/default.png"]
+
+
+def test_first_image_asked_for_but_the_post_has_none(tmp_path):
+    """``ogp_use_first_image`` without a site default: a post with no image gets no
+    ``og:image``, so its Twitter card is the small one; a post with one, the large."""
+    app = build_site(
+        tmp_path, "previews", confoverrides={"ogp_image": None, "ogp_use_first_image": True}
+    )
+    plain = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert "og:image" not in plain
+    assert plain["twitter:card"] == ["summary"]
+    figure = meta_tags(app.outdir, "posts/2024-04-02-figure.html")
+    assert figure["og:image"] and figure["twitter:card"] == ["summary_large_image"]
