@@ -38,17 +38,26 @@ def read_series(front_matter: Mapping[str, Any]) -> SeriesMark:
     order: int | None = None
     raw_order = front_matter.get("series_order")
     if raw_order is not None:
-        if isinstance(raw_order, int) and not isinstance(raw_order, bool):
-            order = raw_order
-        elif isinstance(raw_order, str) and raw_order.strip().lstrip("-").isdigit():
-            order = int(raw_order.strip())
-        else:
+        order = _whole_number(raw_order)
+        if order is None:
             problems.append(
                 ("series_order", f"'series_order' should be a whole number, not {raw_order!r}")
             )
         if not name and "series" not in front_matter:
             problems.append(("series_order", "'series_order' without 'series' is ignored"))
     return SeriesMark(name, order if name else None, tuple(problems))
+
+
+def _whole_number(value: Any) -> int | None:
+    """*value* as a whole number (an integer, or text of one), else ``None``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        try:
+            return int(value.strip())
+        except ValueError:  # "--5", or digits int() does not read ("²")
+            return None
+    return None
 
 
 def series_slug(name: str) -> str:

@@ -191,7 +191,11 @@ def post_image(app: Sphinx, pagename: str, doctree: nodes.Node) -> tuple[str, st
         return None
     for image in _images(doctree):
         uri = str(image.get("uri", ""))
-        if PurePosixPath(urlsplit(uri).path).suffix.lower() not in _RASTER:
+        try:
+            path = urlsplit(uri).path
+        except ValueError:  # not a URL (``http://[x``): no preview can show it
+            continue
+        if PurePosixPath(path).suffix.lower() not in _RASTER:
             continue
         # By then Sphinx made the image's URI relative to the page (``../_images/``).
         page = urljoin(base, app.builder.get_target_uri(pagename))
@@ -201,6 +205,14 @@ def post_image(app: Sphinx, pagename: str, doctree: nodes.Node) -> tuple[str, st
 
 def _images(doctree: nodes.Node) -> Iterator[nodes.image]:
     yield from doctree.findall(nodes.image)
+
+
+def _shows_first_image(doctree: nodes.Node) -> bool:
+    """Whether ``ogp_use_first_image`` gives *doctree*'s page an image: its first
+    image, when it is a kind a preview shows (sphinxext-opengraph's test)."""
+    first = next(_images(doctree), None)
+    uri = str(first.get("uri", "")) if first is not None else ""
+    return PurePosixPath(uri).suffix.lower() in _RASTER
 
 
 # -- what sphinxext-opengraph lacks, after it ------------------------------------------
@@ -253,11 +265,15 @@ def article_tags(
         tags.append(("property", "article:section", categories[0]))
     tags += [("property", "article:tag", tag) for tag in (record["tags"] if record else post.tags)]
     config = app.config
-    has_image = bool(meta.get("og:image") or config.ogp_image or config.ogp_use_first_image)
-    if has_image or not (social_cards_on(config) and _can_draw_cards()):
-        # Otherwise sphinxext-opengraph made a social card and wrote the card's type.
-        card = "summary_large_image" if has_image else "summary"
-        tags.append(("name", "twitter:card", card))
+    # The image sphinxext-opengraph shows, as it decides: the post's (or a field's),
+    # else ogp_image, else with ogp_use_first_image the page's first image if it
+    # is one a preview can show, else (none of them asked for) a social card.
+    given = bool(meta.get("og:image") or config.ogp_image)
+    use_first = "og:image" not in meta and bool(config.ogp_use_first_image)
+    card_made = not (given or use_first) and social_cards_on(config) and _can_draw_cards()
+    if not card_made:  # (sphinxext-opengraph wrote a social card's type)
+        shown = given or (use_first and _shows_first_image(doctree))
+        tags.append(("name", "twitter:card", "summary_large_image" if shown else "summary"))
     tags.append(("name", "twitter:title", post.title))
     if meta.get("og:description"):
         tags.append(("name", "twitter:description", str(meta["og:description"])))

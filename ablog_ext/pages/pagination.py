@@ -30,11 +30,9 @@ from typing import Any
 
 from ablog.blog import Collection
 from sphinx.application import Sphinx
-from sphinx.locale import get_translation
 
+from ablog_ext.pages.messages import text
 from ablog_ext.speed.blog_views import post_key
-
-_ = get_translation("ablog_ext")
 
 #: ABlog's template of an archive page, and the one that shows a page of it.
 COLLECTION = "ablog/collection.html"
@@ -93,12 +91,12 @@ class CollectionPage(Collection):
 
 
 def labels(number: int, count: int) -> dict[str, str]:
-    """The page's words, translated (domain ``ablog_ext``)."""
+    """The page's words, translated (ablog_ext's catalog, :mod:`.messages`)."""
     return {
-        "label": str(_("Page %(number)d of %(count)d")) % {"number": number, "count": count},
-        "nav_label": str(_("Pages of posts")),
-        "prev_label": str(_("Newer posts")),
-        "next_label": str(_("Older posts")),
+        "label": text("Page {number} of {count}", number=number, count=count),
+        "nav_label": text("Pages of posts"),
+        "prev_label": text("Newer posts"),
+        "next_label": text("Older posts"),
     }
 
 

@@ -53,11 +53,10 @@ def _post_record(app: Sphinx, docname: str) -> PostRecord | None:
     return domain.posts.get(docname)
 
 
-def _first_section(doctree: nodes.document) -> nodes.section | None:
-    for child in doctree.children:
-        if isinstance(child, nodes.section):
-            return child
-    return None
+def _top_sections(doctree: nodes.document) -> list[nodes.section]:
+    """The document's top-level sections: the first holds the post's title; a
+    body of several level-one headings (the first the title) gives one each."""
+    return [child for child in doctree.children if isinstance(child, nodes.section)]
 
 
 def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -67,9 +66,10 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         # an archive, a review's copy): not the post's own page.
         return
     record = _post_record(app, docname)
-    section = _first_section(doctree) if record is not None else None
-    if record is None or section is None:
+    sections = _top_sections(doctree) if record is not None else []
+    if record is None or not sections:
         return
+    section = sections[0]
     links = Links(app, docname)
     place = 1 if section.children and isinstance(section[0], nodes.title) else 0
     if app.config.ablog_ext_reading_time:
@@ -81,7 +81,8 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         section.insert(place, series_box(app, links, series, docname))
     related = related_posts(app.env, docname)
     if related:
-        section += related_box(app, links, related)
+        # At the end of the post: after its last part, not the first.
+        sections[-1] += related_box(app, links, related)
 
 
 def archive_reading_time(app: Sphinx, post: Any) -> str:

@@ -78,24 +78,35 @@ def notebook_front_matter(
 ) -> FrontMatterBlock:
     """The notebook's front matter: its metadata, with the YAML of a first raw
     cell over it.  Key lines are the file's for a text notebook, else the cell's
-    own, counted from the top of the file as 1."""
+    own, counted from the top of the file as 1.  Never raises: a notebook's JSON
+    read as it is (the scan of posts at ``config-inited``) may hold anything."""
+    metadata = notebook.get("metadata")
     data = {
         str(key): _plain(value)
-        for key, value in dict(notebook.get("metadata") or {}).items()
+        for key, value in (metadata.items() if isinstance(metadata, dict) else ())
         if key not in _NOT_FRONT_MATTER
     }
     block = read_front_matter(text, shared) if suffix != ".ipynb" else FrontMatterBlock()
-    cells = notebook.get("cells") or []
-    first = cells[0] if cells else None
-    if first is not None and first.get("cell_type") == "raw":
-        metadata = first.get("metadata") or {}
-        cell = read_front_matter(str(first.get("source") or ""), shared)
-        if not metadata.get("format") and (cell.data is not None or cell.error):
+    cells = notebook.get("cells")
+    first = cells[0] if isinstance(cells, list) and cells else None
+    if isinstance(first, dict) and first.get("cell_type") == "raw":
+        cell_metadata = first.get("metadata")
+        raw_format = cell_metadata.get("format") if isinstance(cell_metadata, dict) else None
+        cell = read_front_matter(_cell_source(first.get("source")), shared)
+        if not raw_format and (cell.data is not None or cell.error):
             data.update(cell.data or {})
             return FrontMatterBlock(data, {}, cell.error, 1, 0)
     if block.data is not None or block.error:
         return block
     return FrontMatterBlock(data, {key: 1 for key in data}, None, 1, 0)
+
+
+def _cell_source(source: Any) -> str:
+    """A cell's text: the ``.ipynb`` format writes it as a list of lines (nbformat
+    joins them when it reads a notebook; the JSON read as it is keeps the list)."""
+    if isinstance(source, list):
+        return "".join(str(line) for line in source)
+    return str(source or "")
 
 
 def _plain(value: Any) -> Any:

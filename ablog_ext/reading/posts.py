@@ -23,6 +23,7 @@ import dataclasses
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from ablog.post import PostList, PostNode
 from docutils import nodes
@@ -424,6 +425,26 @@ def _series(parsed: ParsedPost, docname: str) -> SeriesMark:
     return mark
 
 
+def _image(parsed: ParsedPost, docname: str) -> str | None:
+    """The post's front matter ``image``, for link previews; one that is not a URL
+    (``http://[x``) is reported at its line and left out."""
+    image = jekyll_image(parsed.block.data)
+    if image is None:
+        return None
+    try:
+        urlsplit(image)
+    except ValueError as error:
+        line = parsed.block.key_lines.get("image", 1)
+        warn(
+            f"'image' is not a URL a link preview can use ({error}): {image!r}",
+            docname,
+            line,
+            "frontmatter",
+        )
+        return None
+    return image
+
+
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
     """Finish what ABlog read of a post, and record it for reviews, themes and feeds.
 
@@ -462,7 +483,7 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         if meta.date is not None and date is not None:
             date_text = meta.date.isoformat()
         updated_text = meta.updated.isoformat() if meta.updated else None
-        image = jekyll_image(parsed.block.data)
+        image = _image(parsed, docname)
         series = _series(parsed, docname)
     record: PostRecord = {
         "title": info["title"],

@@ -176,3 +176,33 @@ def test_social_cards_asked_for_are_kept(tmp_path, monkeypatch):
     assert figure["og:image"] == [f"{BASE}_images/social_previews/card.png"]
     cover = meta_tags(app.outdir, "posts/2024-03-01-cover.html")
     assert cover["og:image"] != figure["og:image"]
+
+
+def test_an_image_that_is_not_a_url_is_a_warning(tmp_path):
+    """Front matter ``image`` that no URL parser reads: a warning at its line, and
+    the site's default image, not a stopped build."""
+    src = copy_root(tmp_path, "previews")
+    edit(
+        src / "posts/2024-05-03-plain.md",
+        "date: 2024-05-03 12:00:00\n",
+        'date: 2024-05-03 12:00:00\nimage: "http://[cover/x.png"\n',
+    )
+    app = build_dir(src)
+    found = [w for w in warnings_of(app) if "'image'" in w]
+    assert len(found) == 1, warnings_of(app)
+    assert "2024-05-03-plain.md:4" in found[0]
+    tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert tags["og:image"] == [f"{BASE}_static/default.png"]
+
+
+def test_first_image_asked_for_but_the_post_has_none(tmp_path):
+    """``ogp_use_first_image`` without a site default: a post with no image gets no
+    ``og:image``, so its Twitter card is the small one; a post with one, the large."""
+    app = build_site(
+        tmp_path, "previews", confoverrides={"ogp_image": None, "ogp_use_first_image": True}
+    )
+    plain = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
+    assert "og:image" not in plain
+    assert plain["twitter:card"] == ["summary"]
+    figure = meta_tags(app.outdir, "posts/2024-04-02-figure.html")
+    assert figure["og:image"] and figure["twitter:card"] == ["summary_large_image"]

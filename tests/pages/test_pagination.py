@@ -287,8 +287,8 @@ msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 
-msgid "Page %(number)d of %(count)d"
-msgstr "Seite %(number)d von %(count)d"
+msgid "Page {number} of {count}"
+msgstr "Seite {number} von {count}"
 
 msgid "Older posts"
 msgstr "Ältere Beiträge"
@@ -324,3 +324,23 @@ def test_words_are_translated_in_the_ablog_ext_domain(tmp_path: Path) -> None:
     soup = read_page(Path(app.outdir), "blog.html")
     assert nav(soup)["label"] == "Seite 1 von 2"
     assert soup.select_one("a.ablog-ext-pages__next").get_text(strip=True) == "Ältere Beiträge"
+
+
+def test_words_in_french_from_the_package_catalog(tmp_path: Path) -> None:
+    """The package's own catalog has the pages' words: a French site's pages of
+    posts say where the reader is in French, as its other words are."""
+    src = make_site(tmp_path, PER_PAGE + 1)
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('language = "fr"\n')
+    app = build_dir(src)
+    first = read_page(Path(app.outdir), "blog.html")
+    assert nav(first)["label"] == "Page 1 sur 2"
+    assert first.select_one("nav.ablog-ext-pages")["aria-label"] == "Pages d'articles"
+    assert first.select_one("a.ablog-ext-pages__next").get_text(strip=True) == (
+        "Articles plus anciens"
+    )
+    second = read_page(Path(app.outdir), "blog/page/2.html")
+    assert nav(second)["label"] == "Page 2 sur 2"
+    assert second.select_one("a.ablog-ext-pages__prev").get_text(strip=True) == (
+        "Articles plus récents"
+    )

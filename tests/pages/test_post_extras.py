@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import feedparser
@@ -114,6 +115,26 @@ def test_related_ranked_by_weights_then_recency(built):
     # docs), solo and packaging (python + docs) 150 each: the newer first.
     assert related(extras(built, "posts/intro")) == ["Python tips", "Setting up", "A single part"]
     assert related(extras(built, "posts/solo")) == ["Getting started", "Packaging", "Python tips"]
+
+
+def test_related_posts_end_a_post_of_several_top_level_parts(tmp_path):
+    # The body opens with the title, then a second level-one heading: two
+    # top-level sections; the related posts come after the second.
+    src = copy_root(tmp_path, "post-extras")
+    helpers.write_files(
+        src,
+        {
+            "posts/parts.md": "---\ntitle: Two parts\ndate: 2024-02-10\n"
+            "tags: [python, sphinx]\ncategory: other\n---\n\n# Two parts\n\n"
+            "The first part.\n\n# The second part\n\nThe end of the post.\n"
+        },
+    )
+    app = build_dir(src)
+    page = read_page(Path(app.outdir), "posts/parts.html")
+    box = page.select_one(".ablog-ext-related")
+    assert box is not None and related(page)
+    assert box.find_next(string=re.compile("The end of the post")) is None
+    assert box.find_previous(string=re.compile("The end of the post")) is not None
 
 
 def test_no_related_section_without_shared_names(built):
@@ -304,6 +325,19 @@ def test_bad_series_order_warns_with_its_line(tmp_path):
     assert len(found) == 1
     assert "setup.md:7" in found[0]
     assert "'series_order' should be a whole number, not 'second'" in found[0]
+
+
+@pytest.mark.parametrize("written", ['"--2"', '"²"'])
+def test_an_odd_series_order_warns_and_does_not_stop_the_build(tmp_path, written):
+    # Text that looks like digits but that int() does not read.
+    src = copy_root(tmp_path, "post-extras")
+    helpers.edit(src / "posts" / "setup.md", "series_order: 2", f"series_order: {written}")
+    app = build_dir(src)
+    found = [w for w in helpers.warnings_of(app) if "series_order" in w]
+    assert len(found) == 1
+    assert "setup.md:7" in found[0]
+    assert "'series_order' should be a whole number" in found[0]
+    assert series_posts(read_page(Path(app.outdir), "posts/setup.html"))
 
 
 # -- reading time in archive entries --------------------------------------------------------

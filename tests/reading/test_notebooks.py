@@ -226,6 +226,57 @@ def test_unpublished_and_future_notebooks_are_left_out(tmp_path):
     assert not (Path(app.outdir) / "posts" / "2999-01-01-later.html").exists()
 
 
+def _raw_cell_notebook(front_matter: str, text: str) -> str:
+    """A notebook as Jupyter saves it: front matter in a first raw cell, each
+    cell's source a list of lines."""
+    cells = [
+        {
+            "cell_type": "raw",
+            "id": "front",
+            "metadata": {},
+            "source": front_matter.splitlines(True),
+        },
+        {"cell_type": "markdown", "id": "body", "metadata": {}, "source": text.splitlines(True)},
+    ]
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+def test_raw_cell_front_matter_as_jupyter_saves_it_leaves_posts_out(tmp_path):
+    srcdir = write_files(
+        copy_root(tmp_path, ROOT),
+        {
+            "posts/2024-08-02-kept-back.ipynb": _raw_cell_notebook(
+                "---\ntitle: Kept back\npublished: false\n---\n", "Not yet.\n"
+            ),
+            "posts/2999-01-02-far-off.ipynb": _raw_cell_notebook(
+                "---\ntitle: Far off\ndate: 2999-01-02\n---\n", "Far ahead.\n"
+            ),
+        },
+    )
+    app = build_dir(srcdir)
+    assert set(app.env.ablog_posts) == POSTS
+    assert not (Path(app.outdir) / "posts" / "2024-08-02-kept-back.html").exists()
+    assert not (Path(app.outdir) / "posts" / "2999-01-02-far-off.html").exists()
+    assert [w for w in warnings_of(app) if "kept-back" in w or "far-off" in w] == []
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"metadata": 5, "cells": "x"},
+        {"metadata": "x", "cells": ["x"]},
+        {"metadata": {}, "cells": [{"cell_type": "raw", "metadata": "x", "source": "---"}]},
+    ],
+)
+def test_a_notebook_of_an_odd_shape_does_not_stop_the_build(tmp_path, shape):
+    odd = json.dumps({"nbformat": 4, "nbformat_minor": 5, **shape})
+    srcdir = write_files(copy_root(tmp_path, ROOT), {"posts/2024-09-02-odd.ipynb": odd})
+    app = build_dir(srcdir)
+    assert set(app.env.ablog_posts) >= POSTS
+    found = [line for line in warnings_of(app) if "2024-09-02-odd" in line]
+    assert len(found) == 1 and "cannot be read as a notebook" in found[0], found
+
+
 def test_a_broken_notebook_is_a_warning(tmp_path):
     srcdir = write_files(copy_root(tmp_path, ROOT), {"posts/2024-09-01-torn.ipynb": '{"cells": ['})
     app = build_dir(srcdir)
