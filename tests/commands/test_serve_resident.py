@@ -168,6 +168,23 @@ def test_the_saved_environment_is_what_a_later_sphinx_build_reads(tmp_path):
     assert "updating environment: 0 added, 0 changed, 0 removed" in said
 
 
+def test_a_build_that_raised_leaves_no_environment_to_load(tmp_path):
+    """Sphinx's save made (the stand-in), then the build raised: the environment is
+    not saved over it, so the next application reads every document again."""
+    with built_site(tmp_path) as (_blog, site):
+        app = site.app
+        path = site.doctrees / ENV_PICKLE_FILENAME
+        with (
+            pytest.raises(RuntimeError, match="a template failed"),
+            env_pickle.saved_at_the_end(app),
+        ):
+            path.write_bytes(pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL))
+            raise RuntimeError("a template failed")
+        assert "__reduce_ex__" not in vars(app.env)
+    with pytest.raises(pickle.UnpicklingError, match="ablog-ext serve stopped"):
+        pickle.loads(path.read_bytes())
+
+
 def test_an_environment_saved_while_a_build_ran_is_read_afresh(tmp_path):
     with built_site(tmp_path) as (blog, site):
         app = site.app

@@ -39,7 +39,7 @@ def unfinished() -> NoReturn:
 @contextlib.contextmanager
 def saved_at_the_end(app: Sphinx) -> Iterator[None]:
     """While the block runs, the environment Sphinx saves is the stand-in; after
-    it, the environment is saved if the stand-in was."""
+    it, if it ends without raising, the environment is saved if the stand-in was."""
     env = app.env
     saved: list[bool] = []
 
@@ -52,6 +52,9 @@ def saved_at_the_end(app: Sphinx) -> Iterator[None]:
         yield
     finally:
         vars(env).pop(_REDUCE, None)
-        if saved:
-            with (Path(app.doctreedir) / ENV_PICKLE_FILENAME).open("wb") as stream:
-                pickle.dump(env, stream, pickle.HIGHEST_PROTOCOL)
+    # Not after a build that raised: Sphinx removes that build's environment so
+    # the next reads every document (a half-updated one would leave pages stale);
+    # a stand-in left there cannot be loaded, which does the same.
+    if saved:
+        with (Path(app.doctreedir) / ENV_PICKLE_FILENAME).open("wb") as stream:
+            pickle.dump(env, stream, pickle.HIGHEST_PROTOCOL)

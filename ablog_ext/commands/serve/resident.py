@@ -13,7 +13,8 @@ What ``config-inited`` decided from the files on disk (which documents
 again before each build (:func:`refresh_discovery`), so a post added, removed or
 unpublished is seen without a new application.  A change to ``conf.py``, or a
 build that raised, makes a new application (the imports stay; the environment is
-read back from its pickle).
+read back from its pickle, or, after a build that raised, every document is read
+again, as Sphinx has it).
 """
 
 from __future__ import annotations
