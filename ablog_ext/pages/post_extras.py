@@ -59,6 +59,11 @@ def _top_sections(doctree: nodes.document) -> list[nodes.section]:
     return [child for child in doctree.children if isinstance(child, nodes.section)]
 
 
+#: Sphinx's class for what its search index leaves out: a post is no search
+#: result for the titles its boxes list, nor for "min read".
+NO_SEARCH = "no-search"
+
+
 def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the reading time, series box and related posts of a post."""
     if not doctree.get("source"):
@@ -74,7 +79,7 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     place = 1 if section.children and isinstance(section[0], nodes.title) else 0
     if app.config.ablog_ext_reading_time:
         minutes = reading_time_text(app, record["words"])
-        section.insert(place, text_paragraph(minutes, ["ablog-ext-reading-time"]))
+        section.insert(place, text_paragraph(minutes, ["ablog-ext-reading-time", NO_SEARCH]))
         place += 1
     series = series_of(app.env, docname) if record.get("series") else None
     if series is not None:
@@ -102,7 +107,7 @@ def archive_reading_time(app: Sphinx, post: Any) -> str:
 
 
 def related_box(app: Sphinx, links: Links, posts: tuple[Post, ...]) -> nodes.Element:
-    box = container(["ablog-ext-related"])
+    box = container(["ablog-ext-related", NO_SEARCH])
     heading = text("Related posts")
     box += nodes.rubric(heading, heading, classes=["ablog-ext-related-title"])
     listing = nodes.bullet_list(classes=["ablog-ext-related-posts"])

@@ -100,7 +100,8 @@ def series_box(app: Sphinx, links: Links, series: Series, key: str) -> nodes.Ele
     links to the previous and next posts."""
     place = series.place(key)
     assert place is not None
-    box = container(["ablog-ext-series"])
+    # Out of the search index, as the post's other boxes (post_extras.NO_SEARCH).
+    box = container(["ablog-ext-series", "no-search"])
     heading = nodes.paragraph(classes=["ablog-ext-series-title"])
     heading += nodes.Text(text("Series:") + " ")
     heading += links.link(series.name, series_page(app, series.slug))

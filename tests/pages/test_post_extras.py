@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -135,6 +136,28 @@ def test_related_posts_end_a_post_of_several_top_level_parts(tmp_path):
     assert box is not None and related(page)
     assert box.find_next(string=re.compile("The end of the post")) is None
     assert box.find_previous(string=re.compile("The end of the post")) is not None
+
+
+def test_boxes_stay_out_of_the_search_index(built):
+    """A post is no search result for the titles its related posts and series box
+    list, nor for its reading time's words."""
+    text = (Path(built.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+    def pages_with(term: str) -> set[str]:
+        found = index["terms"].get(term, [])
+        return {index["docnames"][i] for i in ([found] if isinstance(found, int) else found)}
+
+    # "Choosing a theme" is in the series box of intro and setup; "Python tips" in
+    # intro's related posts; "1 min read" on every post.  (The index page's toctree
+    # lists every title.)
+    assert "Choosing a theme" in " ".join(series_posts(extras(built, "posts/setup")))
+    assert "Python tips" in related(extras(built, "posts/intro"))
+    assert pages_with("choos") & {"posts/intro", "posts/setup"} == set()
+    assert "posts/intro" not in pages_with("tip")
+    assert pages_with("min") == set()
+    # The posts' own words are still found.
+    assert "posts/intro" in pages_with("word")
 
 
 def test_no_related_section_without_shared_names(built):
