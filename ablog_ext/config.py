@@ -149,11 +149,11 @@ def _positive_or_none(app: Sphinx, config: Config, option: Option) -> None:
     if value is None or (not isinstance(value, bool) and value >= 1):
         return
     message = "%s%s should be a whole number above 0 or None, not %r; using %r"
-    _warn(option, message, _conf_py(app), option.name, value, option.default)
+    _warn(option, message, conf_py(app), option.name, value, option.default)
     config[option.name] = option.default
 
 
-def _conf_py(app: Sphinx) -> str:
+def conf_py(app: Sphinx) -> str:
     """What a warning about an option starts with: the site's conf.py, where it is set
     (Sphinx would read a ``location`` without a line as a document's name)."""
     return f"{Path(app.confdir, 'conf.py')}: " if app.confdir else ""
@@ -514,7 +514,7 @@ def _check_type(app: Sphinx, config: Config, option: Option) -> None:
     if not isinstance(value, option.types):
         logger.warning(
             "%s%s should be %s, not %r; using the default %r",
-            _conf_py(app),
+            conf_py(app),
             option.name,
             " or ".join(kind.__name__ for kind in option.types),
             value,

@@ -32,7 +32,7 @@ from sphinx.util import logging
 
 from ablog_ext.blog.domain import blog_domain
 from ablog_ext.blog.queries import Post, listed_posts, site_zone
-from ablog_ext.config import provided_by_user
+from ablog_ext.config import conf_py, provided_by_user
 from ablog_ext.pages.render import writes_html_pages
 from ablog_ext.reading.matched import is_post_docname
 from ablog_ext.reading.post_doctree import ablog_env_posts
@@ -69,8 +69,9 @@ def configure_previews(app: Sphinx, config: Config) -> None:
         config.ogp_social_cards = {"enable": False}
     elif social_cards_on(config) and not _can_draw_cards():
         logger.warning(
-            "ogp_social_cards: social cards need matplotlib "
+            "%sogp_social_cards: social cards need matplotlib "
             "(pip install 'sphinxext-opengraph[social-cards]'); none are made",
+            conf_py(app),
             type="ablog_ext",
             subtype="previews",
         )

@@ -156,6 +156,7 @@ def test_social_cards_asked_for_without_matplotlib(tmp_path, monkeypatch):
     app = build_site(tmp_path, "previews", confoverrides=overrides)
     warnings = warnings_of(app)
     assert len(warnings) == 1 and "social cards need matplotlib" in warnings[0], warnings
+    assert "conf.py: " in warnings[0]  # where the option is set
     tags = meta_tags(app.outdir, "posts/2024-05-03-plain.html")
     assert tags["twitter:card"] == ["summary"]
     assert not list(Path(app.outdir).rglob("social_previews"))
