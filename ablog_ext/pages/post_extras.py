@@ -25,7 +25,7 @@ from ablog_ext.blog.domain import PostRecord, blog_domain
 from ablog_ext.blog.queries import Post
 from ablog_ext.pages.messages import setup_messages, text
 from ablog_ext.pages.related import related_posts
-from ablog_ext.pages.render import Links, container, dated_link_item, text_paragraph
+from ablog_ext.pages.render import NO_SEARCH, Links, container, dated_link_item, text_paragraph
 from ablog_ext.pages.series import box_shown, series_box, series_of
 from ablog_ext.speed.page_reads import shows, watch_context
 from ablog_ext.speed.post_html import add_excerpt_prefix
@@ -57,11 +57,6 @@ def _top_sections(doctree: nodes.document) -> list[nodes.section]:
     """The document's top-level sections: the first holds the post's title; a
     body of several level-one headings (the first the title) gives one each."""
     return [child for child in doctree.children if isinstance(child, nodes.section)]
-
-
-#: Sphinx's class for what its search index leaves out: a post is no search
-#: result for the titles its boxes list, nor for "min read".
-NO_SEARCH = "no-search"
 
 
 def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:

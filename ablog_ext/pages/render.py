@@ -93,6 +93,11 @@ def month_label(day: dt.date) -> str:
     return day.strftime("%B %Y")
 
 
+#: Sphinx's class for what its search index leaves out: a post's boxes (reading
+#: time, series, related posts), so a post is no result for the titles they list.
+NO_SEARCH = "no-search"
+
+
 def text_paragraph(text: str, classes: list[str] | None = None) -> nodes.paragraph:
     return nodes.paragraph(text, text, classes=classes or [])
 

@@ -29,6 +29,7 @@ from ablog_ext.blog.queries import Post, listed_posts
 from ablog_ext.blog.series import series_slug
 from ablog_ext.pages.messages import text
 from ablog_ext.pages.render import (
+    NO_SEARCH,
     Links,
     container,
     counted_index,
@@ -100,8 +101,7 @@ def series_box(app: Sphinx, links: Links, series: Series, key: str) -> nodes.Ele
     links to the previous and next posts."""
     place = series.place(key)
     assert place is not None
-    # Out of the search index, as the post's other boxes (post_extras.NO_SEARCH).
-    box = container(["ablog-ext-series", "no-search"])
+    box = container(["ablog-ext-series", NO_SEARCH])
     heading = nodes.paragraph(classes=["ablog-ext-series-title"])
     heading += nodes.Text(text("Series:") + " ")
     heading += links.link(series.name, series_page(app, series.slug))

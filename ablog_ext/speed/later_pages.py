@@ -116,6 +116,8 @@ class LaterPages:
     def __init__(self, app: Sphinx) -> None:
         self.app = app
         self.frames: dict[Hashable, Frame | None] = {}
+        #: Each page's key (:meth:`key`).
+        self.keys: dict[str, Hashable | None] = {}
         #: Pages cut into a frame before it was checked.
         self.candidates: dict[Hashable, Frame] = {}
         #: The handlers not run for each page, in the order they were skipped.
@@ -134,12 +136,16 @@ class LaterPages:
         return key is not None and self.frames.get(key) is not None
 
     def key(self, pagename: str) -> Hashable | None:
-        """The archive and folder depth of a later page (``None``: not a later page)."""
-        archive = archive_of(pagename)
-        if archive == pagename:
-            return None
-        target = self.app.builder.get_target_uri(pagename)
-        return archive, posixpath.dirname(target).count("/")
+        """The archive and folder depth of a later page (``None``: not a later page);
+        asked by each skipped handler and the render, so worked out once a page."""
+        if pagename not in self.keys:
+            archive = archive_of(pagename)
+            if archive == pagename:
+                self.keys[pagename] = None
+            else:
+                target = self.app.builder.get_target_uri(pagename)
+                self.keys[pagename] = (archive, posixpath.dirname(target).count("/"))
+        return self.keys[pagename]
 
     def render(self, template: Any, context: dict[str, Any]) -> str:
         pagename = context.get("pagename")
@@ -256,9 +262,11 @@ def skip_chrome_handlers(app: Sphinx) -> None:
     if later is None or not SPHINX_EVENT_LISTENERS.on(app):
         return
     listeners = getattr(app.events, SPHINX_EVENT_LISTENERS.attribute)["html-page-context"]
+    if not isinstance(listeners, list):
+        return
     for module, function in CHROME_HANDLERS:
         for listener in SPHINX_EVENT_LISTENERS.find(app, "html-page-context", module, function):
-            if not isinstance(listeners, list) or not hasattr(listener, "_replace"):
+            if not hasattr(listener, "_replace"):
                 return
             index = listeners.index(listener)
             handler = _unless_framed(later, listener.handler)
@@ -309,4 +317,5 @@ def forget_frames(app: Sphinx, env: Any) -> None:
     if later is not None:
         later.frames.clear()
         later.candidates.clear()
+        later.keys.clear()
         later.skipped.clear()
