@@ -134,9 +134,15 @@ def post_fields(
     """``html-page-context``, before sphinxext-opengraph: the post's values in the
     fields it reads; ``ogp_disable`` on a draft (and, with
     ``ablog_ext_link_previews`` off, on every page, unless the site lists it)."""
-    if doctree is None or not writes_html_pages(app):
+    if doctree is None:
         return
     meta = dict(context.get("meta") or {})
+    if not writes_html_pages(app):
+        # The JSON and pickle builders' context has no "pagename", which
+        # sphinxext-opengraph reads (a KeyError that stopped the build); what they
+        # write is no page a link preview shows.
+        context["meta"] = {**meta, "ogp_disable": True}
+        return
     config = app.config
     if not config.ablog_ext_link_previews:
         if _own_opengraph(config):

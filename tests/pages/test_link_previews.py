@@ -111,6 +111,20 @@ def test_previews_off_write_none(tmp_path):
         assert preview_keys(meta_tags(app.outdir, page)) == set()
 
 
+@pytest.mark.parametrize("buildername", ["json", "pickle"])
+def test_the_json_and_pickle_builders_build(tmp_path, buildername):
+    """Their page context has no "pagename", which sphinxext-opengraph reads: it
+    stopped the build with a KeyError.  What they write carries no preview."""
+    # (pydata-sphinx-theme's own handlers need what these builders' context lacks.)
+    app = build_site(
+        tmp_path, "previews", buildername=buildername, confoverrides={"html_theme": "alabaster"}
+    )
+    assert warnings_of(app) == []
+    suffix = ".fjson" if buildername == "json" else ".fpickle"
+    written = (Path(app.outdir) / "posts" / f"2024-03-01-cover{suffix}").read_bytes()
+    assert b"og:title" not in written and b"cover" in written
+
+
 def test_a_site_that_lists_sphinxext_opengraph_keeps_it_when_previews_are_off(tmp_path):
     app = build_site(
         tmp_path,
