@@ -38,6 +38,7 @@ from ablog_ext import config
 from ablog_ext.blog import archive_names, domain, names
 from ablog_ext.commands import versions
 from ablog_ext.pages import (
+    box_html,
     feed_list,
     feeds,
     html_theme,
@@ -164,6 +165,7 @@ LISTENERS: tuple[Listener, ...] = (
     L("env-updated", 900, archive_names.shorten_after_reading, "ABlog's catalogs are filled"),
     # -- writing ------------------------------------------------------------------------
     L("write-started", ABLOG, stale_pages.forget_reads, "until the build ends, reads unknown"),
+    L("write-started", ABLOG, box_html.forget_stencils, "each build makes its own"),
     L("write-started", ABLOG, templates.hold_templates,
       "templates not checked for edits on each lookup while pages are written"),
     L("write-started", 900, parallel.freeze_before_forks,

@@ -23,6 +23,7 @@ from sphinx.application import Sphinx
 
 from ablog_ext.blog.domain import PostRecord, blog_domain
 from ablog_ext.blog.queries import Post
+from ablog_ext.pages.box_html import as_written, setup_box_html
 from ablog_ext.pages.messages import setup_messages, text
 from ablog_ext.pages.related import related_posts
 from ablog_ext.pages.render import NO_SEARCH, Links, container, dated_link_item, text_paragraph
@@ -74,15 +75,17 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     place = 1 if section.children and isinstance(section[0], nodes.title) else 0
     if app.config.ablog_ext_reading_time:
         minutes = reading_time_text(app, record["words"])
-        section.insert(place, text_paragraph(minutes, ["ablog-ext-reading-time", NO_SEARCH]))
+        paragraph = text_paragraph(minutes, ["ablog-ext-reading-time", NO_SEARCH])
+        section.insert(place, as_written(app, paragraph, section))
         place += 1
     series = series_of(app.env, docname) if record.get("series") else None
     if series is not None:
-        section.insert(place, series_box(app, links, series, docname))
+        section.insert(place, as_written(app, series_box(app, links, series, docname), section))
     related = related_posts(app.env, docname)
     if related:
         # At the end of the post: after its last part, not the first.
-        sections[-1] += related_box(app, links, related)
+        last = sections[-1]
+        last += as_written(app, related_box(app, links, related), last)
 
 
 def archive_reading_time(app: Sphinx, post: Any) -> str:
@@ -135,6 +138,7 @@ def note_post_extras(
 
 def setup_post_extras(app: Sphinx) -> None:
     setup_messages(app)
+    setup_box_html(app)
     watch_context(app, RELATED, related_shown)
     watch_context(app, SERIES, box_shown)
     add_excerpt_prefix(app, archive_reading_time)
