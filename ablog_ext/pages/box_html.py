@@ -93,7 +93,7 @@ def box_shape(node: nodes.Node, values: list[str]) -> Hashable | None:
         return None
     attributes: list[tuple[str, Hashable]] = []
     for name, value in sorted(node.attributes.items()):
-        if name == "refuri":
+        if name == "refuri" and value:  # (an empty one is written "#")
             link = str(value)
             if link.startswith("mailto:"):
                 return None
@@ -122,7 +122,7 @@ def _placeholders(node: nodes.Element) -> tuple[nodes.Element, tuple[str, ...]]:
     kinds: list[str] = []
 
     def walk(element: nodes.Element) -> None:
-        if "refuri" in element.attributes:
+        if element.get("refuri"):
             element["refuri"] = _mark(len(kinds))
             kinds.append(LINK)
         for index, child in enumerate(element.children):

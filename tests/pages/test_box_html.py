@@ -115,6 +115,17 @@ def test_any_text_or_link_fills_a_stencil_as_the_translator_writes_it(site_facto
     assert got == box_html._translate(app, hostile.deepcopy(), section)[0]
 
 
+def test_an_empty_link_is_part_of_the_shape(site_factory):
+    """The translator writes an empty link as "#": not a value to encode."""
+    app = site_factory("post-extras")
+    writer = Stencils(app)
+    section = nodes.section()
+    writer.html(_box("First", "", "1 May"), section)
+    empty = _box("Second", "", "2 May")
+    assert writer.html(empty, section) == box_html._translate(app, empty.deepcopy(), section)[0]
+    assert writer.filled == 2 and 'href="#"' in writer.html(empty, section)
+
+
 def test_a_box_of_other_nodes_or_an_email_link_stays_nodes(site_factory):
     app = site_factory("post-extras")
     mail = _box("Write to us", "mailto:someone@example.org", "now")
