@@ -168,7 +168,7 @@ LISTENERS: tuple[Listener, ...] = (
     L("write-started", ABLOG, box_html.forget_stencils, "each build makes its own"),
     L("write-started", ABLOG, templates.hold_templates,
       "templates not checked for edits on each lookup while pages are written"),
-    L("write-started", 900, parallel.freeze_for_writing,
+    L("write-started", 900, parallel.freeze_before_forks,
       "last: Sphinx forks its writers right after"),
     L("doctree-resolved", 450, excerpts.guard_postlist_excerpts,
       "around ABlog's process_postlist (500)"),

@@ -150,27 +150,13 @@ def install_blog_state(app: Sphinx, config: Config) -> None:
 
 
 def freeze_before_forks(app: Sphinx, *args: Any) -> None:
-    """``env-before-read-docs`` of a ``-j`` build: move every object the main
-    process holds out of the garbage collector's reach before Sphinx forks workers
-    from it.  A collection in a worker would otherwise write to every page of the
-    objects it scans, and the copy-on-write pages shared with the main process
-    would become the worker's own: each worker would cost as much memory as the
-    main process."""
-    if app.parallel > 1:
-        _freeze(app)
-
-
-def freeze_for_writing(app: Sphinx, builder: Any) -> None:
-    """``write-started`` of every build (and before a ``-j`` build forks its
-    writers): what was read (the environment, the blog's posts and their
-    excerpts) lives until the build ends, and each full collection while pages
-    are written would scan all of it again, about a tenth of the writing at 1000
-    posts; frozen, only what writing makes is scanned."""
-    _freeze(app)
-
-
-def _freeze(app: Sphinx) -> None:
-    if os.environ.get("ABLOG_EXT_NO_FREEZE") is None:
+    """``env-before-read-docs`` and ``write-started`` of a ``-j`` build: move every
+    object the main process holds out of the garbage collector's reach before
+    Sphinx forks workers from it.  A collection in a worker would otherwise write
+    to every page of the objects it scans, and the copy-on-write pages shared
+    with the main process would become the worker's own: each worker would cost
+    as much memory as the main process."""
+    if app.parallel > 1 and os.environ.get("ABLOG_EXT_NO_FREEZE") is None:
         gc.collect()
         gc.freeze()
         build_state(app).set(_FROZEN, True)
