@@ -69,9 +69,9 @@ TEXT, LINK = "text", "link"
 
 
 class box_html(nodes.raw):
-    """A box as the HTML translator writes it: copied as it is.  Marked for Sphinx's
-    search index to leave out, as the box was; a builder without a handler of its
-    own for it (none is given one) sees raw HTML and leaves it out."""
+    """A box as the HTML translator writes it: copied as it is (a handler for the
+    HTML builders).  Marked for Sphinx's search index to leave out, as the box
+    was; any other builder would see raw HTML and leave it out."""
 
 
 def visit_box_html(translator: Any, node: box_html) -> None:
@@ -210,32 +210,39 @@ class Stencils:
 
     def html(self, node: nodes.Element, parent: nodes.Element) -> str | None:
         """The HTML of *node* as the translator writes it in *parent*; ``None`` for
-        a node not of :data:`PLAIN` types, left to be translated in its page."""
+        a node not of :data:`PLAIN` types, left to be translated in its page.  A
+        node given HTML is used up (put in a holder to be translated)."""
         values: list[str] = []
         shape = box_shape(node, values)
         if shape is None:
             return None
         key = (type(parent).__name__, shape)
         if key not in self.by_shape:
-            self.by_shape[key] = self._make(node, parent, values) if REUSE else None
+            stencil, whole = self._make(node, parent, values)
+            self.by_shape[key] = stencil
+            self.filled += stencil is not None
+            return whole
         stencil = self.by_shape[key]
         if stencil is None:
-            return _translate(self.app, node.deepcopy(), parent)[0]
+            return _translate(self.app, node, parent)[0]
         self.filled += 1
         return stencil.fill(values)
 
     def _make(
         self, node: nodes.Element, parent: nodes.Element, values: list[str]
-    ) -> Stencil | None:
-        copy, kinds = _placeholders(node)
-        html, translator = _translate(self.app, copy, parent)
+    ) -> tuple[Stencil | None, str]:
+        """The stencil of *node*'s shape (``None`` where it may not be used), and
+        *node*'s HTML translated whole, which the stencil must give."""
+        whole, translator = _translate(self.app, node, parent)
         if self.plain is None:
             self.plain = _plain_translator(translator)
-        stencil = _cut(html, kinds, translator) if self.plain else None
-        if stencil is None:
-            return None
-        whole, _ = _translate(self.app, node.deepcopy(), parent)
-        return stencil if stencil.fill(values) == whole else None
+        if not (REUSE and self.plain):
+            return None, whole
+        copy, kinds = _placeholders(node)
+        stencil = _cut(_translate(self.app, copy, parent)[0], kinds, translator)
+        if stencil is None or stencil.fill(values) != whole:
+            return None, whole
+        return stencil, whole
 
 
 #: Lasting, so a test can read the last build's (:func:`forget_stencils` starts
