@@ -22,6 +22,12 @@ The HTML is what the translator writes for the box's nodes:
 * the first box of each shape is also translated whole, and the shape's stencil is
   used only if, filled with that box's values, it gives the same HTML.
 
+Building the nodes of a box cost as much again as filling it in.  So a kind of box
+whose shape its maker can name (related posts of three; the third post of a series
+of ten) is given with its values listed directly (:func:`as_written_from`): the first
+box of each kind is built, and its nodes must list the same values in the same
+order; the next ones are filled in without nodes.
+
 Either way the box is one node on an HTML builder, as Sphinx's search index and
 sphinxext-opengraph's description (which skip raw HTML) should see it: not the
 post's text.  Other builders get the nodes.
@@ -205,15 +211,24 @@ class Stencils:
         self.by_shape: dict[Hashable, Stencil | None] = {}
         #: Whether the builder's translator writes texts and links as Sphinx's does.
         self.plain: bool | None = None
-        #: Boxes filled in from a stencil, for tests.
+        #: The stencils of boxes made by kind (:func:`as_written_from`): by the kind's
+        #: key and what holds it (``None``: the kind's boxes are built as nodes).
+        self.by_key: dict[Hashable, Stencil | None] = {}
+        #: Boxes filled in from a stencil, and those of them never built as nodes,
+        #: for tests.
         self.filled = 0
+        self.unbuilt = 0
 
     def html(self, node: nodes.Element, parent: nodes.Element) -> str | None:
         """The HTML of *node* as the translator writes it in *parent*; ``None`` for
         a node not of :data:`PLAIN` types, left to be translated in its page.  A
         node given HTML is used up (put in a holder to be translated)."""
         values: list[str] = []
-        shape = box_shape(node, values)
+        return self._html(node, parent, box_shape(node, values), values)
+
+    def _html(
+        self, node: nodes.Element, parent: nodes.Element, shape: Hashable | None, values: list[str]
+    ) -> str | None:
         if shape is None:
             return None
         key = (type(parent).__name__, shape)
@@ -227,6 +242,32 @@ class Stencils:
             return _translate(self.app, node, parent)[0]
         self.filled += 1
         return stencil.fill(values)
+
+    def keyed(
+        self,
+        key: Hashable,
+        values: list[str],
+        build: Callable[[], nodes.Element],
+        parent: nodes.Element,
+    ) -> nodes.Element:
+        """What :func:`as_written_from` gives: the first box of *key* (in a holder of
+        *parent*'s type) is built, and its shape's stencil kept for *key* if its
+        texts and links, as :func:`box_shape` lists them, are *values*."""
+        # An empty text is no Text node: a box with one has nodes of its own.
+        where = (type(parent).__name__, key, tuple(not value for value in values))
+        stencil = self.by_key.get(where)
+        if stencil is not None:
+            self.filled += 1
+            self.unbuilt += 1
+            return _html_node(stencil.fill(values))
+        node = build()
+        found: list[str] = []
+        shape = box_shape(node, found)
+        html = self._html(node, parent, shape, found)
+        if where not in self.by_key:
+            same = REUSE and shape is not None and found == values
+            self.by_key[where] = self.by_shape.get((type(parent).__name__, shape)) if same else None
+        return node if html is None else _html_node(html)
 
     def _make(
         self, node: nodes.Element, parent: nodes.Element, values: list[str]
@@ -261,14 +302,28 @@ def forget_stencils(app: Sphinx, builder: Any) -> None:
     build_state(app).pop(_STENCILS)
 
 
-def as_written(app: Sphinx, node: nodes.Element, parent: nodes.Element) -> nodes.Element:
-    """*node*, to be put in *parent*: on an HTML builder, one :class:`box_html`
-    node holding the translator's HTML of it; else *node* itself."""
+def as_written_from(
+    app: Sphinx,
+    key: Hashable,
+    values: list[str],
+    build: Callable[[], nodes.Element],
+    parent: nodes.Element,
+) -> nodes.Element:
+    """The box *build* makes, to be put in *parent*: on an HTML builder, one
+    :class:`box_html` node holding the translator's HTML of it (its nodes where
+    :func:`box_shape` refuses them); else its nodes.  For a kind of box whose shape
+    *key* settles, given the box's texts and links (*values*, in :func:`box_shape`'s
+    order): once a box of *key* has shown both to be right (its nodes built, its
+    values listed from them), the next boxes of *key* are filled in from its
+    stencil without building their nodes.  *key* must tell apart every box whose
+    nodes differ in more than their values; which values are empty is added to it
+    (an empty text is no ``Text`` node)."""
     if not (is_html(app) and SPHINX_FRAGMENT_STATE.on(app)):
-        return node
-    html = build_state(app).get(_STENCILS).html(node, parent)
-    if html is None:
-        return node
+        return build()
+    return build_state(app).get(_STENCILS).keyed(key, values, build, parent)
+
+
+def _html_node(html: str) -> box_html:
     return box_html(html, html, format="html", classes=[NO_SEARCH])
 
 

@@ -23,11 +23,18 @@ from sphinx.application import Sphinx
 
 from ablog_ext.blog.domain import PostRecord, blog_domain
 from ablog_ext.blog.queries import Post
-from ablog_ext.pages.box_html import as_written, setup_box_html
+from ablog_ext.pages.box_html import as_written_from, setup_box_html
 from ablog_ext.pages.messages import setup_messages, text
 from ablog_ext.pages.related import related_posts
-from ablog_ext.pages.render import NO_SEARCH, Links, container, dated_link_item, text_paragraph
-from ablog_ext.pages.series import box_shown, series_box, series_of
+from ablog_ext.pages.render import (
+    NO_SEARCH,
+    Links,
+    container,
+    dated_link_item,
+    format_date,
+    text_paragraph,
+)
+from ablog_ext.pages.series import box_shown, series_box, series_of, series_values
 from ablog_ext.speed.page_reads import shows, watch_context
 from ablog_ext.speed.post_html import add_excerpt_prefix
 
@@ -75,17 +82,35 @@ def add_post_extras(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     place = 1 if section.children and isinstance(section[0], nodes.title) else 0
     if app.config.ablog_ext_reading_time:
         minutes = reading_time_text(app, record["words"])
-        paragraph = text_paragraph(minutes, ["ablog-ext-reading-time", NO_SEARCH])
-        section.insert(place, as_written(app, paragraph, section))
+        paragraph = as_written_from(
+            app,
+            "reading-time",
+            [minutes],
+            lambda: text_paragraph(minutes, ["ablog-ext-reading-time", NO_SEARCH]),
+            section,
+        )
+        section.insert(place, paragraph)
         place += 1
     series = series_of(app.env, docname) if record.get("series") else None
     if series is not None:
-        section.insert(place, as_written(app, series_box(app, links, series, docname), section))
+        values = series_values(app, links, series, docname)
+        key = ("series", len(series.posts), series.place(docname))
+        box = as_written_from(
+            app, key, values, lambda: series_box(app, links, series, docname), section
+        )
+        section.insert(place, box)
     related = related_posts(app.env, docname)
     if related:
         # At the end of the post: after its last part, not the first.
         last = sections[-1]
-        last += as_written(app, related_box(app, links, related), last)
+        values = related_values(app, links, related)
+        last += as_written_from(
+            app,
+            "related",
+            values,
+            lambda: related_box(app, links, related),
+            last,
+        )
 
 
 def archive_reading_time(app: Sphinx, post: Any) -> str:
@@ -113,6 +138,16 @@ def related_box(app: Sphinx, links: Links, posts: tuple[Post, ...]) -> nodes.Ele
         listing += dated_link_item(app, links, post, "ablog-ext-related-date")
     box += listing
     return box
+
+
+def related_values(app: Sphinx, links: Links, posts: tuple[Post, ...]) -> list[str]:
+    """The texts and links of :func:`related_box`, in the order of
+    :func:`~ablog_ext.pages.box_html.box_shape`."""
+    values = [text("Related posts")]
+    for post in posts:
+        uri = links.uri(post.docname, post.section) or "#"
+        values += [uri, post.title, f" · {format_date(app, post.date)}"]
+    return values
 
 
 def related_shown(app: Sphinx, pagename: str) -> Any:

@@ -128,6 +128,35 @@ def series_box(app: Sphinx, links: Links, series: Series, key: str) -> nodes.Ele
     return box
 
 
+def series_values(app: Sphinx, links: Links, series: Series, key: str) -> list[str]:
+    """The texts and links of :func:`series_box`, in the order of
+    :func:`~ablog_ext.pages.box_html.box_shape`."""
+    place = series.place(key)
+    assert place is not None
+    part = text("part {number} of {count}", number=place + 1, count=len(series.posts))
+    values = [
+        text("Series:") + " ",
+        links.uri(series_page(app, series.slug)) or "#",
+        series.name,
+        f" ({part})",
+    ]
+    for index, post in enumerate(series.posts):
+        if index == place:
+            values += [post.title, f" {text('(this post)')}"]
+        else:
+            values += [links.uri(post.docname, post.section) or "#", post.title]
+    if place > 0:
+        before = series.posts[place - 1]
+        values += [text("Previous:") + " ", links.uri(before.docname, before.section) or "#"]
+        values.append(before.title)
+    if place + 1 < len(series.posts):
+        after = series.posts[place + 1]
+        values += [" · "] if place > 0 else []
+        values += [text("Next:") + " ", links.uri(after.docname, after.section) or "#"]
+        values.append(after.title)
+    return values
+
+
 def _neighbours(links: Links, series: Series, place: int) -> nodes.Element:
     nav = nodes.paragraph(classes=["ablog-ext-series-nav"])
     if place > 0:

@@ -5,6 +5,7 @@ nodes for other builders."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -40,6 +41,9 @@ def test_boxes_from_stencils_are_the_boxes_translated_whole(
     # six shapes (the first box of each also translated whole, to check it).
     assert filled.filled == 17 and len(filled.by_shape) == 6
     assert None not in filled.by_shape.values()
+    # Boxes of a kind whose first box checked its values: filled without nodes.
+    assert None not in filled.by_key.values()
+    assert filled.unbuilt == 17 - len(filled.by_key) > 0
     whole = stencils(each)
     assert whole is not None and whole.filled == 0
     page = "posts/setup/index.html" if buildername == "dirhtml" else "posts/setup.html"
@@ -59,7 +63,7 @@ def test_boxes_as_translated_in_their_page(tmp_path, monkeypatch):
     for sphinxext-opengraph's descriptions, which leave raw HTML out: before, they
     began with the reading time and the series box, not the post."""
     written = build_dir(copy_root(tmp_path / "written", "post-extras"))
-    monkeypatch.setattr(post_extras, "as_written", lambda app, node, parent: node)
+    monkeypatch.setattr(post_extras, "as_written_from", lambda app, key, values, build, _: build())
     as_nodes = build_dir(copy_root(tmp_path / "nodes", "post-extras"))
     monkeypatch.undo()
     assert warnings_of(written) == warnings_of(as_nodes)
@@ -134,7 +138,71 @@ def test_a_box_of_other_nodes_or_an_email_link_stays_nodes(site_factory):
     literal += nodes.literal("x = 1", "x = 1")
     assert box_shape(literal, []) is None
     section = nodes.section()
-    assert box_html.as_written(app, mail, section) is mail
+    assert box_html.as_written_from(app, "mail", [], lambda: mail, section) is mail
+
+
+def _series_post(title: str, order: int) -> str:
+    return (
+        f"---\ntitle: {json.dumps(title)}\ndate: 2024-04-0{order}\ntags: [sphinx]\ncategory: docs\n"
+        f"series: Learning Sphinx\nseries_order: {order + 2}\n---\n\nword word\n"
+    )
+
+
+def test_boxes_of_hostile_titles_filled_without_nodes_are_the_boxes_translated_whole(
+    tmp_path, monkeypatch
+):
+    """Titles that need escaping, and an empty one (no text node: a kind of box of
+    its own), in the series and related boxes filled in without their nodes."""
+    titles = ["Fish & chips <b> @home", "", "naïve 日本語 \ue0000\ue001"]
+    apps = []
+    for reuse in (True, False):
+        src = copy_root(tmp_path / str(reuse), "post-extras")
+        for order, title in enumerate(titles, start=1):
+            (src / "posts" / f"extra{order}.md").write_text(
+                _series_post(title, order), encoding="utf-8"
+            )
+        monkeypatch.setattr(box_html, "REUSE", reuse)
+        apps.append(build_dir(src))
+        monkeypatch.undo()
+    kept, each = apps
+    assert warnings_of(kept) == warnings_of(each)
+    assert_same_bytes(html_files(Path(kept.outdir)), html_files(Path(each.outdir)))
+    written = stencils(kept)
+    assert written is not None and written.unbuilt > 0
+    soup = read_page(Path(kept.outdir), "posts/setup.html")
+    assert "Fish & chips <b>" in soup.select_one(".ablog-ext-series").get_text()
+
+
+def test_a_kind_whose_values_are_not_its_nodes_builds_each_box(site_factory):
+    """The first box of a kind checks the values given against its nodes: values in
+    another order make every box of that kind built and translated as nodes."""
+    app = site_factory("post-extras")
+    writer = Stencils(app)
+    section = nodes.section()
+    box = _box("First", "first.html", "1 May")
+    wrong = ["First", "Related", "first.html"]  # not box_shape's order
+    got = writer.keyed("kind", wrong, lambda: box.deepcopy(), section)
+    assert got.astext() == box_html._translate(app, box.deepcopy(), section)[0]
+    assert writer.by_key[("section", "kind", (False, False, False))] is None
+    built = []
+    second = _box("Second", "second.html", "2 May")
+    writer.keyed("kind", wrong, lambda: built.append(1) or second.deepcopy(), section)
+    assert built == [1] and writer.unbuilt == 0
+    right: list[str] = []
+    box_shape(second, right)
+    writer.keyed("good", right, lambda: second.deepcopy(), section)
+    third = _box("Third & <last>", "third.html", "3 May")
+    values: list[str] = []
+    box_shape(third, values)
+    filled = writer.keyed("good", values, lambda: pytest.fail("built"), section)
+    assert writer.unbuilt == 1
+    assert filled.astext() == box_html._translate(app, third.deepcopy(), section)[0]
+    # An empty title is no text node: its box, given its values as if it were one,
+    # is still the translator's HTML of its nodes.
+    empty = _box("", "fourth.html", "4 May")
+    as_if = ["4 May", "fourth.html", "", " · 4 May 0", "fourth.html", "", " · 4 May 1"]
+    got = writer.keyed("good", as_if, lambda: empty.deepcopy(), section)
+    assert got.astext() == box_html._translate(app, empty.deepcopy(), section)[0]
 
 
 TRANSLATOR_CONF = """
