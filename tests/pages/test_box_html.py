@@ -197,6 +197,11 @@ def test_a_kind_whose_values_are_not_its_nodes_builds_each_box(site_factory):
     filled = writer.keyed("good", values, lambda: pytest.fail("built"), section)
     assert writer.unbuilt == 1
     assert filled.astext() == box_html._translate(app, third.deepcopy(), section)[0]
+    # An e-mail link stays nodes, as box_shape has it, whatever the kind.
+    mail = _box("Mail", "mailto:someone@example.org", "5 May")
+    mail_values = ["5 May", "mailto:someone@example.org", "Mail", " · 5 May 0"]
+    mail_values += [*mail_values[1:3], " · 5 May 1"]
+    assert writer.keyed("good", mail_values, lambda: mail, section) is mail
     # An empty title is no text node: its box, given its values as if it were one,
     # is still the translator's HTML of its nodes.
     empty = _box("", "fourth.html", "4 May")
