@@ -14,6 +14,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ablog_ext.blog.domain import blog_domain
+from ablog_ext.config import conf_py
 from ablog_ext.jekyll.permalinks import destination
 from ablog_ext.pages.pagination import labels, later_pages, page_count, page_name
 from ablog_ext.pages.render import writes_html_pages
@@ -172,9 +173,12 @@ def write_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
         claimed[output] = pagename
         problem = _write_redirect(app, output, pagename, title)
         if problem is not None:
+            # Asked for by an option: the warning names conf.py, where it is set.
             logger.warning(
-                "no redirect from the blog's old page %s: cannot write it (%s)",
+                conf_py(app) + "no redirect from the blog's old page %s "
+                "(ablog_ext_paginate_path %r): cannot write it (%s)",
                 output,
+                app.config.ablog_ext_paginate_path,
                 problem,
                 type="ablog_ext",
                 subtype="redirect",

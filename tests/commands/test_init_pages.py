@@ -64,6 +64,23 @@ def test_paginate_maps_to_pages_and_old_urls_redirect(tmp_path: Path, config: st
     assert broken == set()
 
 
+def test_an_old_page_that_cannot_be_written_is_named_with_its_option(tmp_path: Path):
+    """A redirect from an old page URL that cannot be written (a file stands where
+    its folder would be): a warning at conf.py naming the option and the page; the
+    other old pages still redirect."""
+    _, site = moved(tmp_path, "title: T\npaginate: 2\n")
+    blocker = site / "_build" / "html" / "page2"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a folder", encoding="utf-8")
+    app = build_dir(site)
+    [warning] = warnings_of(app)
+    # Where ablog_ext's warnings about an option point: the site's conf.py.
+    assert f"{site / 'conf.py'}: no redirect from the blog's old page" in warning
+    assert "page2/index.html" in warning and "'/page:num/'" in warning
+    assert warning.endswith("[ablog_ext.redirect]")
+    assert redirect_target(Path(app.outdir), "page3/index.html").endswith("blog/page/3.html")
+
+
 @pytest.mark.parametrize("value", ["", "paginate: 0\n", "paginate: yes\n", "paginate: ten\n"])
 def test_no_pages_without_a_number(tmp_path: Path, value: str):
     conf, _ = moved(tmp_path, "title: T\n" + value)
