@@ -12,6 +12,7 @@ from sphinx.config import Config
 
 from ablog_ext.blog.queries import is_future
 from ablog_ext.jekyll.frontmatter import PostMeta
+from ablog_ext.pages.messages import text
 
 #: The class of the mark (and of its admonition), for a stylesheet and the tests.
 DRAFT_CLASS = "ablog-ext-draft"
@@ -22,23 +23,27 @@ def showing_drafts(config: Config) -> bool:
 
 
 def hidden_reason(config: Config, meta: PostMeta) -> str | None:
-    """Why a normal build would not publish the post, in a preview; else ``None``."""
+    """Why a normal build would not publish the post, in a preview (in the site's
+    language); else ``None``."""
     if not showing_drafts(config):
         return None
     if not meta.published:
-        return "it says `published: false`"
+        return text("it says `published: false`")
     if is_future(meta.date, config):
-        return "it is dated after today"
+        return text("it is dated after today")
     return None
 
 
 def draft_reason(config: Config, meta: PostMeta, draft: bool) -> str | None:
-    """What the mark of a draft says, in a preview; ``None`` for a published post."""
+    """What the mark of a draft says, in a preview (in the site's language; parts
+    between backquotes are code); ``None`` for a published post."""
     hidden = hidden_reason(config, meta)
     if hidden is not None:
-        return f"Not published: {hidden}. Only `ablog-ext serve --drafts` shows it."
+        return text(
+            "Not published: {reason}. Only `ablog-ext serve --drafts` shows it.", reason=hidden
+        )
     if showing_drafts(config) and (draft or meta.date is None):
-        return "A draft: the site lists it under drafts, in no archive or feed."
+        return text("A draft: the site lists it under drafts, in no archive or feed.")
     return None
 
 
@@ -46,7 +51,7 @@ def mark_draft(section: nodes.Element, reason: str) -> None:
     """An admonition titled "Draft" under the section's title; *reason*'s parts
     between backquotes are code."""
     note = nodes.admonition("", classes=["attention", DRAFT_CLASS])
-    note += nodes.title("", "Draft")
+    note += nodes.title("", text("Draft"))
     paragraph = nodes.paragraph()
     # `quoted` parts as code: smart quotes and dashes leave them as typed.
     for index, part in enumerate(reason.split("`")):
