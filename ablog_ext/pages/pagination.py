@@ -30,9 +30,12 @@ from typing import Any
 
 from ablog.blog import Collection
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from ablog_ext.pages.messages import text
 from ablog_ext.speed.blog_views import post_key
+
+logger = logging.getLogger("ablog_ext.pagination")
 
 #: ABlog's template of an archive page, and the one that shows a page of it.
 COLLECTION = "ablog/collection.html"
@@ -118,7 +121,19 @@ def paginate(app: Sphinx, pages: Iterable[Page]) -> Iterator[Page]:
         for number in range(1, count + 1):
             name = pagename if number == 1 else page_name(pagename, number)
             if number > 1 and name in found_docs:
-                continue  # a document of that name is the site's own
+                # A document of that name is the site's own: it stays, and the
+                # links to that page lead to it.
+                logger.warning(
+                    "this document has the name of page %d of the posts of %r, which is "
+                    "not written: the links to that page lead here, and its posts are on "
+                    "no page of that archive; rename the document",
+                    number,
+                    pagename,
+                    type="ablog_ext",
+                    subtype="pagination",
+                    location=name,
+                )
+                continue
             shown = posts[(number - 1) * per_page : number * per_page]
             page_context = {
                 **context,

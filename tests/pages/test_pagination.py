@@ -282,6 +282,24 @@ def test_redirect_from_never_replaces_a_page(tmp_path: Path) -> None:
     assert titles(read_page(Path(app.outdir), "blog/page/2.html")) == ["Post number 1"]
 
 
+def test_a_document_named_as_a_later_page_is_kept_with_a_warning(tmp_path: Path) -> None:
+    """A site document at ``blog/page/2`` stays the site's own, and its file is told
+    the page of posts of that name is not written."""
+    src = make_site(tmp_path, 2 * PER_PAGE + 1)
+    write_files(src, {"blog/page/2.md": "# Mine\n\nThe site's own page.\n"})
+    (src / "index.md").write_text(
+        "# Home\n\nA blog.\n\n```{toctree}\n:hidden:\nblog/page/2\n```\n", encoding="utf-8"
+    )
+    app = build_dir(src)
+    outdir = Path(app.outdir)
+    [warning] = warnings_of(app)
+    assert warning.startswith(f"{src / 'blog' / 'page' / '2.md'}: WARNING: this document")
+    assert "page 2 of the posts of 'blog'" in warning and "rename" in warning
+    assert warning.endswith("[ablog_ext.pagination]")
+    assert "own page." in read_page(outdir, "blog/page/2.html").get_text()
+    assert titles(read_page(outdir, "blog/page/3.html")) == ["Post number 1"]
+
+
 PO = """\
 msgid ""
 msgstr ""
