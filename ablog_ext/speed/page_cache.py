@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -170,7 +171,8 @@ def remove_output(outdir: Path, output: str) -> bool:
 
 
 def _build_key(app: Sphinx) -> tuple[Any, ...]:
-    """What every generated page depends on: versions, the HTML configuration."""
+    """What every generated page depends on: versions, the HTML configuration, the
+    templates."""
     from importlib.metadata import PackageNotFoundError, version
 
     versions = []
@@ -179,7 +181,38 @@ def _build_key(app: Sphinx) -> tuple[Any, ...]:
             versions.append(version(package))
         except PackageNotFoundError:
             versions.append("")
-    return (__version__, *versions, _config_hash(app), app.config.html_theme)
+    return (__version__, *versions, _config_hash(app), app.config.html_theme, templates_key(app))
+
+
+def templates_key(app: Sphinx) -> tuple[Any, ...]:
+    """The templates pages are rendered with: the site's own (:func:`own_templates`)
+    and the newest time of all of them, the theme's too, as Sphinx reads it to write
+    every document again after a template changed."""
+    newest = getattr(getattr(app.builder, "templates", None), "newest_template_mtime", None)
+    try:
+        latest = newest() if callable(newest) else None
+    except (OSError, ValueError):
+        latest = None
+    return (tuple(tuple(each) for each in own_templates(app)), latest)
+
+
+def own_templates(app: Sphinx) -> list[list[Any]]:
+    """Each file of the site's ``templates_path``: its name, time and size, so one
+    added, edited or removed counts (as JSON keeps it)."""
+    own: list[list[Any]] = []
+    for folder in app.config.templates_path:
+        root = Path(app.confdir or app.srcdir, str(folder))
+        # Links to folders are not followed; a link's own time is the one read.
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath, name)
+                try:
+                    status = path.lstat()
+                except OSError:
+                    continue
+                own.append([path.relative_to(root).as_posix(), status.st_mtime_ns, status.st_size])
+    return own
 
 
 #: Without Sphinx's hash: a value of the application's own, so nothing is kept

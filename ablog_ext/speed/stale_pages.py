@@ -50,6 +50,7 @@ from ablog_ext.speed.page_cache import (
     PageCache,
     excerpt_digest,
     outdated_when,
+    own_templates,
     page_cache,
     page_output,
     revision,
@@ -347,6 +348,10 @@ def stale_documents(app: Sphinx, docnames: Iterable[str]) -> list[str]:
     """Those of *docnames* whose pages show something of the blog that changed."""
     if not applies(app):
         return []
+    if templates_changed(app):
+        # Sphinx writes every document again after a template is edited or added,
+        # not after one is removed.
+        return sorted(docnames)
     state = freshness(app)
     outputs = document_outputs(app, docnames)
     stale = sorted(docname for output, docname in outputs.items() if state.stale(output))
@@ -417,6 +422,14 @@ def keep_reads(app: Sphinx, exception: Exception | None) -> None:
     cache.extra["table"] = [[list(aspect), digest] for aspect, digest in table]
     cache.extra["reads"] = reads
     cache.extra["posts"] = sorted(deleted_posts.post_docnames(env))
+    cache.extra["templates"] = own_templates(app)
+
+
+def templates_changed(app: Sphinx) -> bool:
+    """Whether the site's own templates differ from those of the last build whose
+    pages this build's follow (one added, edited or removed)."""
+    last = page_cache(app).stored.get("templates")
+    return last is not None and last != own_templates(app)
 
 
 def setup_fresh(app: Sphinx) -> None:

@@ -86,6 +86,37 @@ def test_the_edited_post_and_the_open_page_are_written_first(tmp_path):
         site.close()
 
 
+def test_a_template_the_site_adds_or_removes_is_used_at_once(tmp_path):
+    """The site's own ``ablog/postcard2.html`` (each archive entry), added while the
+    application is resident, is in the archive pages of the next build; removed,
+    it is gone from them."""
+    blog = small_site(tmp_path)
+    with (blog.root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('templates_path = ["_templates"]\n')
+    (blog.root / "_templates").mkdir()
+    site = resident(blog.root)
+    archive = Path(site.html) / "blog.html"
+    template = blog.root / "_templates" / "ablog" / "postcard2.html"
+    name = frozenset({"_templates/ablog/postcard2.html"})
+    try:
+        assert site.build().error is None
+        assert "site-own-entry" not in archive.read_text(encoding="utf-8")
+        template.parent.mkdir()
+        template.write_text('<p class="site-own-entry">{{ post.title }}</p>\n', encoding="utf-8")
+        report = site.build(Changes(added=name))
+        assert report.error is None and report.restarted is True
+        assert archive.read_text(encoding="utf-8").count("site-own-entry") == 5
+        template.unlink()
+        report = site.build(Changes(removed=name))
+        assert report.error is None and report.restarted is True
+        assert "site-own-entry" not in archive.read_text(encoding="utf-8")
+        # An edit to a template that stays keeps the application.
+        report = site.build(Changes(modified=frozenset({"_templates/layout.html"})))
+        assert report.restarted is False
+    finally:
+        site.close()
+
+
 def test_page_names_of_url_paths():
     assert page_name("/") == "index"
     assert page_name("/blog/") == "blog/index"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import build_dir, copy_root, page_after_edit, read_html
+from helpers import build_dir, copy_root, equals_clean_build, page_after_edit, read_html
 
 
 def _with_layout_mark(tmp_path: Path) -> Path:
@@ -55,3 +55,25 @@ def test_a_template_edited_between_builds_of_one_application_is_used(tmp_path):
     layout = src / "_templates" / "layout.html"
     page = page_after_edit(src, layout, "first", "second", "about.html")
     assert page.select_one("#mark").get_text() == "second"
+
+
+def test_a_template_added_edited_or_removed_gives_the_pages_of_a_clean_build(tmp_path):
+    """Every page after a site template comes, changes or goes, the blog's generated
+    pages too (their fingerprints hold the site's templates), and the documents
+    after a removal, which Sphinx does not see."""
+    src = _with_layout_mark(tmp_path)
+    layout = src / "_templates" / "layout.html"
+    text = layout.read_text(encoding="utf-8")
+    layout.unlink()
+    build_dir(src)
+    steps = [
+        ("added", lambda: layout.write_text(text, encoding="utf-8"), 1),
+        ("edited", lambda: layout.write_text(text.replace("first", "second"), "utf-8"), 1),
+        ("removed", layout.unlink, 0),
+    ]
+    for step, change, marks in steps:
+        change()
+        app = build_dir(src)
+        assert equals_clean_build(src, tmp_path / step) == "", step
+        for page in ("about", "blog", "blog/tag/python"):
+            assert len(read_html(app, page).select("#mark")) == marks, (step, page)

@@ -11,8 +11,9 @@ ABlog's ``Blog`` once the documents are read (:mod:`ablog_ext.speed.stale_pages`
 What ``config-inited`` decided from the files on disk (which documents
 ``blog_post_pattern`` matches, which posts Jekyll would not publish) is decided
 again before each build (:func:`refresh_discovery`), so a post added, removed or
-unpublished is seen without a new application.  A change to ``conf.py``, or a
-build that raised, makes a new application (the imports stay; the environment is
+unpublished is seen without a new application.  A change to ``conf.py``, a
+template added to or removed from ``templates_path``, or a build that raised, makes
+a new application (the imports stay; the environment is
 read back from its pickle, or, after a build that raised, every document is read
 again, as Sphinx has it).
 """
@@ -185,7 +186,9 @@ class ResidentSite:
             self._building = True
         started = time.perf_counter()
         self.warnings.clear()
-        restarted = self.app is None or (changes is not None and changes.config)
+        restarted = self.app is None or (
+            changes is not None and (changes.config or _templates_come_or_go(self.app, changes))
+        )
         error = None
         try:
             app = self._start() if restarted else self.app
@@ -262,6 +265,19 @@ def _gist(exception: Exception) -> str:
     if len(lines) > 1:
         lines = [lines[0], lines[-1]]
     return shown(" ... ".join(lines))
+
+
+def _templates_come_or_go(app: Sphinx, changes: Changes) -> bool:
+    """A template file added to or removed from the site's ``templates_path``: which
+    of ABlog's templates the site replaces is decided as the application starts
+    (:func:`~ablog_ext.speed.archive_entries.keep_entries`), so it starts again."""
+    folders = [Path(str(folder)).as_posix().strip("/") for folder in app.config.templates_path]
+    return any(
+        path == folder or path.startswith(f"{folder}/")
+        for path in changes.added | changes.removed
+        for folder in folders
+        if folder and folder != "."
+    )
 
 
 def _files_found_again(app: Sphinx, changes: Changes | None) -> bool:
