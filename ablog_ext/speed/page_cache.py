@@ -69,7 +69,9 @@ class PageCache:
         self.extra: dict[str, Any] = {}
         self.previous: dict[str, str] = previous
         self.current: dict[str, str] = {}
-        self.base = _build_key(app)
+        #: The site's own templates (:func:`own_templates`), looked at once a build.
+        self.templates = own_templates(app)
+        self.base = _build_key(app, self.templates)
         self.skipped = 0
         #: Whether this build generated its pages (Sphinx 8.0 stops a build with
         #: nothing out of date before writing: then the last build's pages stay).
@@ -170,9 +172,10 @@ def remove_output(outdir: Path, output: str) -> bool:
     return True
 
 
-def _build_key(app: Sphinx) -> tuple[Any, ...]:
+def _build_key(app: Sphinx, templates: list[list[Any]]) -> tuple[Any, ...]:
     """What every generated page depends on: versions, the HTML configuration, the
-    templates."""
+    site's own *templates*, and the newest time of all templates, the theme's too (as
+    Sphinx reads it to write every document again after a template changed)."""
     from importlib.metadata import PackageNotFoundError, version
 
     versions = []
@@ -181,19 +184,13 @@ def _build_key(app: Sphinx) -> tuple[Any, ...]:
             versions.append(version(package))
         except PackageNotFoundError:
             versions.append("")
-    return (__version__, *versions, _config_hash(app), app.config.html_theme, templates_key(app))
-
-
-def templates_key(app: Sphinx) -> tuple[Any, ...]:
-    """The templates pages are rendered with: the site's own (:func:`own_templates`)
-    and the newest time of all of them, the theme's too, as Sphinx reads it to write
-    every document again after a template changed."""
     newest = getattr(getattr(app.builder, "templates", None), "newest_template_mtime", None)
     try:
         latest = newest() if callable(newest) else None
     except (OSError, ValueError):
         latest = None
-    return (tuple(tuple(each) for each in own_templates(app)), latest)
+    own = tuple(tuple(each) for each in templates)
+    return (__version__, *versions, _config_hash(app), app.config.html_theme, own, latest)
 
 
 def own_templates(app: Sphinx) -> list[list[Any]]:

@@ -50,7 +50,6 @@ from ablog_ext.speed.page_cache import (
     PageCache,
     excerpt_digest,
     outdated_when,
-    own_templates,
     page_cache,
     page_output,
     revision,
@@ -422,14 +421,15 @@ def keep_reads(app: Sphinx, exception: Exception | None) -> None:
     cache.extra["table"] = [[list(aspect), digest] for aspect, digest in table]
     cache.extra["reads"] = reads
     cache.extra["posts"] = sorted(deleted_posts.post_docnames(env))
-    cache.extra["templates"] = own_templates(app)
+    cache.extra["templates"] = cache.templates
 
 
 def templates_changed(app: Sphinx) -> bool:
     """Whether the site's own templates differ from those of the last build whose
     pages this build's follow (one added, edited or removed)."""
-    last = page_cache(app).stored.get("templates")
-    return last is not None and last != own_templates(app)
+    cache = page_cache(app)
+    last = cache.stored.get("templates")
+    return last is not None and last != cache.templates
 
 
 def setup_fresh(app: Sphinx) -> None:
